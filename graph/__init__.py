@@ -1,0 +1,1 @@
+"""The graph layer: the store API, validation, statistics and the CLI."""

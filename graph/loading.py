@@ -1,0 +1,69 @@
+"""Joins loaders and store: read every file, validate the result as a whole, then write it in one step.
+
+This lives in graph/ because loaders never touch the store; the CLI and the web app both call it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from graph.store import GraphContent, Store
+from graph.validation import Finding, quads_to_rdflib, validate_graph, violations
+from loaders import LoadedFile, load_paths
+from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
+
+
+class ValidationFailed(Exception):
+    """The files are well-formed but break the SHACL shapes; nothing was written."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        first = violations(findings)[0]
+        super().__init__(f"{len(violations(findings))} problem(s); first: {first}")
+
+
+@dataclass
+class LoadReport:
+    files: list[LoadedFile]
+    quads: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+def ontology_content() -> GraphContent:
+    """The ontology travels with every load so that the store can always explain its own terms."""
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    triples = ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    return GraphContent(ONTOLOGY_GRAPH, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+
+
+def places_of(files: Iterable[LoadedFile]) -> dict[str, str]:
+    """Node IRI -> 'file:line', so a SHACL finding points at the line an author has to change."""
+    places: dict[str, str] = {}
+    base = base_iri()
+    for loaded in files:
+        for node, line in loaded.node_lines.items():
+            iri = node if ":" in node else base + node
+            places.setdefault(iri, f"{loaded.path}:{line}")
+    return places
+
+
+def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") -> list[Finding]:
+    """Validate the store as it would be after the load (other graphs kept, these replaced)."""
+    replaced = {f.graph for f in files} | {ONTOLOGY_GRAPH}
+    kept = [q for q in store.quads() if q.graph_name.value not in replaced] if store else []
+    new = [q for f in files for q in f.quads]
+    return validate_graph(quads_to_rdflib(kept + new), places_of(files), lang)
+
+
+def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
+                    progress: Callable[[Path], None] | None = None, lang: str = "en") -> LoadReport:
+    """All or nothing: a bad file or a shape violation stops the load before anything is written."""
+    files = load_paths(paths, progress)
+    findings = check_files(store, files, lang) if validate else []
+    if violations(findings):
+        raise ValidationFailed(findings)
+    count = store.replace_graphs([ontology_content()] + [GraphContent(f.graph, f.quads) for f in files])
+    return LoadReport(files, count, findings)

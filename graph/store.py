@@ -1,0 +1,215 @@
+"""One small store API with two backends: embedded Oxigraph on disk, or any SPARQL 1.1 endpoint.
+
+Both backends hand back pyoxigraph's own result types, so callers never care which one answers.
+Writes go through a single SPARQL update, which both Oxigraph and the protocol apply atomically:
+a load either replaces all its graphs or leaves the store as it was.
+"""
+from __future__ import annotations
+
+import io
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Union
+
+import pyoxigraph as ox
+
+from graph.bindings import inline_values, to_term
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+
+
+class StoreError(Exception):
+    """The store could not answer or write: an unreachable endpoint, a bad query or update."""
+
+
+@dataclass(frozen=True)
+class GraphContent:
+    """The quads that should make up one named graph after a load."""
+
+    graph: str
+    quads: list[ox.Quad]
+
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class Store(ABC):
+    """What every backend offers: query with bound parameters, atomic graph replacement, export."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        """Run a SPARQL query; the default graph is the union of all named graphs."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+
+    def replace_graphs(self, contents: Iterable[GraphContent]) -> int:
+        """Replace each named graph with the given quads, all in one transaction; returns the quad count."""
+        operations, count = [], 0
+        for content in contents:
+            graph = ox.NamedNode(content.graph)
+            operations.append(f"DROP SILENT GRAPH {graph}")
+            if content.quads:
+                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in content.quads)
+                operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+                count += len(content.quads)
+        if operations:
+            self.update(" ;\n".join(operations))
+        return count
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
+        if operations:
+            self.update(" ;\n".join(operations))
+
+    def graphs(self) -> list[str]:
+        """Named graphs with their sizes are what `stats` and the UI list."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [row["g"].value for row in rows]
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        else:
+            rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)})
+        return int(next(iter(rows))["n"].value)
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """All quads (or one graph's); export and validation read the store through this."""
+        sparql = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        bindings = {"g": ox.NamedNode(graph)} if graph else None
+        return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in self.query(sparql, bindings)]
+
+    def export(self, rdf_format: str, graph: str | None = None) -> bytes:
+        """Serialise the store (or one graph); triple formats merge the graphs into one."""
+        fmt = EXPORT_FORMATS[rdf_format]
+        quads = self.quads(graph)
+        if fmt.supports_datasets:
+            data = quads
+        else:
+            data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        out = io.BytesIO()
+        prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        ox.serialize(data, out, fmt, prefixes=prefixes) if prefixes else ox.serialize(data, out, fmt)
+        return out.getvalue()
+
+    def close(self) -> None:
+        """Release files or connections; the default has nothing to release."""
+
+
+def _prefixes() -> dict[str, str]:
+    from ontology import PREFIXES, base_iri
+
+    return {**PREFIXES, "id": base_iri()}
+
+
+class OxigraphStore(Store):
+    """The default: an embedded Oxigraph database on disk (or in memory when no path is given)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        # Oxigraph's own substitutions refuse variables outside the projection, so both backends
+        # bind the same way: escaped terms in a VALUES block opening the WHERE group.
+        if bindings:
+            sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"the store could not answer: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL update syntax error: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"the store could not write: {exc}") from None
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        graph_name = ox.NamedNode(graph) if graph else None
+        return [q for q in self._store.quads_for_pattern(None, None, None, graph_name)
+                if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def close(self) -> None:
+        self._store.flush() if self.path else None
+        del self._store
+
+
+class SparqlEndpointStore(Store):
+    """Any SPARQL 1.1 Protocol endpoint (query + update), for teams that outgrow one machine."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 60.0,
+                 token: str | None = None) -> None:
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.timeout = timeout
+        self.token = token
+
+    def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(), headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"{url} answered {exc.code}: {detail[0] if detail else exc.reason}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        if bindings:
+            sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
+        accept = "application/sparql-results+json, application/n-triples;q=0.9"
+        body, content_type = self._post(self.query_url, {"query": sparql}, accept)
+        if content_type.startswith("application/n-triples"):
+            return _triples(body)
+        try:
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as exc:
+            raise StoreError(f"the endpoint sent results that are not SPARQL JSON: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        self._post(self.update_url, {"update": sparql}, "*/*")
+
+
+def _triples(body: bytes):
+    return iter(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+
+def open_store(location: str | Path | None = None, endpoint: str | None = None,
+               update_endpoint: str | None = None, token: str | None = None) -> Store:
+    """The CLI and the web app open the store through this, from flags or the environment."""
+    if endpoint:
+        return SparqlEndpointStore(endpoint, update_endpoint, token=token)
+    return OxigraphStore(location)

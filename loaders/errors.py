@@ -1,0 +1,27 @@
+"""The one error type for bad input, so every caller can print it as a single clear line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class LoadError(Exception):
+    """Bad input: names the file, the place in it (line or cell), what is wrong and what was expected."""
+
+    path: str | Path
+    problem: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        place = str(self.path)
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        text = f"{place}: {self.problem}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text

@@ -1,0 +1,93 @@
+"""The store API behaves the same on embedded Oxigraph and on a remote SPARQL 1.1 endpoint."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from graph.store import GraphContent, OxigraphStore, StoreError
+
+EX = "http://example.org/"
+
+
+def quad(s: str, p: str, o: str | ox.Literal, g: str) -> ox.Quad:
+    obj = o if isinstance(o, ox.Literal) else ox.NamedNode(EX + o)
+    return ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj, ox.NamedNode(EX + g))
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request, memory_store):
+    return memory_store if request.param == "embedded" else request.getfixturevalue("remote_store")
+
+
+def test_replace_graphs_writes_named_graphs_and_replaces_on_reload(store):
+    store.replace_graphs([GraphContent(EX + "g1", [quad("a", "p", "b", "g1"), quad("a", "p", "c", "g1")]),
+                          GraphContent(EX + "g2", [quad("x", "p", "y", "g2")])])
+    assert store.graphs() == [EX + "g1", EX + "g2"]
+    assert store.count() == 3
+    store.replace_graphs([GraphContent(EX + "g1", [quad("a", "p", "d", "g1")])])
+    assert store.count(EX + "g1") == 1
+    assert store.count() == 2
+
+
+def test_default_graph_is_the_union_of_named_graphs(store):
+    store.replace_graphs([GraphContent(EX + "g1", [quad("a", "p", "b", "g1")]),
+                          GraphContent(EX + "g2", [quad("b", "p", "c", "g2")])])
+    rows = list(store.query(f"SELECT ?z WHERE {{ <{EX}a> <{EX}p>/<{EX}p> ?z }}"))
+    assert [r["z"].value for r in rows] == [EX + "c"]
+
+
+def test_a_failed_write_leaves_the_store_as_it_was(store):
+    store.replace_graphs([GraphContent(EX + "g1", [quad("a", "p", "b", "g1")])])
+    with pytest.raises(StoreError):
+        store.update(f"DROP GRAPH <{EX}g1> ; INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}p> }} }}")
+    assert store.count(EX + "g1") == 1
+
+
+def test_bound_parameters_are_terms_not_text(store):
+    hostile = 'x" } ; DROP ALL ; SELECT * { "'
+    store.replace_graphs([GraphContent(EX + "g", [quad("a", "label", ox.Literal(hostile), "g"),
+                                                  quad("b", "label", ox.Literal("plain"), "g")])])
+    sparql = f"SELECT ?s WHERE {{ ?s <{EX}label> ?text }}"
+    rows = list(store.query(sparql, {"text": hostile}))
+    assert [r["s"].value for r in rows] == [EX + "a"]
+    assert store.count() == 2
+
+
+def test_bound_parameters_apply_inside_filters(store):
+    year = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    store.replace_graphs([GraphContent(EX + "g", [quad("a", "year", ox.Literal("2019", datatype=year), "g"),
+                                                  quad("b", "year", ox.Literal("2022", datatype=year), "g")])])
+    sparql = f"SELECT ?s WHERE {{ ?s <{EX}year> ?y FILTER(?y >= ?from) }} ORDER BY ?s"
+    assert [r["s"].value for r in store.query(sparql, {"from": 2020})] == [EX + "b"]
+
+
+def test_syntax_errors_are_store_errors(store):
+    with pytest.raises(StoreError):
+        list(store.query("SELECT ?s WHERE { ?s ?p }"))
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("nquads", "nquads"), ("jsonld", "json-ld"),
+                                           ("trig", "trig"), ("ntriples", "nt"), ("rdfxml", "xml")])
+def test_export_round_trips_through_rdflib(store, fmt, parse_as):
+    store.replace_graphs([GraphContent(EX + "g", [quad("a", "p", ox.Literal("København", language="da"), "g")])])
+    data = store.export(fmt)
+    parsed = rdflib.Dataset()
+    parsed.parse(data=data, format=parse_as)
+    assert any(str(o) == "København" for _s, _p, o, _g in parsed.quads((None, None, None, None)))
+
+
+def test_embedded_store_persists_on_disk(tmp_path):
+    first = OxigraphStore(tmp_path / "store")
+    first.replace_graphs([GraphContent(EX + "g", [quad("a", "p", "b", "g")])])
+    first.close()
+    again = OxigraphStore(tmp_path / "store")
+    assert again.count() == 1
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    from graph.store import SparqlEndpointStore
+
+    store = SparqlEndpointStore("http://127.0.0.1:9/sparql", timeout=2)
+    with pytest.raises(StoreError, match="cannot reach"):
+        store.query("ASK {}")
