@@ -7,6 +7,7 @@ a load either replaces all its graphs or leaves the store as it was.
 from __future__ import annotations
 
 import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -116,6 +117,12 @@ def _prefixes() -> dict[str, str]:
     return {**PREFIXES, "id": base_iri()}
 
 
+def _prefix_lines(sparql: str) -> str:
+    """Remote endpoints get our standard prefixes declared, as the embedded store gets them as defaults."""
+    declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _prefixes().items() if p not in declared)
+
+
 class OxigraphStore(Store):
     """The default: an embedded Oxigraph database on disk (or in memory when no path is given)."""
 
@@ -136,7 +143,7 @@ class OxigraphStore(Store):
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
+            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=_prefixes())
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError) as exc:
@@ -144,7 +151,7 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, prefixes=_prefixes())
         except SyntaxError as exc:
             raise StoreError(f"SPARQL update syntax error: {exc}") from None
         except OSError as exc:
@@ -190,6 +197,7 @@ class SparqlEndpointStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
+        sparql = _prefix_lines(sparql) + sparql
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
         body, content_type = self._post(self.query_url, {"query": sparql}, accept)
         if content_type.startswith("application/n-triples"):
@@ -200,7 +208,7 @@ class SparqlEndpointStore(Store):
             raise StoreError(f"the endpoint sent results that are not SPARQL JSON: {exc}") from None
 
     def update(self, sparql: str) -> None:
-        self._post(self.update_url, {"update": sparql}, "*/*")
+        self._post(self.update_url, {"update": _prefix_lines(sparql) + sparql}, "*/*")
 
 
 def _triples(body: bytes):
