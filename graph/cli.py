@@ -39,6 +39,12 @@ class Context:
             self._store = open_store(self.location, self.endpoint, self.update_endpoint, token)
         return self._store
 
+    def close(self) -> None:
+        """Release the on-disk store so the next command (or process) can open it."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", envvar="POLICYGRAPH_STORE", default=DEFAULT_STORE, show_default=True,
@@ -50,6 +56,7 @@ class Context:
 def main(ctx: click.Context, store: str, endpoint: str | None, update_endpoint: str | None, lang: str) -> None:
     """PolicyGraph: municipal plans as a knowledge graph; find synergies, overlaps and gaps."""
     ctx.obj = Context(store, endpoint, update_endpoint, lang)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @main.command()

@@ -10,7 +10,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
-from ontology import ONTOLOGY_FILE, SHAPES_FILE
+from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,17 @@ def _pick_language(values: list[rdflib.term.Node], lang: str) -> str:
     return str(texts[0]) if texts else ""
 
 
+def _message(report: rdflib.Graph, shapes: rdflib.Graph, result: rdflib.term.Node, lang: str) -> str:
+    """pyshacl drops the language tags of SPARQL-constraint messages, so read them from the shapes."""
+    messages = list(report.objects(result, SH.resultMessage))
+    if not any(isinstance(m, rdflib.Literal) and m.language == lang for m in messages):
+        for source in (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape)):
+            if source is not None and list(shapes.objects(source, SH.message)):
+                messages = list(shapes.objects(source, SH.message))
+                break
+    return _pick_language(messages, lang)
+
+
 def _label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str | None:
     values = list(graph.objects(node, SKOS.prefLabel)) + list(graph.objects(node, DCTERMS.title))
     return _pick_language(values, lang) or None
@@ -78,8 +89,11 @@ def _owner(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node:
 def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, lang: str = "en") -> list[Finding]:
     """Validate data (with the ontology beside it for class hierarchy) and explain every result."""
     places = places or {}
+    for prefix, namespace in PREFIXES.items():
+        data.namespace_manager.bind(prefix, namespace, override=True)
+    shapes = _shapes()
     _conforms, report, _text = shacl_validate(
-        data, shacl_graph=_shapes(), ont_graph=_ontology(), inference="rdfs",
+        data, shacl_graph=shapes, ont_graph=_ontology(), inference="none",
         abort_on_first=False, allow_warnings=True, advanced=True,
     )
     findings = []
@@ -89,7 +103,7 @@ def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, 
         owner = _owner(data, focus)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        message = _pick_language(list(report.objects(result, SH.resultMessage)), lang)
+        message = _message(report, shapes, result, lang)
         findings.append(Finding(
             severity=severity, message=message or "does not meet the shape",
             focus=str(owner), focus_label=_label(data, owner, lang),

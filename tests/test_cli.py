@@ -1,0 +1,144 @@
+"""The `policygraph` command: the happy paths, and user mistakes as one line with a non-zero exit."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import main
+
+PLAN = """\
+id: doc/test/plan
+type: ActionPlan
+title: {da: Testplan, en: Test plan}
+municipality: org/test
+validFrom: 2020
+validUntil: 2021
+source: {document: source/test, at: "side 1", quote: "Testplan"}
+initiatives:
+  - id: doc/test/plan/indsats
+    type: Initiative
+    label: {da: Indsats, en: Initiative}
+    source: {document: source/test, at: "side 2", quote: "Indsats"}
+    budget:
+      - {year: 2020, amount: 500, currency: DKK, unitMultiplier: 1000}
+"""
+ORG = """\
+graph:
+  - id: org/test
+    type: Municipality
+    label: {da: Testkommune, en: Test Municipality}
+    source: {document: source/test, at: "side 1", quote: "Testkommune"}
+  - id: source/test
+    type: SourceDocument
+    title: {da: Testdokument}
+    fileName: test.txt
+"""
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (folder / "org.yaml").write_text(ORG, encoding="utf-8")
+    return folder
+
+
+def run(tmp_path: Path, *args: str):
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), *args])
+    return result
+
+
+def test_load_then_stats_and_query(tmp_path, plans):
+    loaded = run(tmp_path, "load", str(plans))
+    assert loaded.exit_code == 0, loaded.output
+    assert "Loaded 2 file(s)" in loaded.output
+    stats = json.loads(run(tmp_path, "stats", "--json").output)
+    graphs = {g["graph"] for g in stats["graphs"]}
+    assert "https://w3id.org/policygraph/id/graph/plan.yaml" in graphs
+    assert "https://w3id.org/policygraph/ontology" in graphs
+    assert any(c["class"].endswith("#Initiative") and c["count"] == 1 for c in stats["classes"])
+    table = run(tmp_path, "query", "SELECT ?t WHERE { ?p a pg:ActionPlan ; dct:title ?t FILTER(LANG(?t) = 'en') }")
+    assert table.exit_code == 0 and "Test plan" in table.output and "(1 row)" in table.output
+
+
+def test_query_formats_and_bound_parameters(tmp_path, plans):
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    sparql = "SELECT ?v WHERE { ?i pg:hasBudgetAllocation [ pg:fiscalYear ?y ; schema:value ?v ] FILTER(STR(?y) = STR(?year)) }"
+    as_json = run(tmp_path, "query", sparql, "--format", "json", "-p", "year=2020")
+    assert json.loads(as_json.output)["results"]["bindings"][0]["v"]["value"] == "500"
+    as_csv = run(tmp_path, "query", sparql, "--format", "csv", "-p", "year=2020")
+    assert as_csv.output.splitlines()[0] == "v"
+    construct = run(tmp_path, "query", "CONSTRUCT { ?p dct:title ?t } WHERE { ?p a pg:ActionPlan ; dct:title ?t }",
+                    "--format", "turtle")
+    assert "Testplan" in construct.output
+
+
+def test_query_from_a_file(tmp_path, plans):
+    run(tmp_path, "load", str(plans))
+    question = tmp_path / "q.rq"
+    question.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a pg:Initiative }")
+    assert "1" in run(tmp_path, "query", str(question), "--format", "csv").output
+
+
+def test_export_formats(tmp_path, plans):
+    run(tmp_path, "load", str(plans))
+    out = tmp_path / "graph.nq"
+    result = run(tmp_path, "export", "--format", "nquads", "-o", str(out))
+    assert result.exit_code == 0
+    assert "Testplan" in out.read_text(encoding="utf-8")
+    assert "@prefix pg:" in run(tmp_path, "export", "--format", "turtle").output
+
+
+@pytest.mark.parametrize("args, words", [
+    (["query", "SELECT ?s WHERE { ?s ?p }"], "SPARQL syntax error"),
+    (["query", "missing.rq"], "no such query file"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "-p", "year"], "NAME=VALUE"),
+    (["load", "does/not/exist"], "no such file or folder"),
+])
+def test_user_mistakes_are_one_line_and_non_zero(tmp_path, args, words):
+    result = run(tmp_path, *args)
+    assert result.exit_code != 0
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_bad_file_loads_nothing(tmp_path, plans):
+    run(tmp_path, "load", str(plans))
+    before = run(tmp_path, "stats", "--json").output
+    (plans / "plan.yaml").write_text(PLAN.replace("validFrom: 2020", "validFrom: 20"), encoding="utf-8")
+    (plans / "zz-new.yaml").write_text(PLAN.replace("doc/test/plan", "doc/test/other"), encoding="utf-8")
+    result = run(tmp_path, "load", str(plans))
+    assert result.exit_code == 1
+    assert "plan.yaml:5" in result.output and "four-digit year" in result.output
+    assert run(tmp_path, "stats", "--json").output == before
+
+
+def test_shape_violation_loads_nothing_and_names_the_line(tmp_path, plans):
+    (plans / "plan.yaml").write_text(PLAN.replace("      - {year: 2020, amount: 500, currency: DKK, unitMultiplier: 1000}",
+                                                  "      - {amount: 500, currency: DKK, unitMultiplier: 1000}"))
+    result = run(tmp_path, "load", str(plans))
+    assert result.exit_code == 1
+    assert "nothing loaded" in result.output
+    assert "plan.yaml:9" in result.output and "pg:fiscalYear" in result.output
+    assert run(tmp_path, "stats", "--json").exit_code == 0
+    assert json.loads(run(tmp_path, "stats", "--json").output)["statements"] == 0
+
+
+def test_validate_reports_in_danish(tmp_path, plans):
+    (plans / "plan.yaml").write_text(PLAN.replace("      - {year: 2020, amount: 500, currency: DKK, unitMultiplier: 1000}",
+                                                  "      - {amount: 500, currency: DKK, unitMultiplier: 1000}"))
+    result = CliRunner().invoke(main, ["--lang", "da", "validate", str(plans)])
+    assert result.exit_code == 1
+    assert "violation" in result.output
+
+
+def test_the_example_graph_loads_and_validates(tmp_path):
+    data = Path(__file__).resolve().parents[1] / "data"
+    result = run(tmp_path, "load", str(data))
+    assert result.exit_code == 0, result.output
+    assert run(tmp_path, "validate").exit_code == 0
