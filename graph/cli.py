@@ -13,7 +13,7 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from graph.loading import ValidationFailed, check_files, load_into_store
+from graph.loading import ValidationFailed, check_files, load_into_store, places_in_store
 from graph.results import format_table, parse_param
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, Store, StoreError, open_store
@@ -101,7 +101,8 @@ def validate(obj: Context, paths: tuple[Path, ...], warnings: bool) -> None:
         if paths:
             findings = check_files(None, load_paths(list(paths)), obj.lang)
         else:
-            findings = validate_graph(quads_to_rdflib(obj.store().quads()), lang=obj.lang)
+            quads = obj.store().quads()
+            findings = validate_graph(quads_to_rdflib(quads), places_in_store(quads), lang=obj.lang)
     except (LoadError, StoreError) as error:
         _fail(str(error))
         return

@@ -50,6 +50,13 @@ def places_of(files: Iterable[LoadedFile]) -> dict[str, str]:
     return places
 
 
+def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    """Node IRI -> the file its graph was loaded from, for findings about what is already stored."""
+    marker = f"{base_iri()}graph/"
+    return {q.subject.value: q.graph_name.value[len(marker):] for q in quads
+            if isinstance(q.subject, ox.NamedNode) and q.graph_name.value.startswith(marker)}
+
+
 def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") -> list[Finding]:
     """Validate the store as it would be after the load (other graphs kept, these replaced)."""
     replaced = {f.graph for f in files} | {ONTOLOGY_GRAPH}

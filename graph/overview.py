@@ -23,7 +23,7 @@ WHERE {
   OPTIONAL { ?doc pg:validUntil ?to }
 }
 GROUP BY ?doc ?kind
-ORDER BY ?municipality ?start ?title
+ORDER BY (!BOUND(?municipality)) ?municipality ?start ?title
 """
 
 
@@ -41,7 +41,7 @@ def list_documents(store: Store, lang: str) -> list[DocumentRow]:
     for r in store.query(_DOCUMENTS, {"lang": lang}):
         start = r["start"].value if r["start"] is not None else ""
         end = r["end"].value if r["end"] is not None else ""
-        period = f"{start}–{end}" if start and end else start or (f"–{end}" if end else "")
-        rows.append(DocumentRow(r["doc"].value, r["kind"].value, r["title"].value if r["title"] else r["doc"].value,
+        period = start if start == end else f"{start}–{end}" if start and end else start or (f"–{end}" if end else "")
+        rows.append(DocumentRow(r["doc"].value, r["kind"].value[:1].upper() + r["kind"].value[1:], r["title"].value if r["title"] else r["doc"].value,
                                 r["municipality"].value if r["municipality"] else "", period))
     return rows
