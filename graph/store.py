@@ -57,8 +57,11 @@ class Store(ABC):
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
 
-    def replace_graphs(self, contents: Iterable[GraphContent]) -> int:
-        """Replace each named graph with the given quads, all in one transaction; returns the quad count."""
+    def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
+        """Replace each named graph with the given quads, all in one transaction; returns the quad count.
+
+        `then` are further update operations (e.g. rebuilding derived links) run in the same transaction.
+        """
         operations, count = [], 0
         for content in contents:
             graph = ox.NamedNode(content.graph)
@@ -67,6 +70,7 @@ class Store(ABC):
                 body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in content.quads)
                 operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
                 count += len(content.quads)
+        operations += list(then)
         if operations:
             self.update(" ;\n".join(operations))
         return count

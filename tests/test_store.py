@@ -91,3 +91,20 @@ def test_unreachable_endpoint_is_a_clear_error():
     store = SparqlEndpointStore("http://127.0.0.1:9/sparql", timeout=2)
     with pytest.raises(StoreError, match="cannot reach"):
         store.query("ASK {}")
+
+
+def test_derived_links_are_rebuilt_in_their_own_graph_on_every_load(memory_store, tmp_path):
+    from graph.derive import INFERRED_GRAPH
+    from graph.loading import load_into_store
+
+    (tmp_path / "v.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix ex: <http://example.org/> .\n"
+        "ex:a skos:broader ex:b . ex:b skos:broader ex:c .\n")
+    load_into_store(memory_store, [tmp_path / "v.ttl"], validate=False)
+    closure = {(r["a"].value, r["b"].value) for r in memory_store.query(
+        "SELECT ?a ?b WHERE { GRAPH ?g { ?a skos:broaderTransitive ?b } }", {"g": ox.NamedNode(INFERRED_GRAPH)})}
+    assert closure == {(EX + "a", EX + "b"), (EX + "b", EX + "c"), (EX + "a", EX + "c")}
+    (tmp_path / "v.ttl").write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
+                                    "<http://example.org/a> skos:broader <http://example.org/b> .\n")
+    load_into_store(memory_store, [tmp_path / "v.ttl"], validate=False)
+    assert memory_store.count(INFERRED_GRAPH) == 2  # a broaderTransitive b, b narrowerTransitive a
