@@ -211,5 +211,22 @@ def serve(obj: Context, host: str, port: int) -> None:
     waitress.serve(app, host=host, port=port, threads=4)
 
 
+def _register_commands() -> None:
+    """Each area of graph/ contributes its commands as a COMMANDS list in its own cli_* module."""
+    import importlib
+
+    for name in ("graph.cli_queries", "graph.cli_analysis", "graph.cli_report"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
