@@ -108,3 +108,13 @@ def test_derived_links_are_rebuilt_in_their_own_graph_on_every_load(memory_store
                                     "<http://example.org/a> skos:broader <http://example.org/b> .\n")
     load_into_store(memory_store, [tmp_path / "v.ttl"], validate=False)
     assert memory_store.count(INFERRED_GRAPH) == 2  # a broaderTransitive b, b narrowerTransitive a
+
+
+def test_a_failed_step_after_new_graphs_were_added_drops_them_again(memory_store):
+    memory_store.replace_graphs([GraphContent(EX + "old", [quad("a", "p", "b", "old")])])
+    with pytest.raises(StoreError):
+        memory_store.replace_graphs([GraphContent(EX + "new", [quad("x", "p", "y", "new")]),
+                                     GraphContent(EX + "old", [quad("a", "p", "c", "old")])],
+                                    then=["INSERT DATA { this is not SPARQL }"])
+    assert memory_store.graphs() == [EX + "old"]
+    assert [r["o"].value for r in memory_store.query(f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }}")] == [EX + "b"]
