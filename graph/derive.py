@@ -11,6 +11,8 @@ from typing import Iterable
 from graph.store import Store
 
 INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
+OWL_INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/inferred-owl"  # written by graph/reasoning.py
+NOT_ASSERTED = {INFERRED_GRAPH, OWL_INFERRED_GRAPH}
 
 _RULES = [
     # SKOS: the transitive closure of broader, and narrower as its inverse.
@@ -43,7 +45,7 @@ def derive_operations(graphs: Iterable[str]) -> list[str]:
     Updates see only the default graph unless told otherwise, so each rule names its sources
     with USING (standard SPARQL 1.1 Update, so remote endpoints behave the same).
     """
-    using = " ".join(f"USING <{g}>" for g in sorted(set(graphs) - {INFERRED_GRAPH}))
+    using = " ".join(f"USING <{g}>" for g in sorted(set(graphs) - NOT_ASSERTED))
     operations = [f"DROP SILENT GRAPH <{INFERRED_GRAPH}>"]
     for rule in _RULES:
         head, where = rule.replace("<{g}>", f"<{INFERRED_GRAPH}>").split(" WHERE ", 1)

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from graph.derive import INFERRED_GRAPH, derive_operations
+from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive_operations
 from graph.store import GraphContent, Store
 from graph.validation import Finding, quads_to_rdflib, validate_graph, violations
 from loaders import LoadedFile, load_paths
@@ -60,7 +60,7 @@ def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
 
 def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") -> list[Finding]:
     """Validate the store as it would be after the load (other graphs kept, these replaced)."""
-    replaced = {f.graph for f in files} | {ONTOLOGY_GRAPH, INFERRED_GRAPH}
+    replaced = {f.graph for f in files} | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
     kept = [q for q in store.quads() if q.graph_name.value not in replaced] if store else []
     new = [q for f in files for q in f.quads]
     return validate_graph(quads_to_rdflib(kept + new), places_of(files), lang)
@@ -73,7 +73,8 @@ def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
     findings = check_files(store, files, lang) if validate else []
     if violations(findings):
         raise ValidationFailed(findings)
-    contents = [ontology_content()] + [GraphContent(f.graph, f.quads) for f in files]
+    # OWL inferences describe the graph as it was: they are dropped, and `policygraph reason` redoes them.
+    contents = [ontology_content(), GraphContent(OWL_INFERRED_GRAPH, [])] + [GraphContent(f.graph, f.quads) for f in files]
     graphs = set(store.graphs()) | {c.graph for c in contents}
     count = store.replace_graphs(contents, then=derive_operations(graphs))
     return LoadReport(files, count, findings)
