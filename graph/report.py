@@ -6,6 +6,7 @@ The report runs the same named queries as the CLI and the web app, so it never d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +91,21 @@ def _labels(store: Store, iris: set[str], lang: str) -> dict[str, str]:
 def _cell(term: object, labels: dict[str, str]) -> str:
     if isinstance(term, ox.NamedNode):
         return labels.get(term.value, compact(term))
+    if isinstance(term, ox.Literal):
+        return term.value
     return compact(term)
+
+
+def _columns(columns: list[str]) -> list[tuple[str, str]]:
+    """(heading, variable) pairs: a label column stands in for its IRI column, headings as words."""
+    shown = []
+    for column in columns:
+        if column.endswith("Label") and column[:-5] in columns:
+            continue
+        source = column + "Label" if column + "Label" in columns else column
+        heading = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", column).replace("_", " ")
+        shown.append((heading[:1].upper() + heading[1:], source))
+    return shown
 
 
 def _section(store: Store, query: NamedQuery, lang: str) -> Section:
@@ -98,14 +113,15 @@ def _section(store: Store, query: NamedQuery, lang: str) -> Section:
     shown = result.rows[:MAX_ROWS]
     iris = {t.value for row in shown for t in row.values() if isinstance(t, ox.NamedNode)}
     labels = _labels(store, iris, lang)
-    rows = [[_cell(row.get(c), labels) for c in result.columns] for row in shown]
+    columns = _columns(list(result.columns))
+    rows = [[_cell(row.get(v), labels) for _h, v in columns] for row in shown]
     sources = []
     for row in shown:
-        found = explain(store, row, query)
-        sources.append(sorted({f"{e.document_title or e.document} ({e.file}), {e.locator}: «{e.quote}»"
-                               if e.quote else f"{e.document_title or e.document}, {e.locator}" for e in found}))
+        found = explain(store, row, query, lang)
+        sources.append(sorted({f"{e.document}, {e.locator}: «{e.quote}»" if e.quote else f"{e.document}, {e.locator}"
+                               for e in found}))
     return Section(query, query.title.get(lang) or query.title["en"], query.question.get(lang) or query.question["en"],
-                   list(result.columns), rows, sources, len(result.rows))
+                   [h for h, _v in columns], rows, sources, len(result.rows))
 
 
 def build_report(store: Store, lang: str = "da") -> Report:
