@@ -10,8 +10,8 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive_operations
-from graph.store import GraphContent, Store
+from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive
+from graph.store import GraphContent, Store, StoreError
 from graph.validation import Finding, quads_to_rdflib, validate_graph, violations
 from loaders import LoadedFile, load_paths
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
@@ -75,6 +75,9 @@ def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
         raise ValidationFailed(findings)
     # OWL inferences describe the graph as it was: they are dropped, and `policygraph reason` redoes them.
     contents = [ontology_content(), GraphContent(OWL_INFERRED_GRAPH, [])] + [GraphContent(f.graph, f.quads) for f in files]
-    graphs = set(store.graphs()) | {c.graph for c in contents}
-    count = store.replace_graphs(contents, then=derive_operations(graphs))
+    count = store.replace_graphs(contents)
+    try:
+        derive(store)
+    except StoreError as error:
+        raise StoreError(f"the files were loaded, but derived links could not be rebuilt: {error}") from None
     return LoadReport(files, count, findings)

@@ -118,3 +118,14 @@ def test_a_failed_step_after_new_graphs_were_added_drops_them_again(memory_store
                                     then=["INSERT DATA { this is not SPARQL }"])
     assert memory_store.graphs() == [EX + "old"]
     assert [r["o"].value for r in memory_store.query(f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }}")] == [EX + "b"]
+
+
+def test_derived_links_follow_the_named_graphs_inside_a_quad_file(memory_store, tmp_path):
+    """An N-Quads file keeps its own graph names; derived links must still be built from them."""
+    from graph.derive import INFERRED_GRAPH
+    from graph.loading import load_into_store
+
+    skos = "http://www.w3.org/2004/02/skos/core#broader"
+    (tmp_path / "v.nq").write_text(f"<{EX}a> <{skos}> <{EX}b> <{EX}g1> .\n<{EX}b> <{skos}> <{EX}c> <{EX}g2> .\n")
+    load_into_store(memory_store, [tmp_path / "v.nq"], validate=False)
+    assert memory_store.count(INFERRED_GRAPH) == 6
