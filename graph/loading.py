@@ -51,6 +51,15 @@ def places_of(files: Iterable[LoadedFile]) -> dict[str, str]:
     return places
 
 
+def graph_contents(files: Iterable[LoadedFile]) -> list[GraphContent]:
+    """One entry per named graph the files fill: a quad file may carry graphs of its own."""
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for loaded in files:
+        for quad in loaded.quads:
+            by_graph.setdefault(quad.graph_name.value, []).append(quad)
+    return [GraphContent(graph, quads) for graph, quads in by_graph.items()]
+
+
 def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
     """Node IRI -> the file its graph was loaded from, for findings about what is already stored."""
     marker = f"{base_iri()}graph/"
@@ -60,7 +69,7 @@ def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
 
 def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") -> list[Finding]:
     """Validate the store as it would be after the load (other graphs kept, these replaced)."""
-    replaced = {f.graph for f in files} | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
+    replaced = {c.graph for c in graph_contents(files)} | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
     kept = [q for q in store.quads() if q.graph_name.value not in replaced] if store else []
     new = [q for f in files for q in f.quads]
     return validate_graph(quads_to_rdflib(kept + new), places_of(files), lang)
@@ -74,7 +83,7 @@ def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
     if violations(findings):
         raise ValidationFailed(findings)
     # OWL inferences describe the graph as it was: they are dropped, and `policygraph reason` redoes them.
-    contents = [ontology_content(), GraphContent(OWL_INFERRED_GRAPH, [])] + [GraphContent(f.graph, f.quads) for f in files]
+    contents = [ontology_content(), GraphContent(OWL_INFERRED_GRAPH, [])] + graph_contents(files)
     count = store.replace_graphs(contents)
     try:
         derive(store)

@@ -127,6 +127,9 @@ def _prefix_lines(sparql: str) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _prefixes().items() if p not in declared)
 
 
+BULK_THRESHOLD = 100_000  # quads; above this, new graphs are written with Oxigraph's bulk loader
+
+
 class OxigraphStore(Store):
     """The default: an embedded Oxigraph database on disk (or in memory when no path is given)."""
 
@@ -163,9 +166,14 @@ class OxigraphStore(Store):
         fresh = [c for c in contents if c.graph not in existing]
         if not fresh:
             return super().replace_graphs(contents, then)
+        quads = [q for c in fresh for q in c.quads]
         try:
-            self._store.extend(q for c in fresh for q in c.quads)
+            if len(quads) > BULK_THRESHOLD:
+                self._store.bulk_extend(quads)  # 3.5x faster, far less memory; compensated below on failure
+            else:
+                self._store.extend(quads)
         except OSError as exc:
+            self.drop_graphs(c.graph for c in fresh)
             raise StoreError(f"the store could not write: {exc}") from None
         try:
             count = super().replace_graphs([c for c in contents if c.graph in existing], then)

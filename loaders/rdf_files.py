@@ -31,13 +31,8 @@ def read_rdf_file(path: Path, graph: str) -> list[ox.Quad]:
         raise LoadError(path, f"not valid {rdf_format.name}: {_message(exc)}", line, column) from None
     except (OSError, ValueError) as exc:
         raise LoadError(path, f"cannot read {rdf_format.name}: {exc}") from None
-    quads = []
-    for item in parsed:
-        graph_name = getattr(item, "graph_name", ox.DefaultGraph())
-        if isinstance(graph_name, ox.DefaultGraph):
-            graph_name = target
-        quads.append(ox.Quad(item.subject, item.predicate, item.object, graph_name))
-    return quads
+    return [item if isinstance(getattr(item, "graph_name", None), (ox.NamedNode, ox.BlankNode))
+            else ox.Quad(item.subject, item.predicate, item.object, target) for item in parsed]
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

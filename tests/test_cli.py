@@ -142,3 +142,14 @@ def test_the_example_graph_loads_and_validates(tmp_path):
     result = run(tmp_path, "load", str(data))
     assert result.exit_code == 0, result.output
     assert run(tmp_path, "validate").exit_code == 0
+
+
+def test_reloading_a_quad_file_replaces_its_own_graphs(tmp_path):
+    quads = tmp_path / "q.nq"
+    quads.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> <http://example.org/g1> .\n"
+                     "<http://example.org/c> <http://example.org/p> <http://example.org/d> .\n")
+    assert run(tmp_path, "load", "--no-validate", str(quads)).exit_code == 0
+    first = json.loads(run(tmp_path, "stats", "--json").output)
+    assert run(tmp_path, "load", "--no-validate", str(quads)).exit_code == 0
+    assert json.loads(run(tmp_path, "stats", "--json").output) == first
+    assert "http://example.org/g1" in {g["graph"] for g in first["graphs"]}

@@ -1,0 +1,70 @@
+"""A tiny benchmark run: the generator is deterministic, its graph loads with derived links, run.py prints its table.
+
+The real figures come from `bench/run.py` on 98 municipalities; nothing here is timed.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import Template, generate  # noqa: E402
+from graph.derive import INFERRED_GRAPH  # noqa: E402
+from graph.loading import load_into_store  # noqa: E402
+from graph.store import OxigraphStore  # noqa: E402
+
+PG = "https://w3id.org/policygraph/ontology#"
+SYN = "https://w3id.org/policygraph/id/graph/synthetic/"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> tuple[Path, dict, dict]:
+    folder = tmp_path_factory.mktemp("bench")
+    template = Template()
+    first = generate(folder / "a.nq", municipalities=2, scale=2, seed=7, template=template)
+    second = generate(folder / "b.nq", municipalities=2, scale=2, seed=7, template=Template())
+    return folder / "a.nq", first, second
+
+
+def test_generator_is_deterministic(synthetic):
+    path, first, second = synthetic
+    assert first["sha256"] == second["sha256"]
+    assert first["quads"] > 5000
+
+
+def test_synthetic_graph_loads_with_the_expected_shape(synthetic, tmp_path):
+    path, _, _ = synthetic
+    store = OxigraphStore(tmp_path / "store")
+    load_into_store(store, [path], validate=False)
+    graphs = store.graphs()
+    assert any(g.startswith(SYN + "syn001/") for g in graphs) and any(g.startswith(SYN + "syn002/") for g in graphs)
+    counts = {row["c"].value: int(row["n"].value) for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c")}
+    for cls in ("Municipality", "ActionPlan", "Policy", "Initiative", "FocusArea", "TargetGroup", "Theme",
+                "ProcessStep", "StatedTotal", "TargetGroupSize"):
+        assert counts.get(PG + cls, 0) > 0, cls
+    assert store.count(INFERRED_GRAPH) > 100
+    municipalities = {row["m"].value for row in store.query(
+        "SELECT DISTINCT ?m WHERE { ?d pg:municipality ?m ; a pg:ActionPlan }")}
+    assert {m.rsplit("/", 1)[-1] for m in municipalities} >= {"syn001", "syn002"}
+    # the local narrower groups hang under the shared vocabulary
+    assert store.query("ASK { ?g skos:broaderTransitive ?b . FILTER(CONTAINS(STR(?g), '/tg/syn001/')) }")
+    store.close()
+
+
+def test_run_prints_its_table(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--municipalities", "2", "--scale", "1",
+                           "--skip-rdflib", "--repeat", "1", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "load, full graph (derived included)" in out
+    assert "query library, total" in out
+    assert "peak memory" in out
+    assert "PASS" in out or "FAIL" in out
