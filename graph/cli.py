@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 import pyoxigraph as ox
 
 from graph.loading import ValidationFailed, check_files, load_into_store, places_in_store
@@ -206,7 +207,9 @@ def serve(obj: Context, host: str, port: int) -> None:
 
     from web import create_app
 
-    app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang})
+    # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
+    chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT
+    app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
     click.echo(f"PolicyGraph on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress.serve(app, host=host, port=port, threads=4)
 
