@@ -1,8 +1,10 @@
 """One small store API with two backends: embedded Oxigraph on disk, or any SPARQL 1.1 endpoint.
 
 Both backends hand back pyoxigraph's own result types, so callers never care which one answers.
-Writes go through a single SPARQL update, which both Oxigraph and the protocol apply atomically:
-a load either replaces all its graphs or leaves the store as it was.
+Replacing graphs is one SPARQL update, which Oxigraph and the protocol apply atomically; the
+embedded store writes graphs that are new to it through Oxigraph's own (bulk) writer instead and
+drops them again if the rest fails. Either way a load replaces all its graphs or leaves the store
+as it was.
 """
 from __future__ import annotations
 
