@@ -33,6 +33,14 @@ _RULES: list[tuple[str, str]] = [
     # The target groups an initiative serves, however they were written.
     ("?i pg:servesTargetGroup ?group",
      "?i a pg:Initiative . { ?i dct:audience ?group } UNION { ?i pg:hasTargetGroupSize/pg:targetGroup ?group }"),
+    # The groups an initiative reaches: those it serves and every broader group of them.
+    ("?i pg:reachesTargetGroup ?group",
+     "?i a pg:Initiative . { ?i dct:audience|pg:hasTargetGroupSize/pg:targetGroup ?group } "
+     "UNION { ?i (dct:audience|pg:hasTargetGroupSize/pg:targetGroup)/skos:broader+ ?group }"),
+    # The municipality of every initiative: through its document, else its responsible body.
+    ("?i pg:inMunicipality ?m",
+     "{ ?doc pg:municipality ?m . ?doc (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?i . ?i a pg:Initiative } "
+     "UNION { ?i a pg:Initiative ; pg:responsibleBody/org:unitOf+ ?m . ?m a pg:Municipality }"),
     # Symmetric and inverse links, so either direction can be asked.
     ("?b pg:coordinatesWith ?a", "?a pg:coordinatesWith ?b"),
     ("?old pg:continuedBy ?new", "?new pg:continues ?old"),

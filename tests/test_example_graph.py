@@ -222,3 +222,15 @@ def test_quotes_are_found_in_the_source_documents(store):
     assert len(rows) > 200
     poor = [(r["doc"], r["quote"]) for r in rows if not _quote_found(r["quote"], sources[r["doc"]], words[r["doc"]])]
     assert poor == []
+
+
+def test_derived_municipality_and_reached_groups_of_an_initiative(tmp_path):
+    """'Min. 350 jobparate med løbende optag' (seed 004): job-ready unemployed are unemployed, in Copenhagen."""
+    from graph.loading import load_into_store
+
+    store = OxigraphStore()
+    load_into_store(store, [DATA], validate=False)
+    initiative = ox.NamedNode(iri(PLAN_2019 + "/haandholdt-og-kontinuerlig-virksomhedsindsats"))
+    assert ask(store, "SELECT ?m WHERE { ?i pg:inMunicipality ?m }", i=initiative) == [{"m": iri("org/koebenhavn")}]
+    reached = {r["g"] for r in ask(store, "SELECT ?g WHERE { ?i pg:reachesTargetGroup ?g }", i=initiative)}
+    assert {iri("tg/jobparate-ledige"), iri("tg/ledige"), iri("tg/borgere")} <= reached
