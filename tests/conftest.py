@@ -65,3 +65,24 @@ def remote_store(oxigraph_server):
     store = SparqlEndpointStore(oxigraph_server["query"], oxigraph_server["update"])
     store.update("DROP ALL")
     return store
+
+
+@pytest.fixture
+def store_from_turtle(tmp_path):
+    """Build an in-memory store from Turtle text written in the test (derived links included)."""
+    from graph.loading import load_into_store
+    from graph.store import OxigraphStore
+
+    stores = []
+
+    def build(text: str):
+        path = tmp_path / f"small-{len(stores)}.ttl"
+        path.write_text(text, encoding="utf-8")
+        store = OxigraphStore()
+        load_into_store(store, [path], validate=False)
+        stores.append(store)
+        return store
+
+    yield build
+    for store in stores:
+        store.close()

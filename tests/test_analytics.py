@@ -51,19 +51,9 @@ ini:c2 a pg:Initiative ; skos:prefLabel "C2"@da ; dct:audience tg:kvinder .
 """
 
 
-def _store(tmp_path: Path, text: str) -> OxigraphStore:
-    path = tmp_path / "small.ttl"
-    path.write_text(text, encoding="utf-8")
-    store = OxigraphStore()
-    load_into_store(store, [path], validate=False)
-    return store
-
-
 @pytest.fixture
-def small(tmp_path):
-    store = _store(tmp_path, SMALL)
-    yield store
-    store.close()
+def small(store_from_turtle):
+    return store_from_turtle(SMALL)
 
 
 def test_the_bridging_initiative_and_target_group_are_found(small):

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent

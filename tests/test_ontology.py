@@ -3,7 +3,6 @@ Danish and English) and the SHACL shapes (catch broken data, accept good data, a
 from __future__ import annotations
 
 import shutil
-import subprocess
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -11,11 +10,11 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.collection import Collection
 
-from ontology import CONTEXT_FILE, ONTOLOGY_FILE, PG, SHAPES_FILE, authoring_context
+from ontology import ONTOLOGY_FILE, PG, SHAPES_FILE, authoring_context
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"

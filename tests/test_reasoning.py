@@ -29,21 +29,13 @@ t:other a pg:Plan .
 """
 
 
-def _store(tmp_path: Path, text: str) -> OxigraphStore:
-    path = tmp_path / "small.ttl"
-    path.write_text(text, encoding="utf-8")
-    store = OxigraphStore()
-    load_into_store(store, [path], validate=False)
-    return store
-
-
 def _triples(report) -> set[tuple[str, str, str]]:
     return {(t.subject.value, t.predicate.value, t.object.value) for t in report.triples}
 
 
 @java_missing
-def test_inferences_go_into_their_own_graph(tmp_path):
-    store = _store(tmp_path, SMALL)
+def test_inferences_go_into_their_own_graph(store_from_turtle):
+    store = store_from_turtle(SMALL)
     asserted = {str(q) for q in store.quads() if q.graph_name.value != R.INFERRED_OWL_GRAPH}
     report = R.materialise(store)
     found = _triples(report)
@@ -62,8 +54,8 @@ def test_inferences_go_into_their_own_graph(tmp_path):
 
 
 @java_missing
-def test_an_inconsistent_graph_names_the_clash(tmp_path):
-    store = _store(tmp_path, SMALL + "t:clash a pg:Goal , pg:Initiative .\n")
+def test_an_inconsistent_graph_names_the_clash(store_from_turtle):
+    store = store_from_turtle(SMALL + "t:clash a pg:Goal , pg:Initiative .\n")
     with pytest.raises(R.InconsistentGraph, match="t/clash is both a pg:Goal and a pg:Initiative"):
         R.infer(store)
     assert R.INFERRED_OWL_GRAPH not in store.graphs()
