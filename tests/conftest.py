@@ -86,3 +86,16 @@ def store_from_turtle(tmp_path):
     yield build
     for store in stores:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def example_store():
+    """The bundled example graph loaded the way `policygraph load` does (derived links included).
+    Shared by every test that only reads it; a test that writes builds its own store."""
+    from graph.loading import load_into_store
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore()
+    load_into_store(store, [DATA], validate=False)
+    yield store
+    store.close()

@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 
 from graph import analytics as A
-from graph.loading import load_into_store
-from graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/policygraph/id/"
@@ -145,12 +143,9 @@ def test_analyse_is_json_ready_and_deterministic(small):
 
 # ------------------------------------------------------------------------------ the example graph
 
-@pytest.fixture(scope="module")
-def example():
-    store = OxigraphStore()
-    load_into_store(store, [ROOT / "data"], validate=False)
-    yield store
-    store.close()
+@pytest.fixture
+def example(example_store):
+    return example_store
 
 
 def test_racism_action_plan_and_lgbti_policy_are_linked(example):

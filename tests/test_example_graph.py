@@ -10,9 +10,6 @@ import pyoxigraph as ox
 import pytest
 from rapidfuzz import fuzz, process
 
-from graph.loading import ontology_content
-from graph.store import GraphContent, OxigraphStore
-from loaders import load_paths
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ID = "https://w3id.org/policygraph/id/"
@@ -20,12 +17,9 @@ PLAN_2019 = "doc/koebenhavn/integrationshandleplan-2019-22"
 PLAN_2017 = "doc/koebenhavn/integrationshandleplan-2017-18"
 
 
-@pytest.fixture(scope="module")
-def store():
-    store = OxigraphStore()
-    files = load_paths([DATA])
-    store.replace_graphs([ontology_content()] + [GraphContent(f.graph, f.quads) for f in files])
-    return store
+@pytest.fixture
+def store(example_store):
+    return example_store
 
 
 def ask(store, sparql: str, **bindings) -> list[dict]:
@@ -224,12 +218,8 @@ def test_quotes_are_found_in_the_source_documents(store):
     assert poor == []
 
 
-def test_derived_municipality_and_reached_groups_of_an_initiative(tmp_path):
+def test_derived_municipality_and_reached_groups_of_an_initiative(store):
     """'Min. 350 jobparate med løbende optag' (seed 004): job-ready unemployed are unemployed, in Copenhagen."""
-    from graph.loading import load_into_store
-
-    store = OxigraphStore()
-    load_into_store(store, [DATA], validate=False)
     initiative = ox.NamedNode(iri(PLAN_2019 + "/haandholdt-og-kontinuerlig-virksomhedsindsats"))
     assert ask(store, "SELECT ?m WHERE { ?i pg:inMunicipality ?m }", i=initiative) == [{"m": iri("org/koebenhavn")}]
     reached = {r["g"] for r in ask(store, "SELECT ?g WHERE { ?i pg:reachesTargetGroup ?g }", i=initiative)}

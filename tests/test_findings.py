@@ -39,15 +39,9 @@ def library():
     return load_library()
 
 
-@pytest.fixture(scope="module")
-def store():
-    from graph.loading import load_into_store
-    from graph.store import OxigraphStore
-
-    store = OxigraphStore()
-    load_into_store(store, [ROOT / "data"], validate=False)
-    yield store
-    store.close()
+@pytest.fixture
+def store(example_store):
+    return example_store
 
 
 def ask(store, library, qid, **params):

@@ -34,17 +34,6 @@ def library():
     return load_library()
 
 
-@pytest.fixture(scope="module")
-def example_store(tmp_path_factory):
-    from graph.loading import load_into_store
-    from graph.store import OxigraphStore
-
-    store = OxigraphStore()
-    load_into_store(store, [ROOT / "data"], validate=False)
-    yield store
-    store.close()
-
-
 def fixture_store(tmp_path, turtle: str):
     from graph.loading import load_into_store
     from graph.store import OxigraphStore

@@ -13,11 +13,9 @@ from graph.store import OxigraphStore
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-@pytest.fixture(scope="module")
-def store():
-    store = OxigraphStore()
-    load_into_store(store, [DATA], validate=False)
-    return store
+@pytest.fixture
+def store(example_store):
+    return example_store
 
 
 @pytest.mark.parametrize("lang, heading", [("da", "Sammenhængsrapport"), ("en", "Coherence report")])
