@@ -1,12 +1,25 @@
 """The web app: `create_app(config)` with one blueprint per area (Flask's application-factory pattern)."""
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
 from flask import Flask, g, request
 
-from web.i18n import translate
+from web.i18n import LANGUAGES, translate
+
+# Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
+AREAS = ("home", "sparql", "workbench", "questions", "resources", "network", "charts")
+MENU = (
+    ("home.index", "nav_home"),
+    ("questions.index", "nav_questions"),
+    ("workbench.editor", "nav_workbench"),
+    ("network.view", "nav_graph"),
+    ("charts.matrix", "nav_matrix"),
+    ("charts.timeline", "nav_timeline"),
+)
+LANG_COOKIE = "policygraph_lang"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -15,25 +28,42 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         STORE_PATH=os.environ.get("POLICYGRAPH_STORE", "var/store"),
         DEFAULT_LANG=os.environ.get("POLICYGRAPH_LANG", "da"),
         RESULT_LIMIT=int(os.environ.get("POLICYGRAPH_RESULT_LIMIT", "10000")),
+        QUERY_TIMEOUT=float(os.environ.get("POLICYGRAPH_QUERY_TIMEOUT", "30")),
+        UPDATE_TOKEN=os.environ.get("POLICYGRAPH_UPDATE_TOKEN") or None,
     )
     app.config.update(config or {})
     if "STORE" not in app.config:
         from graph.store import open_store
 
         app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"))
+    _install_language(app)
+    for area in AREAS:
+        app.register_blueprint(_blueprint(area))
+    return app
+
+
+def _blueprint(area: str):
+    return importlib.import_module(f"web.{area}").bp
+
+
+def _install_language(app: Flask) -> None:
+    """The language comes from ?lang= (remembered in a cookie), else the cookie, else the default."""
 
     @app.before_request
     def choose_language() -> None:
-        wanted = request.args.get("lang")
-        g.lang = wanted if wanted in ("da", "en") else app.config["DEFAULT_LANG"]
+        wanted = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+        g.lang = wanted if wanted in LANGUAGES else app.config["DEFAULT_LANG"]
+
+    @app.after_request
+    def remember_language(response):
+        if request.args.get("lang") in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        return response
 
     @app.context_processor
     def inject_helpers() -> dict[str, Any]:
-        return {"t": lambda key: translate(key, g.lang), "lang": g.lang}
+        from web.links import resource_url
 
-    from web.home import bp as home_bp
-    from web.sparql import bp as sparql_bp
-
-    app.register_blueprint(home_bp)
-    app.register_blueprint(sparql_bp)
-    return app
+        menu = [(endpoint, key) for endpoint, key in MENU if endpoint in app.view_functions]
+        return {"t": lambda key: translate(key, g.lang), "lang": g.lang, "menu": menu,
+                "resource_url": resource_url}
