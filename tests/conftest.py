@@ -99,3 +99,16 @@ def example_store():
     load_into_store(store, [DATA], validate=False)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def example_app(example_store):
+    """The web app over the example graph, read-only, as `make serve` runs it."""
+    from web import create_app
+
+    return create_app({"STORE": example_store, "TESTING": True})
+
+
+@pytest.fixture
+def example_client(example_app):
+    return example_app.test_client()
