@@ -1,6 +1,11 @@
-"""Area 'network' of the web app (routes are added by the issue-4 work)."""
+"""Area 'network' of the web app."""
 from __future__ import annotations
 
 from flask import Blueprint
 
 bp = Blueprint("network", __name__)
+
+
+@bp.get("/network")
+def view():
+    return "todo"

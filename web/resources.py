@@ -1,6 +1,104 @@
-"""Area 'resources' of the web app (routes are added by the issue-4 work)."""
+"""Linked-data pages: every IRI of the graph dereferences to a page about it, and the same URL serves
+its description as Turtle, JSON-LD or N-Triples to clients that ask (content negotiation), plus a
+`.json` twin with the page's own data (what the network view's side panel reads).
+
+IRIs under our base live at `/id/<path>` (so a w3id redirect just works), any other at
+`/resource?iri=`. Hostile input (javascript: IRIs, huge strings) never reaches a query or an href:
+IRIs are checked, bound as RDF terms, and links always point at our own pages.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+
+from graph.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
+from web.links import iri_from_path, resource_url
 
 bp = Blueprint("resources", __name__)
+
+# ?format= and file-name suffixes, for links and clients that cannot set Accept.
+FORMATS = {"json": "application/json", "ttl": "text/turtle", "nt": "application/n-triples",
+           "jsonld": "application/ld+json", "html": "text/html"}
+SUFFIXES = {"." + name: mime for name, mime in FORMATS.items() if name != "html"}
+OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples",
+           "application/json"]
+
+
+def format_amount(amount: float, lang: str) -> str:
+    """Whole amounts with the reader's thousands separator (1.600.000 in Danish, 1,600,000 in English)."""
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    if lang == "da":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def _wanted(forced: str | None) -> str:
+    if forced:
+        return forced
+    name = request.args.get("format")
+    if name:
+        if name not in FORMATS:
+            abort(_problem(400, "res_bad_format", name))
+        return FORMATS[name]
+    mime = request.accept_mimetypes.best_match(OFFERED, "text/html")
+    return "text/html" if mime == "application/xhtml+xml" else mime
+
+
+def _problem(status: int, key: str, detail: str = "") -> Response:
+    """An error page (or JSON for API clients) in the reader's language, with the detail escaped."""
+    if request.accept_mimetypes.best_match(["text/html", "application/json"], "text/html") == "application/json" \
+            or request.args.get("format") == "json":
+        return jsonify({"error": key, "detail": detail[:300]}), status
+    body = render_template("resource_error.html", status=status, key=key, detail=detail[:300])
+    return Response(body, status, mimetype="text/html")
+
+
+def _show(iri: str, forced: str | None = None):
+    try:
+        check_iri(iri)
+    except BadIri as exc:
+        return _problem(400, "res_bad_iri", str(exc))
+    mime = _wanted(forced)
+    store = current_app.config["STORE"]
+    description = describe(store, iri, g.lang)
+    if description is None:
+        return _problem(404, "res_not_found", iri)
+    if mime in RDF_FORMATS:
+        response = Response(serialize(resource_triples(store, iri), mime), mimetype=mime)
+    elif mime == "application/json":
+        data = description.as_dict()
+        data["page"] = resource_url(iri)
+        data["lang"] = g.lang
+        response = jsonify(data)
+    else:
+        response = Response(render_template("resource.html", d=description, formats=FORMATS,
+                                            amount=lambda v: format_amount(v, g.lang),
+                                            is_web=lambda v: v.startswith(("http://", "https://"))))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/id/<path:path>")
+def by_path(path: str):
+    """A suffix (.json, .ttl, .nt, .jsonld) asks for that format, unless the IRI itself ends so."""
+    store = current_app.config["STORE"]
+    for suffix, mime in SUFFIXES.items():
+        if path.endswith(suffix) and len(path) > len(suffix):
+            plain = iri_from_path(path[:-len(suffix)])
+            try:
+                if describe_exists(store, plain) and not describe_exists(store, iri_from_path(path)):
+                    return _show(plain, mime)
+            except BadIri:
+                break
+    return _show(iri_from_path(path))
+
+
+def describe_exists(store, iri: str) -> bool:
+    return exists(store, check_iri(iri))
+
+
+@bp.get("/resource")
+def by_iri():
+    iri = request.args.get("iri", "")
+    if not iri:
+        return _problem(400, "res_missing_iri")
+    return _show(iri)

@@ -1,0 +1,100 @@
+"""Linked-data pages over the example graph and a small graph built here: HTML, content
+negotiation, the .json twin, 404/400 for unknown or hostile IRIs, and escaping."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from graph.loading import ontology_content
+from graph.store import GraphContent, OxigraphStore
+from web import create_app
+
+ID = "https://w3id.org/policygraph/id/"
+PG = "https://w3id.org/policygraph/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+G = ox.NamedNode(ID + "graph/test.yaml")
+INITIATIVE = "doc/koebenhavn/integrationshandleplan-2019-22/fritidsjob"
+
+
+def q(s: str, p: str, o) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, G)
+
+
+@pytest.fixture
+def hostile_client():
+    """A graph whose labels and literals try to inject markup and links."""
+    store = OxigraphStore()
+    node = ID + "initiative/evil"
+    store.replace_graphs([ontology_content(), GraphContent(G.value, [
+        q(node, RDF_TYPE, ox.NamedNode(PG + "Initiative")),
+        q(node, SKOS + "prefLabel", ox.Literal("<script>alert(1)</script>", language="da")),
+        q(node, SKOS + "note", ox.Literal('"><img src=x onerror=alert(2)>', language="en")),
+        q(node, PG + "supports", ox.NamedNode("javascript:alert(3)")),
+    ])])
+    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    store.close()
+
+
+def test_resource_page_shows_labels_types_hierarchy_budget_and_sources(example_client):
+    page = example_client.get(f"/id/{INITIATIVE}?lang=en").get_data(as_text=True)
+    assert "<h1>Leisure-time jobs</h1>" in page
+    assert 'href="/resource?iri=https://w3id.org/policygraph/ontology%23Initiative"' in page
+    assert 'aria-current="page">Leisure-time jobs' in page          # breadcrumb
+    assert "1,600,000 DKK" in page and 'class="bar"' in page       # budget table and bar
+    assert "Tabel 1, Pejlemærke 2" in page                          # source place
+    assert "serves target group" in page and "derived" in page      # ontology label, derived mark
+    assert "Links to this resource" in page
+    danish = example_client.get(f"/id/{INITIATIVE}?lang=da").get_data(as_text=True)
+    assert "1.600.000 DKK" in danish and "betjener målgruppe" in danish
+
+
+def test_resource_negotiates_rdf_formats_on_the_same_url(example_client):
+    url = f"/id/{INITIATIVE}"
+    turtle = example_client.get(url, headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and b"pg:hasBudgetAllocation" in turtle.data
+    assert turtle.headers["Vary"] == "Accept"
+    nt = example_client.get(url, headers={"Accept": "application/n-triples"})
+    assert nt.mimetype == "application/n-triples" and f"<{ID}{INITIATIVE}>".encode() in nt.data
+    jsonld = example_client.get(url, headers={"Accept": "application/ld+json"})
+    assert jsonld.mimetype == "application/ld+json" and json.loads(jsonld.data)
+    browser = example_client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.mimetype == "text/html"
+    assert example_client.get(url + "?format=ttl").mimetype == "text/turtle"
+
+
+def test_json_twin_by_suffix_and_by_format_parameter(example_client):
+    for url in (f"/id/{INITIATIVE}.json", f"/id/{INITIATIVE}?format=json"):
+        data = example_client.get(url + ("&" if "?" in url else "?") + "lang=en").get_json()
+        assert data["label"] == "Leisure-time jobs" and data["page"] == f"/id/{INITIATIVE}"
+        assert data["budgets"][0]["year"] == "2019" and data["hierarchy"][-1]["iri"] == ID + INITIATIVE
+
+
+def test_iris_outside_our_base_have_pages_under_resource(example_client):
+    response = example_client.get("/resource", query_string={"iri": PG + "Initiative", "lang": "en"})
+    assert response.status_code == 200 and "<h1>initiative</h1>" in response.get_data(as_text=True)
+
+
+def test_unknown_iri_is_404_and_malformed_input_is_400(example_client):
+    assert example_client.get("/id/no/such/thing").status_code == 404
+    assert example_client.get("/id/no/such/thing.json").status_code == 404
+    assert example_client.get("/resource", query_string={"iri": "javascript:alert(1)"}).status_code == 404
+    assert example_client.get("/resource").status_code == 400
+    assert example_client.get("/resource", query_string={"iri": "http://x/" + "a" * 10000}).status_code == 400
+    bad = example_client.get("/resource", query_string={"iri": "not an iri"})
+    assert bad.status_code == 400
+    assert example_client.get(f"/id/{INITIATIVE}?format=exe").status_code == 400
+    missing = example_client.get("/resource", query_string={"iri": "javascript:alert(1)", "format": "json"})
+    assert missing.status_code == 404 and missing.get_json()["error"] == "res_not_found"
+
+
+def test_hostile_labels_and_iris_are_escaped_and_never_linked(hostile_client):
+    page = hostile_client.get("/id/initiative/evil").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert 'href="javascript:' not in page
+    assert "/resource?iri=javascript:alert%283%29" in page or "/resource?iri=javascript:alert(3)" in page
+    error = hostile_client.get("/resource", query_string={"iri": "http://x/<script>"}).get_data(as_text=True)
+    assert "<script>" not in error
