@@ -1,0 +1,155 @@
+"""Helpers for the browser tests: the real app on loopback, a Chromium that may not leave the machine,
+axe-core checks reported in plain text, and the page links the tests walk.
+
+Kept apart from the tests so that the tests read as behaviour ("every menu page passes axe") and the
+plumbing (waitress thread, request blocking, axe report formatting) is written once."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium")
+# No background traffic of Chromium's own (updates, safe browsing, ...): the tests prove the app is offline.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+BLOCKING_IMPACTS = ("serious", "critical")
+LOCAL_HOSTS = {"127.0.0.1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def chromium_or_fail() -> str:
+    """The Chromium binary. Missing Chromium fails the run loudly (CI must install it) unless the
+    developer opted out with POLICYGRAPH_SKIP_BROWSER=1: a silently skipped suite proves nothing."""
+    if os.environ.get("POLICYGRAPH_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped: POLICYGRAPH_SKIP_BROWSER=1")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium), point "
+                    "POLICYGRAPH_CHROMIUM at it, or set POLICYGRAPH_SKIP_BROWSER=1 to skip the browser tests",
+                    pytrace=False)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.fail("the Python package playwright is missing: pip install -e '.[test]'", pytrace=False)
+    return CHROMIUM
+
+
+@dataclass
+class LiveServer:
+    """The WSGI app served by waitress in a daemon thread, on a free loopback port."""
+
+    base_url: str
+    _server: Any
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def close(self) -> None:
+        self._server.close()
+
+
+def serve(app) -> LiveServer:
+    import waitress
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, name="policygraph-test-server", daemon=True).start()
+    return LiveServer(f"http://127.0.0.1:{server.effective_port}", server)
+
+
+@dataclass
+class OfflineGuard:
+    """Aborts every request that is not to the test server's loopback address and remembers it, so a
+    test can fail on a page that tried to reach the internet (a CDN font, an autocompleter service ...)."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def handle(self, route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def install(self, context) -> None:
+        context.route("**/*", self.handle)
+
+
+@dataclass
+class PageProblems:
+    """What went wrong on a page beyond its own assertions: uncaught script errors and failed loads."""
+
+    script_errors: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
+        page.on("response", lambda response: response.status >= 400 and response.request.resource_type != "document"
+                and self.failed_responses.append(f"{response.status} {response.url} (from {page.url})"))
+
+
+def axe_violations(page, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict]:
+    """axe-core's violations on the page as it is now, limited to the given impacts. axe.min.js comes
+    bundled with axe-playwright-python, so nothing is fetched."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"],
+                                       "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+    return [v for v in results.response["violations"] if v.get("impact") in impacts]
+
+
+def describe_violations(where: str, violations: list[dict]) -> str:
+    """One readable block per rule: rule id, impact, what it means, each element and how to fix it."""
+    lines = []
+    for v in violations:
+        lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} <{v.get('helpUrl', '')}>")
+        for node in v["nodes"][:8]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    element {target}: {node.get('html', '')[:160]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      fix: {summary[:300]}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"    ... and {len(v['nodes']) - 8} more elements")
+    return "\n".join(lines)
+
+
+def menu_links(page) -> list[str]:
+    """The main menu's entries as paths, read from the page itself so that every new area is covered."""
+    hrefs = page.eval_on_selector_all("nav .menu a[href]", "links => links.map(a => a.getAttribute('href'))")
+    return list(dict.fromkeys(hrefs))
+
+
+def links_starting_with(page, prefix: str) -> list[str]:
+    """Same-site links whose path starts with `prefix`, in page order, without duplicates."""
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.hostname in LOCAL_HOSTS and parts.path.startswith(prefix):
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return list(dict.fromkeys(found))
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page screenshot under var/screenshots/, for a person to look at after the run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def slug(path: str) -> str:
+    cleaned = "".join(c if c.isalnum() else "-" for c in path.strip("/")) or "home"
+    return "-".join(part for part in cleaned.split("-") if part)[:80]
+
+
+def pages_in(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))
