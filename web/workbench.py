@@ -1,6 +1,208 @@
-"""Area 'workbench' of the web app (routes are added by the issue-4 work)."""
+"""The query workbench at `/workbench`: YASGUI for people with JavaScript, and a plain form for everyone.
+
+Every result has a bookmarkable URL (`/workbench?query=...`): the page renders the answer on the server
+as an accessible HTML table, so it works without JavaScript, with a screen reader and from a link in an
+e-mail, and offers the same answer as CSV or JSON through `/sparql?format=`. YASGUI is vendored and
+configured to talk only to our own `/sparql`: its remote autocompleters (LOV, prefix.cc) are replaced
+by completions drawn from our ontology and query library, so the page makes no third-party requests.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+from flask import Blueprint, current_app, g, render_template, request, url_for
+from werkzeug.routing import BuildError
+
+from graph.bindings import inline_values
+from graph.query_library import NamedQuery, QueryParameterError, bind_parameters
+from graph.results import compact
+from ontology import PREFIXES, base_iri
+from web.sparql import Answer, QueryRefused, strip_lexical, evaluate
 
 bp = Blueprint("workbench", __name__)
+
+SHOWN_ROWS = 1000  # rows rendered as HTML; the downloads carry up to RESULT_LIMIT
+_DECLARED_TERMS = """
+SELECT DISTINCT ?term ?type WHERE {
+  VALUES ?type { rdf:Property owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:Class rdfs:Class }
+  ?term a ?type . FILTER(isIRI(?term))
+} LIMIT 5000
+"""
+_CLASS_TYPES = {PREFIXES["owl"] + "Class", PREFIXES["rdfs"] + "Class"}
+
+
+def all_prefixes() -> dict[str, str]:
+    return {**PREFIXES, "id": base_iri()}
+
+
+# ------------------------------------------------------------------------------ cells
+@dataclass(frozen=True)
+class Cell:
+    """One result value as a page shows it: text, and a link for IRIs."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    lang: str | None = None
+    blank: bool = False
+
+
+def link_for(iri: str) -> str | None:
+    """The resource page of an IRI; None while the app has no resource pages (another area)."""
+    from web.links import resource_url
+
+    try:
+        return resource_url(iri)
+    except BuildError:
+        return None
+
+
+def labels_for(store: Any, iris: Iterable[str], lang: str) -> dict[str, str]:
+    """Labels (in the UI language, else Danish, else any) for IRIs, in one query."""
+    nodes = sorted({i for i in iris if i})[:2000]
+    if not nodes:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in nodes)
+    query = f"""SELECT ?x (MIN(?l1) AS ?own) (MIN(?l2) AS ?da) (MIN(?l3) AS ?any) WHERE {{
+      VALUES ?x {{ {values} }}
+      ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l3 .
+      OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l1 FILTER(LANGMATCHES(LANG(?l1), {ox.Literal(lang)})) }}
+      OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l2 FILTER(LANGMATCHES(LANG(?l2), "da")) }}
+    }} GROUP BY ?x"""
+    out = {}
+    for row in store.query(query):
+        label = row["own"] or row["da"] or row["any"]
+        if label is not None:
+            out[row["x"].value] = label.value
+    return out
+
+
+def cell(term: Any, labels: dict[str, str] | None = None) -> Cell:
+    if term is None:
+        return Cell("")
+    if isinstance(term, ox.NamedNode):
+        return Cell((labels or {}).get(term.value) or compact(term), link_for(term.value), term.value)
+    if isinstance(term, ox.Literal):
+        return Cell(term.value, lang=term.language or None)
+    if isinstance(term, ox.BlankNode):
+        return Cell(f"_:{term.value}", blank=True)
+    return Cell(str(term))
+
+
+def answer_table(answer: Answer, store: Any, lang: str, shown: int | None = None) -> dict[str, Any]:
+    """Columns and rows of cells for the results table, labels looked up for the IRIs shown."""
+    shown = SHOWN_ROWS if shown is None else shown
+    if answer.kind == "graph":
+        columns = ["subject", "predicate", "object"]
+        raw = [[t.subject, t.predicate, t.object] for t in answer.triples[:shown]]
+    else:
+        columns, raw = answer.variables, answer.rows[:shown]
+    iris = [t.value for row in raw for t in row if isinstance(t, ox.NamedNode)]
+    labels = labels_for(store, iris, lang)
+    total = len(answer.triples) if answer.kind == "graph" else len(answer.rows)
+    return {"columns": columns, "rows": [[cell(t, labels) for t in row] for row in raw],
+            "total": total, "shown": min(total, shown)}
+
+
+# ------------------------------------------------------------------------------ queries for the editor
+def used_prefix_lines(sparql: str) -> str:
+    """PREFIX lines for the standard prefixes a query uses and does not declare, so it runs anywhere."""
+    declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+    syntax = strip_lexical(sparql)
+    lines = []
+    for prefix, iri in all_prefixes().items():
+        if prefix not in declared and re.search(rf"(?<![\w?$:.-]){re.escape(prefix)}:", syntax):
+            lines.append(f"PREFIX {prefix}: <{iri}>\n")
+    return "".join(lines)
+
+
+def editor_text(named: NamedQuery, bindings: dict[str, Any] | None, lang: str) -> str:
+    """A library question as a self-contained query: comment header, PREFIX lines, values bound inline."""
+    body = named.sparql.strip("\n")
+    if bindings:
+        body = inline_values(body, bindings)
+    header = f"# {named.title.get(lang) or named.title['en']}\n# {named.question.get(lang) or named.question['en']}\n"
+    return header + used_prefix_lines(body) + body + "\n"
+
+
+def example_queries(store: Any, lang: str) -> list[dict[str, str]]:
+    """The query library as editor examples, with default parameter values and ?lang bound."""
+    from web.questions import library
+
+    examples = []
+    for named in library().values():
+        try:
+            bindings = bind_parameters(store, named, {}, lang)
+        except QueryParameterError:
+            bindings = {}
+        examples.append({"id": named.id, "kind": named.kind, "title": named.title.get(lang) or named.title["en"],
+                         "query": editor_text(named, bindings, lang)})
+    return examples
+
+
+def completion_terms(store: Any) -> dict[str, list[str]]:
+    """Properties and classes for the editor's autocompletion: declared in our ontology or used in
+    the library's queries (this replaces YASGUI's calls to the LOV service)."""
+    properties, classes = set(), set()
+    for row in store.query(_DECLARED_TERMS):
+        (classes if row["type"].value in _CLASS_TYPES else properties).add(row["term"].value)
+    from web.questions import library
+
+    prefixes = all_prefixes()
+    pattern = re.compile(r"(?<![\w?$:.-])(" + "|".join(map(re.escape, prefixes)) + r"):([A-Za-z_][\w-]*)")
+    for named in library().values():
+        for prefix, local in pattern.findall(strip_lexical(named.sparql)):
+            (classes if local[0].isupper() else properties).add(prefixes[prefix] + local)
+    return {"properties": sorted(properties), "classes": sorted(classes)}
+
+
+def default_query() -> str:
+    prefix_lines = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in all_prefixes().items())
+    return prefix_lines + "\nSELECT ?plan ?title WHERE {\n  ?plan a pg:ActionPlan ; dct:title ?title .\n}\nLIMIT 100\n"
+
+
+# ------------------------------------------------------------------------------ page
+def download_links(query: str, kind: str) -> list[tuple[str, str]]:
+    """(label, URL) of the same answer from /sparql, in the formats that fit its kind."""
+    keys = ("ttl", "jsonld", "nt") if kind == "graph" else ("csv", "json", "tsv", "xml")
+    return [(key.upper(), url_for("sparql.endpoint", query=query, format=key)) for key in keys]
+
+
+def _run(query: str) -> tuple[dict[str, Any] | None, str | None, int]:
+    """(results, error message, HTTP status) of a query typed into the workbench."""
+    config = current_app.config
+    try:
+        answer = evaluate(config["STORE"], query, limit=int(config["RESULT_LIMIT"]),
+                          timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")))
+    except QueryRefused as refusal:
+        return None, refusal.message, refusal.status
+    results = {"kind": answer.kind, "boolean": answer.boolean, "truncated": answer.truncated,
+               "limit": answer.limit, "elapsed": answer.elapsed, "downloads": download_links(query, answer.kind)}
+    if answer.kind != "ask":
+        results.update(answer_table(answer, config["STORE"], g.lang))
+    return results, None, 200
+
+
+@bp.get("/workbench")
+def editor():
+    store = current_app.config["STORE"]
+    examples = example_queries(store, g.lang)
+    query = request.args.get("query")
+    chosen = request.args.get("example")
+    if query is None and chosen:
+        query = next((e["query"] for e in examples if e["id"] == chosen), None)
+    results, error, status = (None, None, 200)
+    if query is not None and query.strip():
+        results, error, status = _run(query)
+    elif query is not None:
+        error, status = "missing query", 400
+    config = {"endpoint": url_for("sparql.endpoint", _external=True), "prefixes": all_prefixes(),
+              "query": query, "defaultQuery": default_query(), "examples": examples,
+              **completion_terms(store)}
+    page = render_template("workbench.html", query=query if query is not None else default_query(),
+                           ran=query is not None, results=results, error=error, examples=examples,
+                           chosen=chosen, config=config)
+    return page, status

@@ -1,0 +1,188 @@
+"""The named questions as web pages: the library by kind, one page per question with a GET form,
+results linked to resource pages, evidence on request, and .json/.csv twins."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from markupsafe import escape
+
+from graph.query_library import KINDS, load_library, run_named
+from web import create_app
+
+ID = "https://w3id.org/policygraph/id/"
+LIBRARY = load_library()
+
+
+def form_controls_have_labels(page: str) -> None:
+    ids = re.findall(r'<(?:select|input|textarea)[^>]*\bid="([^"]+)"', page)
+    assert ids
+    for control in ids:
+        assert f'<label for="{control}">' in page, control
+
+
+# ------------------------------------------------------------------------------ the index
+def test_index_groups_every_question_by_kind_in_library_order(example_client):
+    page = example_client.get("/questions?lang=en").get_data(as_text=True)
+    kinds_present = [k for k in KINDS if any(n.kind == k for n in LIBRARY.values())]
+    positions = [page.index(f'<h2 id="kind-{kind}">') for kind in kinds_present]
+    assert positions == sorted(positions)
+    for named in LIBRARY.values():
+        assert f'href="/questions/{named.id}"' in page
+        assert str(escape(named.title["en"])) in page
+    assert "Gaps" in page and "<h1>" in page
+
+
+def test_index_speaks_danish_by_default(example_client):
+    page = example_client.get("/questions").get_data(as_text=True)
+    named = LIBRARY["plans-expiring-without-successor"]
+    assert str(escape(named.title["da"])) in page and str(escape(named.question["da"])) in page
+    assert "Huller" in page
+
+
+def test_index_has_a_json_twin(example_client):
+    data = example_client.get("/questions.json?lang=en").get_json()
+    assert [d["id"] for d in data] == list(LIBRARY)
+    first = {d["id"]: d for d in data}["plans-expiring-without-successor"]
+    assert first["kind"] == "gap" and first["parameters"][0] == {
+        "name": "year", "type": "year", "label": "Year", "required": False, "default": "2022"}
+    assert first["csv"].endswith("/questions/plans-expiring-without-successor.csv")
+
+
+# ------------------------------------------------------------------------------ one question
+def test_question_page_shows_question_form_sparql_and_results(example_client):
+    response = example_client.get("/questions/plans-expiring-without-successor?lang=en")
+    page = response.get_data(as_text=True)
+    named = LIBRARY["plans-expiring-without-successor"]
+    assert response.status_code == 200
+    assert str(escape(named.question["en"])) in page
+    form_controls_have_labels(page)
+    assert '<option value="org/koebenhavn">' in page           # iri parameter as a select of the graph's instances
+    assert 'name="year"' in page and 'value="2022"' in page     # the default is filled in
+    assert "<details" in page and "FILTER NOT EXISTS" in page    # the SPARQL, shown
+    assert 'href="/workbench?query=' in page
+    assert "<caption" in page and '<th scope="col">item</th>' in page
+    result = run_named(example_client.application.config["STORE"], named, {}, "en")
+    assert result.rows and page.count("<tr>") >= len(result.rows)
+
+
+def test_result_iris_link_to_resource_pages_with_labels(example_client):
+    page = example_client.get("/questions/plans-expiring-without-successor?lang=en").get_data(as_text=True)
+    links = re.findall(r'<a href="(/id/[^"]+)" title="(https://[^"]+)">([^<]+)</a>', page)
+    assert links
+    for href, iri, text in links:
+        assert iri == ID + href[len("/id/"):]
+        assert not text.startswith("id:")   # a label, not the compact IRI
+
+
+def test_parameters_change_the_answer_and_are_in_the_url(example_client):
+    store = example_client.application.config["STORE"]
+    named = LIBRARY["plans-expiring-without-successor"]
+    early = run_named(store, named, {"year": "2018"}, "en")
+    late = run_named(store, named, {"year": "2022"}, "en")
+    assert len(early.rows) < len(late.rows)
+    page = example_client.get("/questions/plans-expiring-without-successor?year=2018").get_data(as_text=True)
+    assert 'value="2018"' in page
+    assert f"{len(early.rows)} rækker" in page
+    assert 'href="/questions/plans-expiring-without-successor.csv?year=2018"' in page
+
+
+def test_malformed_year_is_a_400_with_the_message_next_to_the_form(example_client):
+    response = example_client.get("/questions/plans-expiring-without-successor?year=20x2&lang=en")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "year must be a year of four digits like 2022, not &#39;20x2&#39;" in page
+    assert 'role="alert"' in page and page.index('role="alert"') < page.index("</form>")
+    assert 'aria-invalid="true"' in page and "Traceback" not in page
+    form_controls_have_labels(page)
+
+
+def test_unknown_committee_suggests_the_nearest_one(example_client):
+    response = example_client.get("/questions/budget-per-committee-year?committee=org/koebenhavn/biuu&lang=en")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "did you mean &#39;org/koebenhavn/biu&#39;?" in page
+
+
+def test_unknown_question_is_a_404(example_client):
+    assert example_client.get("/questions/no-such-question").status_code == 404
+    assert example_client.get("/questions/no-such-question.json").status_code == 404
+
+
+def test_other_arguments_are_not_taken_as_parameters(example_client):
+    response = example_client.get("/questions/dangling-references?lang=en&explain=&utm=x")
+    assert response.status_code == 200
+
+
+# ------------------------------------------------------------------------------ twins
+def test_json_twin_has_the_same_rows_as_the_library(example_client):
+    store = example_client.application.config["STORE"]
+    named = LIBRARY["plans-expiring-without-successor"]
+    expected = run_named(store, named, {"year": "2019"}, "en")
+    data = example_client.get("/questions/plans-expiring-without-successor.json?year=2019&lang=en").get_json()
+    assert data["columns"] == expected.columns and len(data["rows"]) == len(expected.rows)
+    assert data["parameters_given"] == {"year": "2019"}
+    first = data["rows"][0]["item"]
+    assert first["type"] == "uri" and first["value"] == expected.rows[0]["item"].value and first["label"]
+
+
+def test_csv_twin_has_a_header_and_one_line_per_row(example_client):
+    store = example_client.application.config["STORE"]
+    named = LIBRARY["overlapping-initiatives"]
+    expected = run_named(store, named, {}, "da")
+    response = example_client.get("/questions/overlapping-initiatives.csv")
+    assert response.mimetype == "text/csv"
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert table[0] == expected.columns and len(table) == len(expected.rows) + 1
+
+
+def test_twins_refuse_bad_parameters_with_400(example_client):
+    bad = example_client.get("/questions/plans-expiring-without-successor.json?year=soon")
+    assert bad.status_code == 400 and "four digits" in bad.get_json()["error"]
+    bad_csv = example_client.get("/questions/plans-expiring-without-successor.csv?municipality=org/nowhere")
+    assert bad_csv.status_code == 400 and bad_csv.mimetype == "text/plain" and b"unknown" in bad_csv.data
+
+
+# ------------------------------------------------------------------------------ evidence
+def test_evidence_is_offered_by_link_and_shown_on_request(example_client):
+    plain = example_client.get("/questions/overlapping-initiatives?lang=en").get_data(as_text=True)
+    assert "<blockquote>" not in plain
+    assert 'href="/questions/overlapping-initiatives?explain=1#answer-heading"' in plain
+    explained = example_client.get("/questions/overlapping-initiatives?explain=1&lang=en").get_data(as_text=True)
+    assert '<th scope="col">Sources</th>' in explained
+    assert "<details>" in explained and "<blockquote>" in explained
+    assert 'name="explain" value="1"' in explained   # the form keeps the choice
+
+
+def test_json_twin_carries_evidence_on_request(example_client):
+    data = example_client.get("/questions/overlapping-initiatives.json?explain=1").get_json()
+    assert len(data["evidence"]) == len(data["rows"])
+    assert any(item["quote"] for items in data["evidence"] for item in items)
+
+
+# ------------------------------------------------------------------------------ a small graph
+PERSONA_GRAPH = """
+@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/policygraph/id/persona/x> a pg:Persona ; skos:prefLabel "Ayse <script>alert(1)</script>"@da ;
+    pg:memberOfTargetGroup <https://w3id.org/policygraph/id/tg/nobody> .
+<https://w3id.org/policygraph/id/tg/nobody> a pg:TargetGroup ; skos:prefLabel "Ingen"@da .
+"""
+
+
+def test_results_from_a_small_graph_are_escaped(store_from_turtle):
+    client = create_app({"STORE": store_from_turtle(PERSONA_GRAPH), "TESTING": True}).test_client()
+    response = client.get("/questions/personas-without-initiative")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ayse &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert 'href="/id/persona/x"' in page
+
+
+@pytest.mark.parametrize("qid", list(LIBRARY))
+def test_every_library_question_renders_on_the_example_graph(example_client, qid):
+    response = example_client.get(f"/questions/{qid}?lang=en")
+    assert response.status_code == 200, response.get_data(as_text=True)[-500:]
+    form_controls_have_labels(response.get_data(as_text=True)) if LIBRARY[qid].parameters else None
