@@ -1,0 +1,98 @@
+"""The /network page and its .json twin over the example graph: filters as a GET form, 400 with a
+message for malformed input, 404 for an unknown focus, escaping, no CDN, and the table alternative."""
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+
+from graph.loading import ontology_content
+from graph.store import GraphContent, OxigraphStore
+from web import create_app
+
+ID = "https://w3id.org/policygraph/id/"
+PG = "https://w3id.org/policygraph/ontology#"
+PLAN = ID + "doc/koebenhavn/integrationshandleplan-2019-22"
+G = ox.NamedNode(ID + "graph/test.yaml")
+
+
+@pytest.fixture
+def hostile_client():
+    store = OxigraphStore()
+    q = lambda s, p, o: ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, G)  # noqa: E731
+    store.replace_graphs([ontology_content(), GraphContent(G.value, [
+        q(ID + "doc/x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(PG + "Policy")),
+        q(ID + "doc/x", "http://purl.org/dc/terms/title", ox.Literal("</script><script>alert(1)</script>", language="da")),
+    ])])
+    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    store.close()
+
+
+def _embedded(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="net-data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_network_page_draws_with_vendored_vis_network_and_no_cdn(example_client):
+    page = example_client.get("/network?lang=en").get_data(as_text=True)
+    assert "/static/vendor/vis-network/vis-network.min.js" in page and "/static/network.js" in page
+    assert "cdn" not in page.lower() and "https://cdn" not in page and "bootstrap" not in page.lower()
+    data = _embedded(page)
+    assert data["nodes"] and data["options"]["physics"]["stabilization"]["iterations"] <= 400
+    assert all(n["url"].startswith("/") and n["json"].endswith("format=json") for n in data["nodes"])
+
+
+def test_every_form_control_has_a_label(example_client):
+    page = example_client.get("/network").get_data(as_text=True)
+    form = page[page.index("<form"):page.index("</form>")]
+    ids = re.findall(r'<(?:select|input)[^>]*\bid="([^"]+)"', form)
+    assert ids and all(f'<label for="{i}">' in form for i in ids)
+
+
+def test_neighbourhood_legend_findings_and_table_alternative(example_client):
+    page = example_client.get("/network", query_string={"focus": PLAN, "hops": "1", "lang": "en"}).get_data(as_text=True)
+    assert "<h1>Network: Integration Action Plan 2019-22</h1>" in page
+    assert "Legend" in page and "action plan" in page and "<svg" in page
+    assert "<details" in page and "Links shown" in page
+    assert "Overlapping initiatives" in page
+
+
+def test_json_twin_has_nodes_edges_and_the_cut_notice_data(example_client):
+    data = example_client.get("/network.json", query_string={"view": "all", "cap": "25"}).get_json()
+    assert len(data["nodes"]) == 25 and data["cut_nodes"] > 0 and data["edges"]
+    assert data["filters"]["cap"] == 25
+    page = example_client.get("/network", query_string={"view": "all", "cap": "25", "lang": "en"}).get_data(as_text=True)
+    assert "too large to show in full" in page
+
+
+def test_filters_narrow_the_network(example_client):
+    everything = example_client.get("/network.json").get_json()
+    kbh = example_client.get("/network.json", query_string={"municipality": ID + "org/koebenhavn"}).get_json()
+    assert 0 < len(kbh["nodes"]) < len(everything["nodes"])
+    year = example_client.get("/network.json", query_string={"year": "2021", "doctype": "ActionPlan"}).get_json()
+    assert year["nodes"] and all(n["category"] == "actionplan" for n in year["nodes"])
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"hops": "9"}, "1 to 3"), ({"hops": "x"}, "1 to 3"), ({"year": "20x1"}, "four-digit"),
+    ({"year": "123456"}, "four-digit"), ({"doctype": "Bogus"}, "Unknown document type"),
+    ({"municipality": "not an iri"}, "not a valid IRI"), ({"view": "3d"}, "Unknown view"),
+    ({"cap": "0"}, "node limit")])
+def test_malformed_input_is_400_with_a_message(example_client, query, message):
+    response = example_client.get("/network", query_string={**query, "lang": "en"})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    twin = example_client.get("/network.json", query_string={**query, "lang": "en"})
+    assert twin.status_code == 400 and message in twin.get_json()["error"]
+
+
+def test_unknown_focus_is_404(example_client):
+    assert example_client.get("/network", query_string={"focus": "javascript:alert(1)"}).status_code == 404
+    assert example_client.get("/network.json", query_string={"focus": ID + "no/such"}).status_code == 404
+
+
+def test_hostile_labels_cannot_break_out_of_the_embedded_json(hostile_client):
+    page = hostile_client.get("/network").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert _embedded(page)["nodes"][0]["label"] == "</script><script>alert(1)</script>"
