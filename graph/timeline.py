@@ -1,0 +1,142 @@
+"""What the timeline shows: each document's validity period and the dated steps of its process
+(readings, hearings, adoption), per municipality, plus the geometry of a server-drawn SVG.
+
+Years and dates are read as stated (gYear or date); a period with no end is 'open' and drawn to the
+right edge, never given an invented end year. Steps known only by a stated date ("13. december")
+have no place on the axis and are listed in the table instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.store import Store
+
+_DOCUMENTS = """
+SELECT ?doc ?kind ?title ?titleDa ?muni ?from ?until WHERE {
+  VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan }
+  ?doc a ?kind .
+  OPTIONAL { ?doc dct:title ?title FILTER(LANGMATCHES(LANG(?title), ?lang)) }
+  OPTIONAL { ?doc dct:title ?titleDa FILTER(LANGMATCHES(LANG(?titleDa), "da")) }
+  OPTIONAL { ?doc pg:municipality ?muni }
+  OPTIONAL { ?doc pg:validFrom ?from }
+  OPTIONAL { ?doc pg:validUntil ?until }
+}
+"""
+_STEPS = """
+SELECT ?step ?doc ?date ?stated ?label ?labelDa ?typeLabel WHERE {
+  ?step a pg:ProcessStep ; prov:used ?doc .
+  OPTIONAL { ?step pg:date ?date }
+  OPTIONAL { ?step pg:dateAsStated ?stated }
+  OPTIONAL { ?step skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), ?lang)) }
+  OPTIONAL { ?step skos:prefLabel ?labelDa FILTER(LANGMATCHES(LANG(?labelDa), "da")) }
+  OPTIONAL { ?step pg:stepType/rdfs:label ?typeLabel FILTER(LANGMATCHES(LANG(?typeLabel), ?lang)) }
+}
+"""
+KIND_NAMES = {"Policy": "policy", "Strategy": "strategy", "ActionPlan": "actionplan", "Plan": "plan"}
+
+# SVG geometry (user units; the SVG scales to the page width).
+LABEL_WIDTH = 420
+YEAR_WIDTH = 70
+ROW_HEIGHT = 34
+TOP = 36
+
+
+@dataclass
+class Step:
+    iri: str
+    label: str
+    kind: str
+    date: str           # ISO date or "" when only stated in words
+    stated: str
+    x: float = 0.0
+
+
+@dataclass
+class Row:
+    iri: str
+    title: str
+    kind: str
+    municipality: str
+    start: int | None
+    end: int | None     # None: open (no end stated)
+    steps: list[Step] = field(default_factory=list)
+    y: float = 0.0
+    x1: float = 0.0
+    x2: float = 0.0
+
+
+@dataclass
+class Timeline:
+    rows: list[Row]
+    first: int
+    last: int
+    years: list[tuple[int, float]]      # (year, x) for the axis
+    width: float
+    height: float
+    undated: list[Row]                  # documents with no period and no dated step
+    label_x: float = LABEL_WIDTH - 8     # right edge of the row labels
+
+
+def _year(value: str | None) -> int | None:
+    try:
+        return int(value[:4]) if value else None
+    except ValueError:
+        return None
+
+
+def _text(term) -> str:
+    return "" if term is None else term.value
+
+
+def read_timeline(store: Store, lang: str, municipality: str | None = None) -> Timeline:
+    """Documents (of one municipality, if given) with their periods and dated process steps."""
+    rows: dict[str, Row] = {}
+    for r in store.query(_DOCUMENTS, {"lang": ox.Literal(lang)}):
+        iri = r["doc"].value
+        muni = _text(r["muni"])
+        if municipality and muni != municipality:
+            continue
+        kind = KIND_NAMES.get(r["kind"].value.rsplit("#", 1)[-1], "plan")
+        if iri in rows:  # a document of two kinds keeps the first; PolicyDocument subclasses are exclusive in practice
+            continue
+        rows[iri] = Row(iri, _text(r["title"]) or _text(r["titleDa"]) or iri, kind, muni,
+                        _year(_text(r["from"])), _year(_text(r["until"])))
+    for r in store.query(_STEPS, {"lang": ox.Literal(lang)}):
+        row = rows.get(r["doc"].value)
+        if row is None:
+            continue
+        if any(s.iri == r["step"].value for s in row.steps):
+            continue
+        row.steps.append(Step(r["step"].value, _text(r["label"]) or _text(r["labelDa"]) or r["step"].value,
+                              _text(r["typeLabel"]), _text(r["date"])[:10], _text(r["stated"])))
+    for row in rows.values():
+        row.steps.sort(key=lambda s: (s.date or "9999", s.label))
+    return layout(list(rows.values()))
+
+
+def layout(rows: list[Row]) -> Timeline:
+    """Place bars and step markers on a year axis; documents with nothing to place go to `undated`."""
+    placed = [r for r in rows if r.start is not None or any(s.date for s in r.steps)]
+    undated = sorted((r for r in rows if r not in placed), key=lambda r: r.title.lower())
+    years = [y for r in placed for y in (r.start, r.end) if y is not None]
+    years += [int(s.date[:4]) for r in placed for s in r.steps if s.date]
+    first, last = (min(years), max(years)) if years else (2000, 2000)
+    last = max(last, first)
+    placed.sort(key=lambda r: (r.start or int(min((s.date for s in r.steps if s.date), default="9999")[:4]), r.title.lower()))
+
+    def x(year: float) -> float:
+        return LABEL_WIDTH + (year - first) * YEAR_WIDTH
+
+    for i, row in enumerate(placed):
+        row.y = TOP + i * ROW_HEIGHT
+        if row.start is not None:
+            row.x1 = x(row.start)
+            row.x2 = x((row.end if row.end is not None else last) + 1)
+        for step in row.steps:
+            if step.date:
+                month, day = (int(step.date[5:7]) if len(step.date) >= 7 else 7), (int(step.date[8:10]) if len(step.date) >= 10 else 1)
+                step.x = x(int(step.date[:4]) + (month - 1) / 12 + (day - 1) / 365)
+    return Timeline(rows=placed, first=first, last=last, years=[(y, x(y)) for y in range(first, last + 2)],
+                    width=x(last + 1) + 20, height=TOP + len(placed) * ROW_HEIGHT + 10, undated=undated)
