@@ -98,11 +98,18 @@ def run(named: NamedQuery, given: dict[str, str], lang: str) -> QueryResult:
     return run_with_deadline(lambda cancel: run_named(store, named, given, lang), timeout)
 
 
+def shown_columns(columns: list[str]) -> list[str]:
+    """The table leaves out `xLabel` when `x` is a column too: x's link already reads as its label.
+    (The .csv and .json twins keep every column.)"""
+    return [c for c in columns if not (c.endswith("Label") and c[:-len("Label")] in columns)]
+
+
 def row_cells(result: QueryResult, lang: str, limit: int = SHOWN_ROWS) -> list[list[Any]]:
     rows = result.rows[:limit]
     iris = [t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)]
     labels = labels_for(current_app.config["STORE"], iris, lang)
-    return [[cell(row[c], labels) for c in result.columns] for row in rows]
+    columns = shown_columns(result.columns)
+    return [[cell(row[c], labels) for c in columns] for row in rows]
 
 
 def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Any]]:
@@ -158,7 +165,7 @@ def detail(qid: str):
     try:
         result = run(named, given, lang)
         bindings = result.bindings
-        context.update(result=result, cells=row_cells(result, lang))
+        context.update(result=result, cells=row_cells(result, lang), columns=shown_columns(result.columns))
         if request.args.get("explain") and explainable(named):
             context["evidence"] = evidence(named, result, lang)
     except QueryParameterError as error:

@@ -20,6 +20,7 @@ from graph.bindings import inline_values
 from graph.query_library import NamedQuery, QueryParameterError, bind_parameters
 from graph.results import compact
 from ontology import PREFIXES, base_iri
+from web.i18n import translate
 from web.sparql import Answer, QueryRefused, strip_lexical, evaluate
 
 bp = Blueprint("workbench", __name__)
@@ -165,6 +166,16 @@ def default_query() -> str:
 
 
 # ------------------------------------------------------------------------------ page
+def resource_link_pattern() -> dict[str, str] | None:
+    """How the editor's result table turns IRIs into links to our resource pages (as `link_for`
+    does on the server): {base, byPath, byIri}, or None while there are no resource pages."""
+    marker = "PGMARKER"
+    by_path, by_iri = link_for(base_iri() + marker), link_for("urn:" + marker)
+    if not by_path or not by_iri or not by_path.endswith(marker):
+        return None
+    return {"base": base_iri(), "byPath": by_path[:-len(marker)], "byIri": by_iri[:by_iri.index("urn")]}
+
+
 def download_links(query: str, kind: str) -> list[tuple[str, str]]:
     """(label, URL) of the same answer from /sparql, in the formats that fit its kind."""
     keys = ("ttl", "jsonld", "nt") if kind == "graph" else ("csv", "json", "tsv", "xml")
@@ -186,6 +197,10 @@ def _run(query: str) -> tuple[dict[str, Any] | None, str | None, int]:
     return results, None, 200
 
 
+def t(key: str) -> str:
+    return translate(key, g.lang)
+
+
 @bp.get("/workbench")
 def editor():
     store = current_app.config["STORE"]
@@ -201,6 +216,9 @@ def editor():
         error, status = "missing query", 400
     config = {"endpoint": url_for("sparql.endpoint", _external=True), "prefixes": all_prefixes(),
               "query": query, "defaultQuery": default_query(), "examples": examples,
+              "links": resource_link_pattern(),
+              "labels": {"editor": t("wb_query_label"), "endpoint": t("wb_endpoint_label"),
+                         "pageSize": t("wb_page_size"), "filter": t("wb_filter")},
               **completion_terms(store)}
     page = render_template("workbench.html", query=query if query is not None else default_query(),
                            ran=query is not None, results=results, error=error, examples=examples,

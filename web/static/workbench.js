@@ -65,6 +65,57 @@
     if (tab && tab.getEndpoint() !== config.endpoint) tab.setEndpoint(config.endpoint);
   });
 
+  // YASGUI's own markup misses a few accessibility basics; patch each part as it is drawn.
+  var labels = config.labels || {};
+  function label(selector, text) {
+    mount.querySelectorAll(selector).forEach(function (el) {
+      if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", text);
+    });
+  }
+  function makeAccessible() {
+    label(".CodeMirror textarea", labels.editor);
+    label("input.autocomplete", labels.endpoint);
+    label("select.tableSizer", labels.pageSize);
+    label(".dataTables_filter input, input[type=search]", labels.filter);
+    mount.querySelectorAll(".CodeMirror-scroll").forEach(function (el) { el.setAttribute("tabindex", "0"); });
+    linkResources();
+    var list = mount.querySelector(".tabsList");
+    var add = list && list.querySelector("button.addTab");
+    if (add) {  // a tablist may contain only tabs: keep the button, beside the list
+      var bar = list.parentNode.classList.contains("pg-tabbar") ? list.parentNode : null;
+      if (!bar) {
+        bar = document.createElement("div");
+        bar.className = "pg-tabbar";
+        list.parentNode.insertBefore(bar, list);
+        bar.appendChild(list);
+      }
+      bar.appendChild(add);
+    }
+  }
+  // IRIs in YASR's table link to this app's resource pages, as the server-rendered table does.
+  function linkResources() {
+    var links = config.links;
+    if (!links) return;
+    mount.querySelectorAll(".yasr table td a[href]:not([data-pg])").forEach(function (a) {
+      var iri = a.getAttribute("href");
+      a.setAttribute("data-pg", "1");
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(iri) || /^javascript:/i.test(iri)) return;
+      var local = iri.indexOf(links.base) === 0 && iri.length > links.base.length && iri.indexOf("#") < 0;
+      a.setAttribute("href", local ? links.byPath + iri.slice(links.base.length).split("/").map(encodeURIComponent).join("/")
+                                   : links.byIri + encodeURIComponent(iri));
+      a.setAttribute("title", iri);
+      a.removeAttribute("target");
+    });
+  }
+
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; makeAccessible(); });
+  }).observe(mount, { childList: true, subtree: true });
+  makeAccessible();
+
   function openTab(name, query) {
     yasgui.addTab(true, {
       name: name,
