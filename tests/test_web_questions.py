@@ -186,3 +186,31 @@ def test_every_library_question_renders_on_the_example_graph(example_client, qid
     response = example_client.get(f"/questions/{qid}?lang=en")
     assert response.status_code == 200, response.get_data(as_text=True)[-500:]
     form_controls_have_labels(response.get_data(as_text=True)) if LIBRARY[qid].parameters else None
+
+
+REQUIRED = """#+ id: plans-of-a-municipality
+#+ kind: overview
+#+ title: {da: "Planer i en kommune", en: "Plans of a municipality"}
+#+ question: {da: "Hvilke planer har kommunen?", en: "Which plans does the municipality have?"}
+#+ parameters:
+#+   - name: municipality
+#+     type: iri
+#+     class: pg:Municipality
+#+     label: {da: Kommune, en: Municipality}
+#+     required: true
+SELECT ?plan WHERE { ?plan pg:municipality ?municipality }
+"""
+
+
+def test_a_required_parameter_shows_the_form_first_and_refuses_a_missing_value_later(example_client, monkeypatch):
+    from graph.query_library import parse_query_text
+
+    named = parse_query_text(REQUIRED)
+    monkeypatch.setattr("web.questions.library", lambda: {**LIBRARY, named.id: named})
+    first = example_client.get("/questions/plans-of-a-municipality?lang=en")
+    page = first.get_data(as_text=True)
+    assert first.status_code == 200 and "Fill in the parameters" in page
+    assert '<select id="p-municipality" name="municipality" required' in page and "(any)" not in page
+    answered = example_client.get("/questions/plans-of-a-municipality?municipality=org/koebenhavn&lang=en")
+    assert answered.status_code == 200 and "/id/doc/koebenhavn/" in answered.get_data(as_text=True)
+    assert example_client.get("/questions/plans-of-a-municipality.json").status_code == 400

@@ -142,6 +142,14 @@ def test_browser_without_query_is_sent_to_the_workbench(client):
     assert response.status_code == 303 and response.headers["Location"].endswith("/workbench")
 
 
+def test_browser_following_a_query_link_sees_the_result_in_the_workbench(client):
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    response = client.get("/sparql", query_string={"query": SELECT}, headers=browser)
+    assert response.status_code == 303 and response.headers["Location"].startswith("/workbench?query=SELECT")
+    download = client.get("/sparql", query_string={"query": SELECT, "format": "csv"}, headers=browser)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+
+
 def test_empty_query_is_a_400(client):
     response = client.get("/sparql", query_string={"query": ""})
     assert response.status_code == 400 and response.mimetype == "text/plain"
@@ -424,3 +432,49 @@ def test_workbench_cuts_the_html_table_but_not_the_downloads(example_client, mon
     text = page.get_data(as_text=True)
     assert "Showing the first 3 rows" in text
     assert text.count("<tr>") == 4  # header + 3
+
+
+# ------------------------------------------------------------------------------ the workbench in a browser
+def test_workbench_script_in_a_browser_completes_locally_links_resources_and_stays_offline(live_server):
+    """The editor's JavaScript: a ?query= tab, our own completions, result IRIs to resource pages,
+    an example opened as a tab, and no request beyond this server."""
+    from tests.browser_support import CHROMIUM_ARGS, OfflineGuard, PageProblems, chromium_or_fail
+
+    chromium = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    base = live_server.rsplit("/sparql", 1)[0]
+    visible_editor = "[...document.querySelectorAll('#yasgui .CodeMirror')].filter(e => e.offsetParent)[0].CodeMirror"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        guard, problems = OfflineGuard(), PageProblems()
+        guard.install(context)
+        page = context.new_page()
+        problems.watch(page)
+        page.goto(base + "/workbench?lang=en&query=SELECT%20%3Fm%20WHERE%20%7B%20%3Fm%20a%20pg%3AMunicipality%20%7D%20LIMIT%203")
+        page.locator("#yasgui .CodeMirror:visible").first.wait_for(state="visible")
+        assert page.evaluate(visible_editor + ".getValue()").startswith("SELECT ?m WHERE")
+        page.locator("#yasgui .yasqe_queryButton:visible").first.click()
+        page.locator("#yasgui .yasr table tbody tr:visible").first.wait_for(state="visible")
+        page.wait_for_timeout(200)
+        hrefs = page.evaluate("[...document.querySelectorAll('#yasgui .yasr table td a')].map(a => a.getAttribute('href'))")
+        assert len(hrefs) == 3 and all(h.startswith("/id/org/") for h in hrefs)
+
+        page.evaluate(visible_editor + ".setValue('PREFIX pg: <https://w3id.org/policygraph/ontology#>\\nSELECT * WHERE { ?s a pg:ActionP')")
+        page.evaluate(visible_editor + ".setCursor(1, 100)")
+        page.locator("#yasgui .CodeMirror:visible textarea").first.focus()
+        page.keyboard.press("Control+Space")
+        page.locator(".CodeMirror-hints li").first.wait_for(state="visible")
+        assert "pg:ActionPlan" in page.locator(".CodeMirror-hints li").all_inner_texts()
+
+        page.select_option("#example", "plan-synergies")
+        page.click("#examples-form button[type=submit]")
+        page.wait_for_function("[...document.querySelectorAll('#yasgui .tabsList .tab')].length === 3")
+        assert page.url.startswith(base + "/workbench?")   # the example opened as a tab, not a new page
+        labels = page.evaluate("[...document.querySelectorAll('#yasgui textarea, #yasgui input.autocomplete')]"
+                               ".map(e => e.getAttribute('aria-label'))")
+        assert labels and all(labels)
+        context.close()
+        browser.close()
+    assert guard.blocked == [] and problems.script_errors == []

@@ -118,6 +118,11 @@ def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Any
     return [explain(store, row, named, lang) if i < EXPLAIN_ROWS else [] for i, row in enumerate(result.rows)]
 
 
+def awaiting_input(named: NamedQuery, given: dict[str, str]) -> bool:
+    """A first visit (no parameters given) to a question that needs a value shows the form, not an error."""
+    return not given and any(p.required and p.default is None for p in named.parameters)
+
+
 def explainable(named: NamedQuery) -> bool:
     return bool(named.explain or named.explain_budget)
 
@@ -162,6 +167,9 @@ def detail(qid: str):
                                "result": None, "cells": [], "evidence": None, "explainable": explainable(named),
                                "explain_rows": EXPLAIN_ROWS, "shown_rows": SHOWN_ROWS}
     status, bindings = 200, None
+    if awaiting_input(named, given):
+        context["links"] = _links(named, given, lang, None)
+        return render_template("questions_detail.html", **context), 200
     try:
         result = run(named, given, lang)
         bindings = result.bindings

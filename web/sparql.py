@@ -328,6 +328,15 @@ def _run_update(text: str) -> Response:
     return response
 
 
+def _browser_wants_a_page() -> bool:
+    """A person who followed a /sparql?query= link in a browser gets the workbench showing the result
+    (SPARQL clients never prefer text/html; `format=` links are downloads and are answered as asked)."""
+    if request.method != "GET" or request.values.get("format") or "workbench.editor" not in current_app.view_functions:
+        return False
+    offered = [mime for mime, _ in RESULT_FORMATS.values()] + [mime for mime, _ in GRAPH_FORMATS.values()]
+    return request.accept_mimetypes.best_match(offered + ["text/html"]) == "text/html"
+
+
 def _no_query() -> Response:
     """Browsers go to the workbench; RDF clients get the service description."""
     best = request.accept_mimetypes.best_match([mime for mime, _ in GRAPH_FORMATS.values()] + ["text/html"])
@@ -384,6 +393,8 @@ def endpoint() -> Response:
             return _run_update(text or "")
         if text is None:
             return _no_query()
+        if _browser_wants_a_page():
+            return redirect(url_for("workbench.editor", query=text), 303)
         config = current_app.config
         answer = evaluate(config["STORE"], text, limit=int(config["RESULT_LIMIT"]),
                           timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")))
