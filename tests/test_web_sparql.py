@@ -397,7 +397,7 @@ def test_workbench_query_url_renders_an_accessible_table_with_links_and_download
     csv_link = html.unescape(downloads[0][0])
     got = example_client.get(csv_link)
     assert got.status_code == 200 and got.mimetype == "text/csv" and got.data.startswith(b"plan,title\r\n")
-    assert f'href="/workbench?query=' in page   # the permalink
+    assert 'href="/workbench?query=' in page   # the permalink
 
 
 def test_workbench_shows_errors_in_the_page_with_400(example_client):
@@ -478,3 +478,11 @@ def test_workbench_script_in_a_browser_completes_locally_links_resources_and_sta
         context.close()
         browser.close()
     assert guard.blocked == [] and problems.script_errors == []
+
+
+def test_endpoint_over_a_remote_store_answers_select_and_construct(remote_store):
+    remote_store.update(f'INSERT DATA {{ GRAPH <{G.value}> {{ <{EX}a> <{LABEL}> "A"@da }} }}')
+    client = create_app({"STORE": remote_store, "TESTING": True}).test_client()
+    assert rows(client.get("/sparql", query_string={"query": SELECT}))[0]["label"]["value"] == "A"
+    graph = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "ttl"})
+    assert graph.status_code == 200 and len(list(ox.parse(graph.data, format=ox.RdfFormat.TURTLE))) == 1

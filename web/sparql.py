@@ -149,8 +149,8 @@ def _collect(result: Any, limit: int, cancel: threading.Event) -> Answer:
         if len(answer.triples) + len(answer.rows) >= limit:
             answer.truncated = True
             break
-        if graph:
-            answer.triples.append(item)
+        if graph:  # a remote store's CONSTRUCT arrives as parsed quads
+            answer.triples.append(ox.Triple(item.subject, item.predicate, item.object) if isinstance(item, ox.Quad) else item)
         else:
             answer.rows.append([item[v] for v in answer.variables])
     return answer
