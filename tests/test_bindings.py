@@ -28,3 +28,38 @@ def test_python_values_get_xsd_types():
     assert to_term(2019).datatype.value.endswith("#integer")
     assert to_term(True).value == "true"
     assert to_term("tekst") == ox.Literal("tekst")
+
+
+def test_parameters_are_bound_inside_every_sub_select_that_uses_them():
+    sparql = ("SELECT ?plan ?m ?total WHERE { { SELECT ?plan ?m (SUM(?v) AS ?total) WHERE { ?plan <p:m> ?m ; <p:v> ?v } "
+              "GROUP BY ?plan ?m } { SELECT ?other WHERE { ?other <p:x> 'WHERE {' } } }")
+    out = inline_values(sparql, {"m": ox.NamedNode("http://example.org/m1")})
+    assert out.count("VALUES (?m)") == 2
+    assert "WHERE { VALUES (?m) { (<http://example.org/m1>) }  ?plan <p:m> ?m" in out
+    assert "SELECT ?other WHERE { ?other" in out
+
+
+def test_bound_sub_select_gives_the_same_answer_as_filtering_afterwards():
+    store = ox.Store()
+    ex = "http://example.org/"
+    for plan, m, v in (("a", "m1", 1), ("a", "m1", 2), ("b", "m2", 5)):
+        store.add(ox.Quad(ox.NamedNode(ex + plan), ox.NamedNode(ex + "m"), ox.NamedNode(ex + m)))
+        store.add(ox.Quad(ox.NamedNode(ex + plan), ox.NamedNode(ex + "v"), to_term(v)))
+    sparql = (f"SELECT ?plan ?total WHERE {{ {{ SELECT ?plan ?m (SUM(?v) AS ?total) WHERE {{ ?plan <{ex}m> ?m . "
+              f"?plan <{ex}v> ?v }} GROUP BY ?plan ?m }} }}")
+    rows = list(store.query(inline_values(sparql, {"m": ox.NamedNode(ex + "m1")})))
+    assert [(r["plan"].value, r["total"].value) for r in rows] == [(ex + "a", "3")]
+
+
+def test_a_group_that_is_only_a_sub_select_gets_the_values_beside_it():
+    sparql = "SELECT ?x WHERE { SELECT ?x WHERE { ?x ?p ?m } }"
+    out = inline_values(sparql, {"m": ox.Literal("v")})
+    rows = list(ox.Store().query(out))
+    assert rows == [] and out.count("VALUES") == 2
+
+
+def test_a_group_that_binds_the_variable_itself_is_left_to_the_groups_around_it():
+    sparql = "SELECT ?c WHERE { { SELECT ?c WHERE { ?x ?p ?o BIND(?o AS ?c) } } }"
+    out = inline_values(sparql, {"c": ox.Literal("v")})
+    assert out.count("VALUES") == 1 and out.index("VALUES") < out.index("{ SELECT")
+    assert list(ox.Store().query(out)) == []
