@@ -9,7 +9,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -110,14 +110,14 @@ def describe_violations(where: str, violations: list[dict]) -> str:
     lines = []
     for v in violations:
         lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} <{v.get('helpUrl', '')}>")
-        for node in v["nodes"][:8]:
-            target = " ".join(str(t) for t in node["target"])
+        for node in v["nodes"][:3]:
+            target = " ".join(str(t) for t in node["target"]).rsplit(" > ", 1)[-1]
             lines.append(f"    element {target}: {node.get('html', '')[:160]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            summary = " ".join((node.get("failureSummary") or "").split())
             if summary:
-                lines.append(f"      fix: {summary[:300]}")
-        if len(v["nodes"]) > 8:
-            lines.append(f"    ... and {len(v['nodes']) - 8} more elements")
+                lines.append(f"      fix: {summary[:240]}")
+        if len(v["nodes"]) > 3:
+            lines.append(f"    ... and {len(v['nodes']) - 3} more elements")
     return "\n".join(lines)
 
 
@@ -151,5 +151,47 @@ def slug(path: str) -> str:
     return "-".join(part for part in cleaned.split("-") if part)[:80]
 
 
-def pages_in(items: Iterator[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+# Where nodes are drawn on a canvas: clusters of strongly coloured pixels (edges and labels are grey or
+# black, the background white), biggest first. Works for any canvas drawing library, so the test does
+# not depend on how the network view keeps its vis-network object.
+_COLOURED_SPOTS = """canvas => {
+  const ctx = canvas.getContext('2d');
+  const {width, height} = canvas;
+  const data = ctx.getImageData(0, 0, width, height).data;
+  const scale = canvas.getBoundingClientRect().width / width;
+  const cells = new Map();
+  for (let y = 0; y < height; y += 3) {
+    for (let x = 0; x < width; x += 3) {
+      const i = (y * width + x) * 4;
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a < 200 || Math.max(r, g, b) - Math.min(r, g, b) < 60) continue;
+      const key = Math.floor(x / 24) + ',' + Math.floor(y / 24);
+      const cell = cells.get(key) || {n: 0, x: 0, y: 0};
+      cell.n += 1; cell.x += x; cell.y += y;
+      cells.set(key, cell);
+    }
+  }
+  const box = canvas.getBoundingClientRect();
+  // Only spots where the canvas itself is on top: not the zoom and pan buttons drawn over it.
+  return [...cells.values()].filter(c => c.n >= 12).sort((a, b) => b.n - a.n)
+    .map(c => [c.x / c.n * scale, c.y / c.n * scale])
+    .filter(([x, y]) => document.elementFromPoint(box.left + x, box.top + y) === canvas)
+    .slice(0, 25);
+}"""
+
+
+def coloured_spots(canvas) -> list[tuple[float, float]]:
+    """Points (CSS pixels, relative to the canvas) where something coloured, likely a node, is drawn."""
+    return [tuple(p) for p in canvas.evaluate(_COLOURED_SPOTS)]
+
+
+def wait_until_canvas_settles(page, canvas, timeout_ms: int = 15_000) -> None:
+    """Waits until the drawing stops changing (force layouts move nodes for a while after load)."""
+    previous, waited = None, 0
+    while waited < timeout_ms:
+        current = canvas.evaluate("c => c.toDataURL().length + ':' + c.toDataURL().slice(-200)")
+        if current == previous:
+            return
+        previous = current
+        page.wait_for_timeout(400)
+        waited += 400

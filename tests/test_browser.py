@@ -9,13 +9,13 @@ skips with the reason; a missing Chromium fails unless POLICYGRAPH_SKIP_BROWSER=
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 from tests.browser_support import (CHROMIUM_ARGS, LiveServer, OfflineGuard, PageProblems, axe_violations,
-                                   chromium_or_fail, describe_violations, links_starting_with, menu_links,
-                                   screenshot, serve, slug)
+                                   chromium_or_fail, coloured_spots, describe_violations, links_starting_with,
+                                   menu_links, screenshot, serve, slug, wait_until_canvas_settles)
 
 LANGS = ("da", "en")
 LAPTOP = {"width": 1280, "height": 800}
@@ -262,4 +262,90 @@ def test_a_question_page_passes_axe(visitor, lang):
     assert visitor.page.get_attribute("html", "lang") == lang
     visitor.check_accessibility(f"{path} ({lang})")
     screenshot(visitor.page, f"question-{lang}")
+    visitor.assert_clean()
+
+
+# --- the workbench and the network view --------------------------------------------------------------
+
+WORKBENCH_QUERY = """PREFIX pg: <https://w3id.org/policygraph/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?plan ?title WHERE { ?plan a pg:ActionPlan ; dct:title ?title } ORDER BY ?title LIMIT 5"""
+
+
+def _open_or_skip(visitor: Visitor, path: str, what: str) -> None:
+    response = visitor.page.goto(visitor.server.url(path))
+    if response is None or response.status == 404 or _is_placeholder(visitor):
+        pytest.skip(f"{path} is not built yet, so {what} cannot be checked")
+    assert response.ok, f"{path}: HTTP {response.status}"
+
+
+def test_workbench_editor_runs_a_typed_query_and_shows_result_rows(visitor):
+    _open_or_skip(visitor, "/workbench?lang=en", "the SPARQL editor")
+    editor = visitor.page.locator("#yasgui .CodeMirror").first
+    editor.wait_for(state="visible")
+    # CodeMirror keeps its text in its own model; set it there, as typing would, then run.
+    editor.evaluate("(el, query) => el.CodeMirror.setValue(query)", WORKBENCH_QUERY)
+    visitor.page.locator("#yasgui .yasqe_queryButton").first.click()
+    rows = visitor.page.locator("#yasgui .yasr table tbody tr")
+    rows.first.wait_for(state="visible")
+    assert rows.count() == 5
+    assert all(text.strip() for text in rows.all_inner_texts()), "empty result rows"
+    visitor.check_accessibility("/workbench after running a query (en)")
+    screenshot(visitor.page, "workbench-editor-en")
+    visitor.assert_clean()
+
+
+def test_workbench_plain_form_runs_a_query_without_the_editor_script(visitor):
+    _open_or_skip(visitor, "/workbench?lang=da", "the plain query form")
+    form_box = visitor.page.locator("textarea[name=query]")
+    form_box.fill(WORKBENCH_QUERY)
+    with visitor.page.expect_navigation():
+        form_box.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    rows = visitor.page.evaluate(
+        "[...document.querySelectorAll('main table tbody tr')].filter(tr => !tr.closest('#yasgui')).length")
+    assert rows == 5, f"expected the 5 result rows under the form, saw {rows}"
+    visitor.check_accessibility("/workbench with results (da)")
+    screenshot(visitor.page, "workbench-results-da")
+    visitor.assert_clean()
+
+
+NETWORK_FOCUS = "/id/doc/koebenhavn/integrationshandleplan-2019-22"  # a plan with many parts, if listed
+
+
+def _focus_iri(visitor: Visitor) -> str:
+    """A document the front page links to, preferably one with a rich neighbourhood."""
+    visitor.open("/?lang=en")
+    links = links_starting_with(visitor.page, "/id/")
+    if not links:
+        pytest.skip("the front page links to no resource page yet, so there is no focus for the network view")
+    chosen = NETWORK_FOCUS if NETWORK_FOCUS in links else links[0]
+    return "https://w3id.org/policygraph/id/" + chosen.removeprefix("/id/")
+
+
+def test_network_view_draws_the_graph_and_shows_a_clicked_node_in_the_side_panel(visitor):
+    focus = _focus_iri(visitor)
+    _open_or_skip(visitor, f"/network?lang=en&focus={quote(focus, safe='')}", "the network view")
+    canvas = visitor.page.locator("main canvas").first
+    canvas.wait_for(state="visible")
+    box = canvas.bounding_box()
+    assert box and box["width"] > 250 and box["height"] > 250, f"the network canvas is too small: {box}"
+    wait_until_canvas_settles(visitor.page, canvas)
+    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # points off screen cannot be clicked
+    spots = coloured_spots(canvas)
+    assert spots, "the network canvas is blank"
+    panel = visitor.page.locator("#net-panel, aside").first
+    before = panel.inner_text()
+    for x, y in spots:
+        canvas.click(position={"x": x, "y": y})
+        visitor.page.wait_for_timeout(150)
+        if panel.inner_text() != before:
+            break
+    after = panel.inner_text()
+    assert after != before, f"clicking {len(spots)} drawn spots never changed the side panel:\n{after}"
+    assert panel.locator("a[href]").count() >= 1, "the side panel should link to the node's resource page"
+    visitor.check_accessibility("/network with a selected node (en)")
+    visitor.page.mouse.move(box["x"] + 3, box["y"] + 3)  # off the nodes: no hover tooltip in the screenshot
+    visitor.page.mouse.move(0, 0)
+    visitor.page.wait_for_timeout(300)
+    screenshot(visitor.page, "network-focus-selected-en")
     visitor.assert_clean()
