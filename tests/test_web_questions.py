@@ -214,3 +214,8 @@ def test_a_required_parameter_shows_the_form_first_and_refuses_a_missing_value_l
     answered = example_client.get("/questions/plans-of-a-municipality?municipality=org/koebenhavn&lang=en")
     assert answered.status_code == 200 and "/id/doc/koebenhavn/" in answered.get_data(as_text=True)
     assert example_client.get("/questions/plans-of-a-municipality.json").status_code == 400
+
+
+def test_numbers_are_right_aligned_in_result_tables(example_client):
+    page = example_client.get("/questions/budget-per-plan-year?lang=en").get_data(as_text=True)
+    assert '<td class="num">' in page

@@ -32,6 +32,8 @@ SELECT DISTINCT ?term ?type WHERE {
   ?term a ?type . FILTER(isIRI(?term))
 } LIMIT 5000
 """
+_NUMERIC = {"integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger",
+            "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"}
 _CLASS_TYPES = {PREFIXES["owl"] + "Class", PREFIXES["rdfs"] + "Class"}
 
 
@@ -49,6 +51,7 @@ class Cell:
     iri: str | None = None
     lang: str | None = None
     blank: bool = False
+    numeric: bool = False
 
 
 def link_for(iri: str) -> str | None:
@@ -87,7 +90,8 @@ def cell(term: Any, labels: dict[str, str] | None = None) -> Cell:
     if isinstance(term, ox.NamedNode):
         return Cell((labels or {}).get(term.value) or compact(term), link_for(term.value), term.value)
     if isinstance(term, ox.Literal):
-        return Cell(term.value, lang=term.language or None)
+        numeric = term.datatype.value.rsplit("#", 1)[-1] in _NUMERIC and term.datatype.value.startswith(PREFIXES["xsd"])
+        return Cell(term.value, lang=term.language or None, numeric=numeric)
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", blank=True)
     return Cell(str(term))
