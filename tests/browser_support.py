@@ -138,11 +138,18 @@ def links_starting_with(page, prefix: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def screenshot(page, name: str) -> Path:
-    """A full-page screenshot under var/screenshots/, for a person to look at after the run."""
+def screenshot(page, name: str, height: int | None = None, hide: str = "") -> Path:
+    """A full-page screenshot under var/screenshots/, for a person to look at after the run; with
+    `height`, only the top of the page (what the README shows); `hide`: selectors left out of the picture."""
+    style = f"{hide} {{ visibility: hidden !important; }}" if hide else None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if height is None:
+        page.screenshot(path=str(path), full_page=True, style=style)
+    else:
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
+                        style=style)
     return path
 
 

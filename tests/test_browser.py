@@ -216,6 +216,7 @@ def test_front_page_tour_has_a_card_for_every_area_in_the_menu(visitor):
     assert visitor.page.locator(".stat-tiles dd").count() >= 3
     assert visitor.page.locator("table.data-table tbody tr").count() >= 5, "the documents of the example graph"
     screenshot(visitor.page, "tour-home-da")
+    screenshot(visitor.page, "readme-home-da", height=1250)
     visitor.assert_clean()
 
 
@@ -344,8 +345,6 @@ def test_network_view_draws_the_graph_and_shows_a_clicked_node_in_the_side_panel
     assert after != before, f"clicking {len(spots)} drawn spots never changed the side panel:\n{after}"
     assert panel.locator("a[href]").count() >= 1, "the side panel should link to the node's resource page"
     visitor.check_accessibility("/network with a selected node (en)")
-    visitor.page.mouse.move(box["x"] + 3, box["y"] + 3)  # off the nodes: no hover tooltip in the screenshot
-    visitor.page.mouse.move(0, 0)
-    visitor.page.wait_for_timeout(300)
-    screenshot(visitor.page, "network-focus-selected-en")
+    screenshot(visitor.page, "network-focus-selected-en", hide=".vis-tooltip")  # no stale hover tooltip
+    screenshot(visitor.page, "readme-network-en", height=1300, hide=".vis-tooltip")
     visitor.assert_clean()
