@@ -2,8 +2,9 @@
 
 Closures such as `skos:broader+` are cheap to compute once and expensive to recompute in every
 question (STACK.md measured 17x on the overlap question), so the query library reads them from
-here. The rules read asserted graphs only (this one is dropped first), so their order does not matter.
-Asserted and derived facts stay apart: this graph holds nothing a file stated.
+here, and can be scoped to one municipality before they join anything. The rules run in two
+stages (this graph is dropped first): stage 1 reads asserted graphs only, stage 2 also the flat
+links of stage 1. Asserted and derived facts stay apart: this graph holds nothing a file stated.
 """
 from __future__ import annotations
 
@@ -15,47 +16,71 @@ INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
 OWL_INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/inferred-owl"  # written by graph/reasoning.py
 NOT_ASSERTED = {INFERRED_GRAPH, OWL_INFERRED_GRAPH}
 
-# Each rule is (template, pattern) of a CONSTRUCT over the union of all graphs.
-_RULES: list[tuple[str, str]] = [
+DOCUMENT_KINDS = "VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan }"
+PARTS = "(pg:hasFocusArea|pg:hasGoal|pg:hasInitiative|pg:hasBudgetLine|pg:hasSuccessCriterion)+"
+
+# Each rule is (template, pattern) of a CONSTRUCT over the union of all graphs. Stage 1 reads the
+# asserted graphs only; stage 2 also reads what stage 1 wrote, so its rules are simple joins on
+# the flat links instead of property paths over the whole hierarchy again.
+STAGE_1: list[tuple[str, str]] = [
     # SKOS: the transitive closure of broader, and narrower as its inverse.
     ("?a skos:broaderTransitive ?b . ?b skos:narrowerTransitive ?a", "?a skos:broader+ ?b"),
     # Which document a component belongs to, at any depth.
     ("?part pg:withinDocument ?doc . ?doc pg:includesInitiative ?part",
-     "?doc a ?kind . VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan } "
+     f"?doc a ?kind . {DOCUMENT_KINDS} "
      "?doc (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?part . ?part a pg:Initiative"),
     ("?part pg:withinDocument ?doc",
-     "?doc a ?kind . VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan } "
-     "?doc (pg:hasFocusArea|pg:hasGoal|pg:hasInitiative|pg:hasBudgetLine|pg:hasSuccessCriterion)+ ?part "
-     "FILTER NOT EXISTS { ?part a pg:Initiative }"),
+     f"?doc a ?kind . {DOCUMENT_KINDS} ?doc {PARTS} ?part FILTER NOT EXISTS {{ ?part a pg:Initiative }}"),
     ("?doc pg:includesGoal ?goal",
-     "?doc a ?kind . VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan } "
-     "?doc (pg:hasFocusArea|pg:hasGoal)+ ?goal . ?goal a pg:Goal"),
+     f"?doc a ?kind . {DOCUMENT_KINDS} ?doc (pg:hasFocusArea|pg:hasGoal)+ ?goal . ?goal a pg:Goal"),
     # The target groups an initiative serves, however they were written.
     ("?i pg:servesTargetGroup ?group",
      "?i a pg:Initiative . { ?i dct:audience ?group } UNION { ?i pg:hasTargetGroupSize/pg:targetGroup ?group }"),
-    # The groups an initiative reaches: those it serves and every broader group of them.
-    ("?i pg:reachesTargetGroup ?group",
-     "?i a pg:Initiative . { ?i dct:audience|pg:hasTargetGroupSize/pg:targetGroup ?group } "
-     "UNION { ?i (dct:audience|pg:hasTargetGroupSize/pg:targetGroup)/skos:broader+ ?group }"),
-    # The municipality of every initiative: through its document, else its responsible body.
-    ("?i pg:inMunicipality ?m",
-     "{ ?doc pg:municipality ?m . ?doc (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?i . ?i a pg:Initiative } "
-     "UNION { ?i a pg:Initiative ; pg:responsibleBody/org:unitOf+ ?m . ?m a pg:Municipality }"),
+    # Amounts in kroner, whatever unit the table printed them in.
+    ("?a pg:amountDKK ?dkk",
+     "?a pg:fiscalYear ?year ; schema:value ?value . OPTIONAL { ?a pg:unitMultiplier ?m } "
+     "BIND(?value * COALESCE(?m, 1) AS ?dkk)"),
     # Symmetric and inverse links, so either direction can be asked.
     ("?b pg:coordinatesWith ?a", "?a pg:coordinatesWith ?b"),
     ("?old pg:continuedBy ?new", "?new pg:continues ?old"),
     ("?policy pg:implementedBy ?plan", "?plan pg:implements ?policy"),
 ]
 
+STAGE_2: list[tuple[str, str]] = [
+    # The groups an initiative reaches: those it serves and every broader group of them.
+    ("?i pg:reachesTargetGroup ?group", "?i pg:servesTargetGroup ?group"),
+    ("?i pg:reachesTargetGroup ?broader", "?i pg:servesTargetGroup ?group . ?group skos:broaderTransitive ?broader"),
+    # The municipality of anything: a document's own, its components' through it, else a unit's.
+    ("?x pg:inMunicipality ?m", "?x pg:municipality ?m"),
+    ("?x pg:inMunicipality ?m", "?x pg:withinDocument ?doc . ?doc pg:municipality ?m"),
+    ("?x pg:inMunicipality ?m",
+     "?x pg:responsibleBody/org:unitOf* ?m . ?m a pg:Municipality FILTER NOT EXISTS { ?x pg:withinDocument ?doc }"),
+    ("?unit pg:inMunicipality ?m", "?unit org:unitOf+ ?m . ?m a pg:Municipality"),
+    # What a budget line counts towards: its document, the area holding it, the bearing above that.
+    ("?line pg:countsTowards ?doc", "?line pg:hasBudgetAllocation ?a ; pg:withinDocument ?doc"),
+    ("?line pg:countsTowards ?area",
+     "?line pg:hasBudgetAllocation ?a . ?area pg:hasInitiative|pg:hasBudgetLine ?line"),
+    ("?line pg:countsTowards ?area",
+     "?line pg:hasBudgetAllocation ?a . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?area pg:hasFocusArea ?sub"),
+    ("?line pg:countsTowards ?bearing",
+     "?line pg:hasBudgetAllocation ?a . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?sub pg:underBearing ?bearing"),
+    # Who answers for an initiative or line: its own body, else its document's.
+    ("?line pg:accountableBody ?body", "?line pg:withinDocument ?d . ?line pg:responsibleBody ?body"),
+    ("?line pg:accountableBody ?body",
+     "?line pg:withinDocument ?doc FILTER NOT EXISTS { ?line pg:responsibleBody ?own } "
+     "?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"),
+]
+STAGES = (STAGE_1, STAGE_2)
 
-def derived_quads(store: Store) -> list[ox.Quad]:
-    """Run every rule as a CONSTRUCT over the union of the graphs (the old derived graph dropped first)."""
+
+def derived_quads(store: Store, rules: list[tuple[str, str]], known: set[ox.Quad]) -> list[ox.Quad]:
+    """Run each rule as a CONSTRUCT over the union of the graphs; only quads not yet derived."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     quads: set[ox.Quad] = set()
-    for template, pattern in _RULES:
+    for template, pattern in rules:
         for t in store.query(f"CONSTRUCT {{ {template} }} WHERE {{ {pattern} }}"):
             quads.add(ox.Quad(t.subject, t.predicate, t.object, graph))
-    return list(quads)  # order does not matter to the store; sorting 155k quads by text cost seconds
+    return list(quads - known)  # order does not matter to the store; sorting 155k quads by text cost seconds
 
 
 def derive(store: Store) -> int:
@@ -65,6 +90,12 @@ def derive(store: Store) -> int:
     graphs with USING (seconds instead of minutes on the benchmark graph), hence CONSTRUCT + write.
     """
     store.drop_graphs([INFERRED_GRAPH])
-    quads = derived_quads(store)
-    store.replace_graphs([GraphContent(INFERRED_GRAPH, quads)])
-    return len(quads)
+    known: set[ox.Quad] = set()
+    for number, rules in enumerate(STAGES):
+        quads = derived_quads(store, rules, known)
+        if number == 0:
+            store.replace_graphs([GraphContent(INFERRED_GRAPH, quads)])
+        else:
+            store.append(quads)
+        known.update(quads)
+    return len(known)

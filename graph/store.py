@@ -77,6 +77,15 @@ class Store(ABC):
             self.update(" ;\n".join(operations))
         return count
 
+    def append(self, quads: list[ox.Quad]) -> None:
+        """Add quads to their graphs, keeping what is there (derived links are written in stages)."""
+        by_graph: dict[str, list[str]] = {}
+        for q in quads:
+            by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+        operations = [f"INSERT DATA {{ GRAPH {g} {{\n" + "\n".join(lines) + "\n} }" for g, lines in by_graph.items()]
+        if operations:
+            self.update(" ;\n".join(operations))
+
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         if operations:
@@ -183,6 +192,12 @@ class OxigraphStore(Store):
             self.drop_graphs(c.graph for c in fresh)
             raise
         return count + sum(len(c.quads) for c in fresh)
+
+    def append(self, quads: list[ox.Quad]) -> None:
+        try:
+            self._store.bulk_extend(quads) if len(quads) > BULK_THRESHOLD else self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"the store could not write: {exc}") from None
 
     def update(self, sparql: str) -> None:
         try:
