@@ -40,6 +40,10 @@ STAGE_1: list[tuple[str, str]] = [
     ("?a pg:amountDKK ?dkk",
      "?a pg:fiscalYear ?year ; schema:value ?value . OPTIONAL { ?a pg:unitMultiplier ?m } "
      "BIND(?value * COALESCE(?m, 1) AS ?dkk)"),
+    # The years a line is funded in, so periods compare without touching every allocation.
+    ("?line pg:firstBudgetYear ?first ; pg:lastBudgetYear ?last",
+     "{ SELECT ?line (MIN(?year) AS ?first) (MAX(?year) AS ?last) "
+     "WHERE { ?line pg:hasBudgetAllocation/pg:fiscalYear ?year } GROUP BY ?line }"),
     # Symmetric and inverse links, so either direction can be asked.
     ("?b pg:coordinatesWith ?a", "?a pg:coordinatesWith ?b"),
     ("?old pg:continuedBy ?new", "?new pg:continues ?old"),
@@ -50,6 +54,9 @@ STAGE_2: list[tuple[str, str]] = [
     # The groups an initiative reaches: those it serves and every broader group of them.
     ("?i pg:reachesTargetGroup ?group", "?i pg:servesTargetGroup ?group"),
     ("?i pg:reachesTargetGroup ?broader", "?i pg:servesTargetGroup ?group . ?group skos:broaderTransitive ?broader"),
+    # The themes an initiative falls under: its own and every broader theme of them.
+    ("?i pg:withinTheme ?theme", "?i a pg:Initiative ; dct:subject ?theme"),
+    ("?i pg:withinTheme ?broader", "?i a pg:Initiative ; dct:subject ?theme . ?theme skos:broaderTransitive ?broader"),
     # The municipality of anything: a document's own, its components' through it, else a unit's.
     ("?x pg:inMunicipality ?m", "?x pg:municipality ?m"),
     ("?x pg:inMunicipality ?m", "?x pg:withinDocument ?doc . ?doc pg:municipality ?m"),
@@ -65,7 +72,8 @@ STAGE_2: list[tuple[str, str]] = [
     ("?line pg:countsTowards ?bearing",
      "?line pg:hasBudgetAllocation ?a . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?sub pg:underBearing ?bearing"),
     # Who answers for an initiative or line: its own body, else its document's.
-    ("?line pg:accountableBody ?body", "?line pg:withinDocument ?d . ?line pg:responsibleBody ?body"),
+    ("?line pg:accountableBody ?body",
+     "{ ?line a pg:Initiative } UNION { ?line pg:hasBudgetAllocation ?a } ?line pg:responsibleBody ?body"),
     ("?line pg:accountableBody ?body",
      "?line pg:withinDocument ?doc FILTER NOT EXISTS { ?line pg:responsibleBody ?own } "
      "?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"),

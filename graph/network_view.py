@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +23,7 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
-from graph.analytics import DCT, DOCUMENT_LINKS, PG, WORDS, GraphData, read_graph, relation_label, short_id
+from graph.analytics import DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, relation_label, short_id
 from graph.store import Store
 
 DEFAULT_CAP = 2000
@@ -104,6 +106,51 @@ def category_of(types: set[str]) -> str:
         if PG + cls in types:
             return category
     return "other"
+
+
+# -------------------------------------------------------------------------------- reading
+
+def read_network_data(store: Store, lang: str, municipality: str | None = None,
+                      concepts: tuple[str, ...] = ()) -> GraphData:
+    """Types, labels and the labelled links, read lean: graph.analytics.read_graph also reads every
+    description (for text similarity) and the whole broader closure, which on a national-scale graph
+    took most of a minute; the network needs only labels in two languages, and the broader closure
+    only below the theme or target group a filter names (`concepts`)."""
+    types: dict[str, set[str]] = {}
+    for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
+        types.setdefault(row["s"].value, set()).add(row["k"].value)
+    labels: dict[str, dict[str, str]] = {}
+    rows = store.query("SELECT ?s ?l WHERE { VALUES ?p { skos:prefLabel dct:title } ?s ?p ?l "
+                       "FILTER(isIRI(?s) && (LANGMATCHES(LANG(?l), ?lang) || LANGMATCHES(LANG(?l), \"da\") || LANG(?l) = \"\")) }",
+                       {"lang": ox.Literal(lang)})
+    for row in rows:
+        literal = row["l"]
+        labels.setdefault(row["s"].value, {}).setdefault(literal.language or "", literal.value)
+    values = " ".join(f"<{p}>" for p in RELATIONS)
+    edges = {(r["s"].value, r["p"].value, r["o"].value) for r in store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}")}
+    within = {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
+    broader: set[tuple[str, str]] = set()
+    for concept in concepts:
+        broader |= {(r["a"].value, concept) for r in store.query(
+            "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
+    data = GraphData(types, labels, {}, edges, within, broader, lang)
+    if municipality:
+        data = _only_municipality(store, data, municipality)
+    return data
+
+
+def _only_municipality(store: Store, data: GraphData, municipality: str) -> GraphData:
+    """Only the municipality's documents and their parts; organisations and concepts stay (they are
+    dropped later if nothing in scope links to them)."""
+    docs = {r["d"].value for r in store.query("SELECT ?d WHERE { ?d pg:municipality ?m }", {"m": ox.NamedNode(municipality)})}
+    outside = {d for d in data.documents if d not in docs}
+    outside |= {part for part, doc in data.within.items() if doc in outside}
+    outside |= {i for i, kinds in data.types.items() if PG + "PlanComponent" in kinds and i not in data.within}
+    edges = {e for e in data.edges if e[0] not in outside and e[2] not in outside}
+    within = {p: d for p, d in data.within.items() if p not in outside}
+    types = {i: t for i, t in data.types.items() if i not in outside}
+    return GraphData(types, data.labels, data.texts, edges, within, data.broader, data.lang)
 
 
 # -------------------------------------------------------------------------------- scoping
@@ -197,8 +244,24 @@ def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
 
 # ----------------------------------------------------------------------------- findings
 
+FINDINGS_TTL = 300.0  # seconds a computed result is reused
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="findings")
+_LOCK = threading.Lock()
+_CACHE: dict[tuple, tuple[float, dict]] = {}
+_RUNNING: dict[tuple, concurrent.futures.Future] = {}
+
+
+def clear_findings_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
 def findings(store: Store, lang: str, municipality: str | None, timeout: float = FINDINGS_TIMEOUT) -> tuple[dict, str]:
-    """Overlaps, synergies and gaps from the named questions, or ({}, reason) on failure or slowness."""
+    """Overlaps, synergies and gaps from the named questions, or ({}, reason) on failure or slowness.
+
+    A query cannot be cancelled, so a slow computation is not started again for every request: it
+    runs once (one worker), later requests wait on the same run, and its result is kept for a few
+    minutes; a page that timed out shows the findings on a reload once they are ready."""
     from graph.query_library import load_library, run_named
 
     def run() -> dict[str, list[dict[str, str]]]:
@@ -214,15 +277,28 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
                             for r in rows if r.get(a) is not None]
         return result
 
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    key = (store, lang, municipality)  # the store itself, not id(): a closed store's id can be reused
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached and time.monotonic() - cached[0] < FINDINGS_TTL:
+            return cached[1], ""
+        future = _RUNNING.get(key)
+        if future is None:
+            future = _EXECUTOR.submit(run)
+            _RUNNING[key] = future
+
+            def done(f: concurrent.futures.Future) -> None:
+                with _LOCK:
+                    _RUNNING.pop(key, None)
+                    if not f.cancelled() and f.exception() is None:
+                        _CACHE[key] = (time.monotonic(), f.result())
+            future.add_done_callback(done)
     try:
-        return pool.submit(run).result(timeout=timeout), ""
+        return future.result(timeout=timeout), ""
     except concurrent.futures.TimeoutError:
         return {}, "timeout"
     except Exception as exc:  # the engine failing must not take the network down with it
         return {}, f"{type(exc).__name__}: {exc}"[:200]
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ------------------------------------------------------------------------------ building
@@ -271,7 +347,7 @@ def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | 
     if not 1 <= f.hops <= MAX_HOPS:
         raise NetworkError(f"hops must be 1 to {MAX_HOPS}")
     labels = labels or {k: k for k in FINDING_KINDS}
-    data = read_graph(store, lang, f.municipality)
+    data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c))
     docs = _documents_in_scope(store, data, f)
     graph = _scoped_graph(data, docs, f)
     if f.focus:
