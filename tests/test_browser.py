@@ -31,8 +31,10 @@ def live_server(example_store):
     server.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is started, so it
+    must stop before another test module starts its own."""
     executable = chromium_or_fail()
     from playwright.sync_api import sync_playwright
 
@@ -261,6 +263,9 @@ def test_a_question_page_passes_axe(visitor, lang):
     path = _first_link(visitor, f"/questions?lang={lang}", "/questions/", "a question page")
     visitor.open(path)
     assert visitor.page.get_attribute("html", "lang") == lang
+    section = visitor.page.locator('nav .menu a[aria-current="true"]')
+    assert section.count() == 1 and urlsplit(section.get_attribute("href")).path == "/questions", \
+        "a question page should mark Questions as the menu section it is in"
     visitor.check_accessibility(f"{path} ({lang})")
     screenshot(visitor.page, f"question-{lang}")
     visitor.assert_clean()
