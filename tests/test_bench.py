@@ -64,6 +64,6 @@ def test_run_prints_its_table(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "load, full graph (derived included)" in out
-    assert "query library, total" in out
+    assert "query library, national, no parameters, total" in out
     assert "peak memory" in out
     assert "PASS" in out or "FAIL" in out
