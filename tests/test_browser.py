@@ -20,6 +20,7 @@ from tests.browser_support import (CHROMIUM_ARGS, LiveServer, OfflineGuard, Page
 LANGS = ("da", "en")
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
+PROJECTOR = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +94,13 @@ def _visitor(browser, live_server, viewport: dict) -> Visitor:
 @pytest.fixture
 def visitor(browser, live_server):
     visitor = _visitor(browser, live_server, LAPTOP)
+    yield visitor
+    visitor.page.context.close()
+
+
+@pytest.fixture
+def projector(browser, live_server):
+    visitor = _visitor(browser, live_server, PROJECTOR)
     yield visitor
     visitor.page.context.close()
 
@@ -236,6 +244,17 @@ def test_every_menu_page_reflows_on_a_phone_without_sideways_scrolling(phone):
     assert not wide, "pages that need sideways scrolling on a phone (WCAG 1.4.10 reflow):\n" + "\n".join(wide)
     phone.assert_clean()
     _skip_placeholders(placeholders, len(paths) - len(placeholders))
+
+
+def test_projector_gets_large_type_and_a_one_line_header(projector):
+    projector.open("/?lang=da")
+    size = float(projector.page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+    assert size >= 20, f"body text is {size}px on a 1920px screen; a meeting room needs at least 20px"
+    header = projector.page.locator("header").bounding_box()
+    brand = projector.page.locator(".brand").bounding_box()
+    assert header["height"] < brand["height"] * 2.5, "the header wraps onto several lines on a projector"
+    screenshot(projector.page, "projector-home-da", height=PROJECTOR["height"])
+    projector.assert_clean()
 
 
 def test_menu_and_language_switch_are_large_enough_to_tap(phone):
