@@ -372,3 +372,20 @@ def test_network_view_draws_the_graph_and_shows_a_clicked_node_in_the_side_panel
     screenshot(visitor.page, "network-focus-selected-en", hide=".vis-tooltip")  # no stale hover tooltip
     screenshot(visitor.page, "readme-network-en", height=1300, hide=".vis-tooltip")
     visitor.assert_clean()
+
+
+# --- the page-frame helpers themselves (no browser needed) ------------------------------------------
+
+def test_language_url_keeps_repeated_parameters_and_never_points_off_site(example_app):
+    from web.home import url_in_language
+
+    with example_app.test_request_context("/questions?tag=a&lang=da&tag=b&q=%3Cx%3E"):
+        assert url_in_language("en") == "/questions?tag=a&tag=b&q=%3Cx%3E&lang=en"
+    with example_app.test_request_context("/", environ_overrides={"PATH_INFO": "//elsewhere.example/"}):
+        assert url_in_language("da") == "/elsewhere.example/?lang=da"
+
+
+def test_switch_link_is_escaped_in_the_page(example_client):
+    page = example_client.get("/?lang=da&q=%22%3E%3Cscript%3E").get_data(as_text=True)
+    assert '"><script>' not in page
+    assert 'href="/?q=%22%3E%3Cscript%3E&amp;lang=en"' in page

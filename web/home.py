@@ -27,7 +27,8 @@ def url_in_language(lang: str) -> str:
     must show the same thing after switching."""
     pairs = [(key, value) for key, values in request.args.lists() if key != "lang" for value in values]
     pairs.append(("lang", lang))
-    return f"{request.path}?{urlencode(pairs)}"
+    path = "/" + request.path.lstrip("/")  # never "//host...", which a browser reads as another site
+    return f"{request.script_root}{path}?{urlencode(pairs)}"
 
 
 def menu_current(endpoint: str) -> str | None:
