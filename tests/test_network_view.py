@@ -95,6 +95,7 @@ def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("engine down")
     monkeypatch.setattr("graph.query_library.run_named", broken)
+    nv.clear_findings_cache()
     view = build_network(example_store, "en", Filters())
     assert view.nodes and view.findings == {} and "engine down" in view.findings_error
 
@@ -106,8 +107,20 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
         time.sleep(0.5)
         raise RuntimeError("late")
     monkeypatch.setattr("graph.query_library.run_named", slow)
-    found, error = nv.findings(example_store, "en", None, timeout=0.05)
+    nv.clear_findings_cache()
+    found, error = nv.findings(example_store, "da", ID + "org/silkeborg", timeout=0.05)
     assert found == {} and error == "timeout"
+    time.sleep(0.6)  # the one run ends (failing); nothing is cached from a failure
+    assert (example_store, "da", ID + "org/silkeborg") not in nv._CACHE
+
+
+def test_findings_are_computed_once_and_reused(example_store, monkeypatch):
+    nv.clear_findings_cache()
+    first, _ = nv.findings(example_store, "en", ID + "org/koebenhavn")
+    monkeypatch.setattr("graph.query_library.run_named", lambda *a, **k: 1 / 0)
+    again, error = nv.findings(example_store, "en", ID + "org/koebenhavn")
+    assert again == first and not error
+    nv.clear_findings_cache()
 
 
 def test_filter_choices_are_labelled_and_sorted(example_store):

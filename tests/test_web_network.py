@@ -96,3 +96,44 @@ def test_hostile_labels_cannot_break_out_of_the_embedded_json(hostile_client):
     page = hostile_client.get("/network").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert _embedded(page)["nodes"][0]["label"] == "</script><script>alert(1)</script>"
+
+
+def test_in_a_browser_the_network_stabilises_and_the_panel_shows_the_clicked_node(example_app):
+    """Chromium draws the page offline: physics stops, a click fills the side panel as text, and no
+    request leaves the server (no CDN). Skipped where Chromium or Playwright is not installed."""
+    import shutil
+    import threading
+
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not shutil.os.path.exists(chromium):
+        pytest.skip("no chromium")
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, example_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    requests: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("request", lambda r: requests.append(r.url))
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}/network?focus={PLAN}&lang=en")
+            page.wait_for_function("document.getElementById('net-status').textContent.includes('drawn')", timeout=30000)
+            assert page.evaluate("window.policygraphNetwork.physics.options.enabled") is False
+            page.locator("#net-canvas").scroll_into_view_if_needed()
+            box = page.locator("#net-canvas").bounding_box()
+            spot = page.evaluate(f"(() => {{ const n = window.policygraphNetwork; const p = n.getPositions(['{PLAN}'])['{PLAN}']; return n.canvasToDOM(p); }})()")
+            page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+            page.wait_for_function("document.querySelector('#net-panel-body h3') && document.querySelector('#net-panel-body a[href]')", timeout=10000)
+            assert page.text_content("#net-panel-body h3") == "Integration Action Plan 2019-22"
+            assert page.get_attribute("#net-panel-body a[href]", "href") == "/id/doc/koebenhavn/integrationshandleplan-2019-22"
+            assert not errors
+            browser.close()
+    finally:
+        server.shutdown()
+    assert requests and all(u.startswith(base) for u in requests)

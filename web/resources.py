@@ -43,9 +43,9 @@ def _wanted(forced: str | None) -> str:
     return "text/html" if mime == "application/xhtml+xml" else mime
 
 
-def _problem(status: int, key: str, detail: str = "") -> Response:
+def _problem(status: int, key: str, detail: str = "", json: bool = False) -> Response:
     """An error page (or JSON for API clients) in the reader's language, with the detail escaped."""
-    if request.accept_mimetypes.best_match(["text/html", "application/json"], "text/html") == "application/json" \
+    if json or request.accept_mimetypes.best_match(["text/html", "application/json"], "text/html") == "application/json" \
             or request.args.get("format") == "json":
         return jsonify({"error": key, "detail": detail[:300]}), status
     body = render_template("resource_error.html", status=status, key=key, detail=detail[:300])
@@ -61,7 +61,7 @@ def _show(iri: str, forced: str | None = None):
     store = current_app.config["STORE"]
     description = describe(store, iri, g.lang)
     if description is None:
-        return _problem(404, "res_not_found", iri)
+        return _problem(404, "res_not_found", iri, json=mime == "application/json")
     if mime in RDF_FORMATS:
         response = Response(serialize(resource_triples(store, iri), mime), mimetype=mime)
     elif mime == "application/json":
@@ -85,8 +85,10 @@ def by_path(path: str):
         if path.endswith(suffix) and len(path) > len(suffix):
             plain = iri_from_path(path[:-len(suffix)])
             try:
-                if describe_exists(store, plain) and not describe_exists(store, iri_from_path(path)):
-                    return _show(plain, mime)
+                if describe_exists(store, iri_from_path(path)):
+                    break
+                if describe_exists(store, plain) or mime == "application/json":
+                    return _show(plain, mime)  # an unknown x.json is a JSON 404, not an HTML one
             except BadIri:
                 break
     return _show(iri_from_path(path))
