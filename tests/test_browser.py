@@ -23,13 +23,24 @@ PHONE = {"width": 375, "height": 740}
 PROJECTOR = {"width": 1920, "height": 1080}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(example_store):
     from web import create_app
 
     server = serve(create_app({"STORE": example_store}))
     yield server
     server.close()
+    _forget_cached_answers()
+
+
+def _forget_cached_answers() -> None:
+    """The pages visited here fill module-level caches keyed by the shared example store (the network
+    view's findings); later tests that patch the engine must not get those answers back."""
+    try:
+        from graph.network_view import clear_findings_cache
+    except ImportError:
+        return
+    clear_findings_cache()
 
 
 @pytest.fixture(scope="module")
