@@ -245,7 +245,7 @@ def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
 # ----------------------------------------------------------------------------- findings
 
 FINDINGS_TTL = 300.0  # seconds a computed result is reused
-_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="findings")
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="slow-questions")
 _LOCK = threading.Lock()
 _CACHE: dict[tuple, tuple[float, dict]] = {}
 _RUNNING: dict[tuple, concurrent.futures.Future] = {}
@@ -277,14 +277,21 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
                             for r in rows if r.get(a) is not None]
         return result
 
-    key = (store, lang, municipality)  # the store itself, not id(): a closed store's id can be reused
+    found, error = run_once(("findings", store, lang, municipality), run, timeout)
+    return (found or {}), error
+
+
+def run_once(key: tuple, compute, timeout: float) -> tuple[Any, str]:
+    """Run `compute()` at most once at a time per key, wait up to `timeout` seconds, and keep a
+    successful result for FINDINGS_TTL seconds. Returns (result, "") or (None, reason); the reason is
+    "timeout" when the run goes on in the background (a reload later finds it done)."""
     with _LOCK:
         cached = _CACHE.get(key)
         if cached and time.monotonic() - cached[0] < FINDINGS_TTL:
             return cached[1], ""
         future = _RUNNING.get(key)
         if future is None:
-            future = _EXECUTOR.submit(run)
+            future = _EXECUTOR.submit(compute)
             _RUNNING[key] = future
 
             def done(f: concurrent.futures.Future) -> None:
@@ -296,9 +303,9 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
     try:
         return future.result(timeout=timeout), ""
     except concurrent.futures.TimeoutError:
-        return {}, "timeout"
-    except Exception as exc:  # the engine failing must not take the network down with it
-        return {}, f"{type(exc).__name__}: {exc}"[:200]
+        return None, "timeout"
+    except Exception as exc:  # a failing engine must not take the page down with it
+        return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
 # ------------------------------------------------------------------------------ building

@@ -111,7 +111,7 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
     found, error = nv.findings(example_store, "da", ID + "org/silkeborg", timeout=0.05)
     assert found == {} and error == "timeout"
     time.sleep(0.6)  # the one run ends (failing); nothing is cached from a failure
-    assert (example_store, "da", ID + "org/silkeborg") not in nv._CACHE
+    assert ("findings", example_store, "da", ID + "org/silkeborg") not in nv._CACHE
 
 
 def test_findings_are_computed_once_and_reused(example_store, monkeypatch):

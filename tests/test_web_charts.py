@@ -112,3 +112,28 @@ def test_layout_keeps_unplaceable_documents_for_the_table():
 def test_example_timeline_reads_dated_steps(example_store):
     timeline = read_timeline(example_store, "da", KBH)
     assert any(s.date for r in timeline.rows for s in r.steps)
+
+
+def test_a_slow_matrix_answers_503_and_keeps_computing(example_app, monkeypatch):
+    import time
+
+    import graph.network_view as nv
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        raise RuntimeError("late")
+    monkeypatch.setattr("web.charts.run_named", slow)
+    monkeypatch.setitem(example_app.config, "CHART_TIMEOUT", 0.05)
+    nv.clear_findings_cache()
+    client = example_app.test_client()
+    page = client.get("/matrix", query_string={"municipality": ID + "org/silkeborg", "lang": "en"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "still running" in page.get_data(as_text=True)
+    time.sleep(0.6)  # that run failed: nothing is cached, so the next request tries again
+    twin = client.get("/matrix.json", query_string={"municipality": ID + "org/silkeborg", "lang": "en"})
+    assert twin.status_code == 503 and "still running" in twin.get_json()["error"]
+    time.sleep(0.6)
+    monkeypatch.setitem(example_app.config, "CHART_TIMEOUT", 20)
+    monkeypatch.undo()
+    assert client.get("/matrix.json", query_string={"municipality": ID + "org/silkeborg"}).status_code == 200
+    nv.clear_findings_cache()

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from werkzeug.exceptions import NotFound
 
 from graph.describe import BadIri, check_iri
-from graph.network_view import CATEGORIES, filter_choices
+from graph.network_view import CATEGORIES, filter_choices, run_once
 from graph.query_library import QueryParameterError, load_library, run_named
 from graph.timeline import read_timeline
 from web.i18n import translate
@@ -26,6 +26,11 @@ bp = Blueprint("charts", __name__)
 MEASURES = {"synergy": ("plan-synergies", "strength"), "coordination": ("plan-coordination-matrix", "links")}
 MAX_PLANS = 80
 LEVELS = 5
+DEFAULT_TIMEOUT = 20.0  # seconds a page waits for the question; it goes on in the background after that
+
+
+class StillComputing(Exception):
+    """The question is still running (large graph): the page says so and asks for a reload."""
 
 
 class BadRequest(Exception):
@@ -75,10 +80,18 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
     store = current_app.config["STORE"]
     qid, column = MEASURES[measure]
     params = {"municipality": municipality} if municipality else {}
+    named = load_library()[qid]
+    lang = g.lang
     try:
-        result = run_named(store, load_library()[qid], params, g.lang)
+        from graph.query_library import bind_parameters
+
+        bind_parameters(store, named, params, lang)  # bad input is a 400 now, not a background failure
     except QueryParameterError as exc:
         raise BadRequest(str(exc)) from None
+    timeout = float(current_app.config.get("CHART_TIMEOUT", DEFAULT_TIMEOUT))
+    result, error = run_once(("chart", store, qid, municipality, lang), lambda: run_named(store, named, params, lang), timeout)
+    if result is None:
+        raise StillComputing(error)
     plans: dict[str, str] = {}
     pairs = []
     for row in result.rows:
@@ -131,6 +144,10 @@ def matrix():
         data = matrix_data(_municipality(), _measure())
     except BadRequest as exc:
         return render_template("matrix.html", data=None, error=exc.message, choices=_choices(), args=request.args), 400
+    except StillComputing as exc:
+        key = "chart_still_computing" if str(exc) == "timeout" else "chart_failed"
+        page = render_template("matrix.html", data=None, error=translate(key, g.lang), choices=_choices(), args=request.args)
+        return page, 503, {"Retry-After": "30"}
     return render_template("matrix.html", data=data, error=None, choices=_choices(), args=request.args)
 
 
@@ -140,6 +157,9 @@ def matrix_json():
         data = matrix_data(_municipality(), _measure())
     except BadRequest as exc:
         return jsonify({"error": exc.message}), 400
+    except StillComputing as exc:
+        key = "chart_still_computing" if str(exc) == "timeout" else "chart_failed"
+        return jsonify({"error": translate(key, g.lang), "detail": str(exc)}), 503, {"Retry-After": "30"}
     data.pop("grid")
     return jsonify(data)
 
