@@ -102,25 +102,32 @@ def _visitor(browser, live_server, viewport: dict) -> Visitor:
     return Visitor(live_server, page, guard, problems)
 
 
+def _close(visitor: Visitor) -> None:
+    """Every test, also one that does not ask, fails if a page tried to reach the internet."""
+    visitor.page.context.close()
+    if visitor.guard.blocked:
+        pytest.fail("pages tried to reach beyond 127.0.0.1: " + ", ".join(visitor.guard.blocked), pytrace=False)
+
+
 @pytest.fixture
 def visitor(browser, live_server):
     visitor = _visitor(browser, live_server, LAPTOP)
     yield visitor
-    visitor.page.context.close()
+    _close(visitor)
 
 
 @pytest.fixture
 def projector(browser, live_server):
     visitor = _visitor(browser, live_server, PROJECTOR)
     yield visitor
-    visitor.page.context.close()
+    _close(visitor)
 
 
 @pytest.fixture
 def phone(browser, live_server):
     visitor = _visitor(browser, live_server, PHONE)
     yield visitor
-    visitor.page.context.close()
+    _close(visitor)
 
 
 def _is_placeholder(visitor: Visitor) -> bool:
