@@ -17,10 +17,9 @@ import pyoxigraph as ox
 
 from graph.explain import evidence_for
 from graph.store import Store
-from ontology import PG, PREFIXES, base_iri
+from ontology import PREFIXES, base_iri
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["dct"] + "title", PREFIXES["rdfs"] + "label")
 DERIVED_GRAPHS = ("https://w3id.org/policygraph/id/graph/derived", "https://w3id.org/policygraph/id/graph/inferred-owl")
 MAX_IRI_LENGTH = 2048
 MAX_INCOMING = 500
@@ -167,11 +166,6 @@ def exists(store: Store, node: ox.NamedNode) -> bool:
     """A resource 'is in the graph' when some statement names it as subject or object."""
     result = store.query("ASK WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node})
     return bool(result)
-
-
-_LABELS = """
-SELECT ?s ?l WHERE { VALUES ?p { skos:prefLabel dct:title rdfs:label } ?s ?p ?l }
-"""
 
 
 class Labeller:

@@ -85,7 +85,7 @@ def test_matrix_and_timeline_escape_titles(small_client):
 
 def test_timeline_draws_periods_open_ends_and_steps_with_a_table(small_client):
     page = small_client.get("/timeline?lang=en").get_data(as_text=True)
-    assert '<svg class="timeline-svg"' in page and 'role="img"' in page and "<desc" in page
+    assert '<svg class="timeline-svg"' in page and 'aria-labelledby="tl-title tl-desc"' in page and "<desc" in page
     assert 'class="period open"' in page and 'class="step"' in page
     assert "2019-11-05" in page and "<caption>" in page and ">open<" in page
     data = small_client.get("/timeline.json").get_json()

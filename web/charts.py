@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import NotFound
 
 from graph.describe import BadIri, check_iri
