@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.budget_sums import budget_sum_quads
 from graph.store import GraphContent, Store
 
 INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
@@ -106,4 +107,6 @@ def derive(store: Store) -> int:
         else:
             store.append(quads)
         known.update(quads)
-    return len(known)
+    sums = budget_sum_quads(store, known, ox.NamedNode(INFERRED_GRAPH))
+    store.append(sums)
+    return len(known) + len(sums)
