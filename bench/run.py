@@ -161,12 +161,19 @@ def phase_ours(args: dict) -> dict:
     loading.load_paths = timed("parse files into Python quads (loaders.load_paths)", loading.load_paths)
     raw = store._store
     store.update = timed("SPARQL updates (DROP / INSERT DATA for replaced graphs; old derive rules)", store.update)
-    store._store = type("Timed", (), {})()  # proxy so that extend is timed, everything else passes through
-    for name in ("query", "update", "named_graphs", "flush", "quads_for_pattern", "bulk_load", "load"):
-        setattr(store._store, name, getattr(raw, name))
-    store._store.extend = timed("Store.extend (new graphs, the derived graph included)", raw.extend)
-    if hasattr(raw, "remove_graph"):
-        store._store.remove_graph = raw.remove_graph
+
+    class Timed:
+        """Proxy: the writes are timed, everything else passes through to the pyoxigraph store."""
+        extend = staticmethod(timed("Store.extend / bulk_extend (new graphs, derived links)", raw.extend))
+        bulk_extend = staticmethod(timed("Store.extend / bulk_extend (new graphs, derived links)", raw.bulk_extend))
+
+        def __getattr__(self, name):
+            return getattr(raw, name)
+
+        def __len__(self):
+            return len(raw)
+
+    store._store = Timed()
     start = time.perf_counter()
     report = loading.load_into_store(store, [Path(args["file"])], validate=False)
     load_s = time.perf_counter() - start
