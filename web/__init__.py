@@ -30,6 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         RESULT_LIMIT=int(os.environ.get("POLICYGRAPH_RESULT_LIMIT", "10000")),
         QUERY_TIMEOUT=float(os.environ.get("POLICYGRAPH_QUERY_TIMEOUT", "30")),
         UPDATE_TOKEN=os.environ.get("POLICYGRAPH_UPDATE_TOKEN") or None,
+        ALLOW_SERVICE=os.environ.get("POLICYGRAPH_ALLOW_SERVICE") == "1",
+        NETWORK_NODE_CAP=int(os.environ.get("POLICYGRAPH_NETWORK_NODE_CAP", "2000")),
+        CHART_TIMEOUT=float(os.environ.get("POLICYGRAPH_CHART_TIMEOUT", "20")),
     )
     app.config.update(config or {})
     if "STORE" not in app.config:
