@@ -255,6 +255,8 @@ def test_every_menu_page_reflows_on_a_phone_without_sideways_scrolling(phone):
         if _is_placeholder(phone):
             placeholders.append(path)
             continue
+        # folded content (e.g. the network as tables) must reflow too once opened
+        phone.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         overflow = phone.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 1:
             wide.append(f"{path}: {overflow}px wider than the {PHONE['width']}px screen")
