@@ -65,13 +65,13 @@ STAGE_2: list[tuple[str, str]] = [
      "?x pg:responsibleBody/org:unitOf* ?m . ?m a pg:Municipality FILTER NOT EXISTS { ?x pg:withinDocument ?doc }"),
     ("?unit pg:inMunicipality ?m", "?unit org:unitOf+ ?m . ?m a pg:Municipality"),
     # What a budget line counts towards: its document, the area holding it, the bearing above that.
-    ("?line pg:countsTowards ?doc", "?line pg:hasBudgetAllocation ?a ; pg:withinDocument ?doc"),
+    # (A funded line is one with a first budget year, from stage 1: one link per line, not per allocation.)
+    ("?line pg:countsTowards ?doc", "?line pg:firstBudgetYear ?y ; pg:withinDocument ?doc"),
+    ("?line pg:countsTowards ?area", "?area pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
     ("?line pg:countsTowards ?area",
-     "?line pg:hasBudgetAllocation ?a . ?area pg:hasInitiative|pg:hasBudgetLine ?line"),
-    ("?line pg:countsTowards ?area",
-     "?line pg:hasBudgetAllocation ?a . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?area pg:hasFocusArea ?sub"),
+     "?area pg:hasFocusArea ?sub . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
     ("?line pg:countsTowards ?bearing",
-     "?line pg:hasBudgetAllocation ?a . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?sub pg:underBearing ?bearing"),
+     "?sub pg:underBearing ?bearing . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
     # Who answers for an initiative or line: its own body, else its document's.
     ("?line pg:accountableBody ?body",
      "{ ?line a pg:Initiative } UNION { ?line pg:hasBudgetAllocation ?a } ?line pg:responsibleBody ?body"),
