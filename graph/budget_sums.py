@@ -27,6 +27,7 @@ GROUPINGS = {
     PG + "countsTowards": PG + "sumFor",          # documents, focus areas, bearings
     PG + "accountableBody": PG + "sumForBody",   # committees and administrations
     PG + "servesTargetGroup": PG + "sumForGroup",  # target groups (shared, so per municipality)
+    PG + "supports": PG + "sumForSupported",     # goals and areas the funded initiatives support
 }
 
 
@@ -48,16 +49,26 @@ def _allocations(store: Store) -> dict[ox.NamedNode, list[tuple[ox.Term, ox.Term
     return found
 
 
+def _supported(store: Store) -> dict[ox.NamedNode, set]:
+    """funded initiative -> what it supports (asserted links, so read from the store)"""
+    found: dict = defaultdict(set)
+    for row in store.query("SELECT DISTINCT ?line ?target WHERE { ?line pg:supports ?target ; pg:hasBudgetAllocation ?a }"):
+        found[row["line"]].add(row["target"])
+    return found
+
+
 def budget_sum_quads(store: Store, derived: Iterable[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
     """The sum nodes for every grouping, from the derived links and the allocations in the store."""
     derived = list(derived)
     amount = {s: next(iter(o)) for s, o in _links(derived, PG + "amountDKK").items()}
     municipality = _links(derived, PG + "inMunicipality")
     allocations = _allocations(store)
+    supported = _supported(store)
     quads: list[ox.Quad] = []
     for link, sum_property in GROUPINGS.items():
         totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), set()])
-        for line, scopes in _links(derived, link).items():
+        links = supported if link == PG + "supports" else _links(derived, link)
+        for line, scopes in links.items():
             for allocation, year in allocations.get(line, ()):
                 if allocation not in amount:
                     continue
