@@ -390,7 +390,7 @@ def serialize(triples: list[ox.Triple], mimetype: str) -> bytes:
     fmt = RDF_FORMATS[mimetype]
     out = io.BytesIO()
     if fmt == ox.RdfFormat.TURTLE:
-        ox.serialize(triples, out, fmt, prefixes=dict(PREFIXES), base_iri=base_iri())
+        ox.serialize(triples, out, fmt, prefixes=dict(PREFIXES))  # full data IRIs: a relative @base confuses readers
     else:
         ox.serialize(triples, out, fmt)
     return out.getvalue()
