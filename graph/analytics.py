@@ -201,11 +201,13 @@ def read_graph(store: Store, lang: str = "da", municipality: str | None = None) 
         "SELECT DISTINCT ?a ?b WHERE { ?a skos:broaderTransitive ?b FILTER(isIRI(?a) && isIRI(?b)) }")}
     data = GraphData(dict(types), dict(labels), dict(texts), edges, within, broader, lang)
     if municipality:
-        data = _only_municipality(store, data, municipality)
+        data = only_municipality(store, data, municipality)
     return data
 
 
-def _only_municipality(store: Store, data: GraphData, municipality: str) -> GraphData:
+def only_municipality(store: Store, data: GraphData, municipality: str) -> GraphData:
+    """Only the municipality's documents and their parts; organisations and concepts stay (the
+    network view drops them later if nothing in scope links to them)."""
     docs = {r["d"].value for r in store.query("SELECT ?d WHERE { ?d pg:municipality ?m }",
                                               {"m": ox.NamedNode(municipality)})}
     outside = {d for d in data.documents if d not in docs}

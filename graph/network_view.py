@@ -23,7 +23,8 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
-from graph.analytics import DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, relation_label, short_id
+from graph.analytics import (DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, only_municipality, relation_label,
+                             short_id)
 from graph.store import Store
 
 DEFAULT_CAP = 2000
@@ -136,21 +137,8 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
             "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
     data = GraphData(types, labels, {}, edges, within, broader, lang)
     if municipality:
-        data = _only_municipality(store, data, municipality)
+        data = only_municipality(store, data, municipality)
     return data
-
-
-def _only_municipality(store: Store, data: GraphData, municipality: str) -> GraphData:
-    """Only the municipality's documents and their parts; organisations and concepts stay (they are
-    dropped later if nothing in scope links to them)."""
-    docs = {r["d"].value for r in store.query("SELECT ?d WHERE { ?d pg:municipality ?m }", {"m": ox.NamedNode(municipality)})}
-    outside = {d for d in data.documents if d not in docs}
-    outside |= {part for part, doc in data.within.items() if doc in outside}
-    outside |= {i for i, kinds in data.types.items() if PG + "PlanComponent" in kinds and i not in data.within}
-    edges = {e for e in data.edges if e[0] not in outside and e[2] not in outside}
-    within = {p: d for p, d in data.within.items() if p not in outside}
-    types = {i: t for i, t in data.types.items() if i not in outside}
-    return GraphData(types, data.labels, data.texts, edges, within, data.broader, data.lang)
 
 
 # -------------------------------------------------------------------------------- scoping
