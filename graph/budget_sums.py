@@ -31,11 +31,11 @@ GROUPINGS = {
 }
 
 
-def _links(quads: Iterable[ox.Quad], predicate: str) -> dict[ox.NamedNode, set]:
-    found: dict = defaultdict(set)
+def _links_by_predicate(quads: Iterable[ox.Quad]) -> dict[str, dict[ox.NamedNode, set]]:
+    """predicate IRI -> subject -> objects, in one pass over the derived quads"""
+    found: dict = defaultdict(lambda: defaultdict(set))
     for q in quads:
-        if q.predicate.value == predicate:
-            found[q.subject].add(q.object)
+        found[q.predicate.value][q.subject].add(q.object)
     return found
 
 
@@ -59,15 +59,15 @@ def _supported(store: Store) -> dict[ox.NamedNode, set]:
 
 def budget_sum_quads(store: Store, derived: Iterable[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
     """The sum nodes for every grouping, from the derived links and the allocations in the store."""
-    derived = list(derived)
-    amount = {s: next(iter(o)) for s, o in _links(derived, PG + "amountDKK").items()}
-    municipality = _links(derived, PG + "inMunicipality")
+    links_of = _links_by_predicate(derived)
+    amount = {s: next(iter(o)) for s, o in links_of[PG + "amountDKK"].items()}
+    municipality = links_of[PG + "inMunicipality"]
     allocations = _allocations(store)
     supported = _supported(store)
     quads: list[ox.Quad] = []
     for link, sum_property in GROUPINGS.items():
         totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), set()])
-        links = supported if link == PG + "supports" else _links(derived, link)
+        links = supported if link == PG + "supports" else links_of[link]
         for line, scopes in links.items():
             for allocation, year in allocations.get(line, ()):
                 if allocation not in amount:
