@@ -69,8 +69,7 @@ class Store(ABC):
             graph = ox.NamedNode(content.graph)
             operations.append(f"DROP SILENT GRAPH {graph}")
             if content.quads:
-                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in content.quads)
-                operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+                operations.append(_insert_data(graph, content.quads))
                 count += len(content.quads)
         operations += list(then)
         if operations:
@@ -79,10 +78,10 @@ class Store(ABC):
 
     def append(self, quads: list[ox.Quad]) -> None:
         """Add quads to their graphs, keeping what is there (derived links are written in stages)."""
-        by_graph: dict[str, list[str]] = {}
+        by_graph: dict[ox.NamedNode, list[ox.Quad]] = {}
         for q in quads:
-            by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-        operations = [f"INSERT DATA {{ GRAPH {g} {{\n" + "\n".join(lines) + "\n} }" for g, lines in by_graph.items()]
+            by_graph.setdefault(q.graph_name, []).append(q)
+        operations = [_insert_data(graph, graph_quads) for graph, graph_quads in by_graph.items()]
         if operations:
             self.update(" ;\n".join(operations))
 
@@ -124,6 +123,12 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release files or connections; the default has nothing to release."""
+
+
+def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """One INSERT DATA of the quads' triples into the graph (terms serialised by Oxigraph, escaped)."""
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
 def _prefixes() -> dict[str, str]:
