@@ -10,12 +10,11 @@ and the questions then read a few hundred nodes. They are derived facts like the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.store import Store
+from graph.derive_rules import Derived, Facts
 
 PG = "https://w3id.org/policygraph/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -31,43 +30,28 @@ GROUPINGS = {
 }
 
 
-def _links_by_predicate(quads: Iterable[ox.Quad]) -> dict[str, dict[ox.NamedNode, set]]:
-    """predicate IRI -> subject -> objects, in one pass over the derived quads"""
-    found: dict = defaultdict(lambda: defaultdict(set))
-    for q in quads:
-        found[q.predicate.value][q.subject].add(q.object)
-    return found
-
-
-def _allocations(store: Store) -> dict[ox.NamedNode, list[tuple[ox.Term, ox.Term]]]:
+def _allocations(facts: Facts) -> dict[ox.Term, list[tuple[ox.Term, ox.Term]]]:
     """line -> [(allocation, fiscal year)]"""
-    rows = store.query("SELECT DISTINCT ?line ?allocation ?year WHERE { "
-                       "?line pg:hasBudgetAllocation ?allocation . ?allocation pg:fiscalYear ?year }")
-    found: dict = defaultdict(list)
-    for row in rows:
-        found[row["line"]].append((row["allocation"], row["year"]))
-    return found
+    years = facts.get(PG + "fiscalYear")
+    return {line: [(a, year) for a in allocations for year in years.get(a, ())]
+            for line, allocations in facts.get(PG + "hasBudgetAllocation").items()}
 
 
-def _supported(store: Store) -> dict[ox.NamedNode, set]:
-    """funded initiative -> what it supports (asserted links, so read from the store)"""
-    found: dict = defaultdict(set)
-    for row in store.query("SELECT DISTINCT ?line ?target WHERE { ?line pg:supports ?target ; pg:hasBudgetAllocation ?a }"):
-        found[row["line"]].add(row["target"])
-    return found
+def _supported(facts: Facts) -> dict[ox.Term, set]:
+    """funded initiative -> what it supports"""
+    funded = facts.get(PG + "hasBudgetAllocation")
+    return {line: targets for line, targets in facts.get(PG + "supports").items() if line in funded}
 
 
-def budget_sum_quads(store: Store, derived: Iterable[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
-    """The sum nodes for every grouping, from the derived links and the allocations in the store."""
-    links_of = _links_by_predicate(derived)
-    amount = {s: next(iter(o)) for s, o in links_of[PG + "amountDKK"].items()}
-    municipality = links_of[PG + "inMunicipality"]
-    allocations = _allocations(store)
-    supported = _supported(store)
+def budget_sum_quads(facts: Facts, derived: Derived, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The sum nodes for every grouping, from the derived links and the allocations."""
+    amount = {s: next(iter(o)) for s, o in derived.get(PG + "amountDKK").items()}
+    municipality = derived.get(PG + "inMunicipality")
+    allocations = _allocations(facts)
     quads: list[ox.Quad] = []
     for link, sum_property in GROUPINGS.items():
         totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), set()])
-        links = supported if link == PG + "supports" else links_of[link]
+        links = _supported(facts) if link == PG + "supports" else derived.get(link)
         for line, scopes in links.items():
             for allocation, year in allocations.get(line, ()):
                 if allocation not in amount:

@@ -2,111 +2,45 @@
 
 Closures such as `skos:broader+` are cheap to compute once and expensive to recompute in every
 question (STACK.md measured 17x on the overlap question), so the query library reads them from
-here, and can be scoped to one municipality before they join anything. The rules run in two
-stages (this graph is dropped first): stage 1 reads asserted graphs only, stage 2 also the flat
-links of stage 1. Asserted and derived facts stay apart: this graph holds nothing a file stated.
+here, and can be scoped to one municipality before they join anything. The rules
+(`graph/derive_rules.py`) read the links they need once per predicate, over every graph but this
+one, which is dropped first; asserted and derived facts stay apart: this graph holds nothing a
+file stated.
 """
 from __future__ import annotations
+
+from collections import defaultdict
 
 import pyoxigraph as ox
 
 from graph.budget_sums import budget_sum_quads
+from graph.derive_rules import CLASSES, READS, Facts, derive_all
 from graph.store import GraphContent, Store
 
 INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
 OWL_INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/inferred-owl"  # written by graph/reasoning.py
 NOT_ASSERTED = {INFERRED_GRAPH, OWL_INFERRED_GRAPH}
 
-DOCUMENT_KINDS = "VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan }"
-PARTS = "(pg:hasFocusArea|pg:hasGoal|pg:hasInitiative|pg:hasBudgetLine|pg:hasSuccessCriterion)+"
 
-# Each rule is (template, pattern) of a CONSTRUCT over the union of all graphs. Stage 1 reads the
-# asserted graphs only; stage 2 also reads what stage 1 wrote, so its rules are simple joins on
-# the flat links instead of property paths over the whole hierarchy again.
-STAGE_1: list[tuple[str, str]] = [
-    # SKOS: the transitive closure of broader, and narrower as its inverse.
-    ("?a skos:broaderTransitive ?b . ?b skos:narrowerTransitive ?a", "?a skos:broader+ ?b"),
-    # Which document a component belongs to, at any depth.
-    ("?part pg:withinDocument ?doc . ?doc pg:includesInitiative ?part",
-     f"?doc a ?kind . {DOCUMENT_KINDS} "
-     "?doc (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?part . ?part a pg:Initiative"),
-    ("?part pg:withinDocument ?doc",
-     f"?doc a ?kind . {DOCUMENT_KINDS} ?doc {PARTS} ?part FILTER NOT EXISTS {{ ?part a pg:Initiative }}"),
-    ("?doc pg:includesGoal ?goal",
-     f"?doc a ?kind . {DOCUMENT_KINDS} ?doc (pg:hasFocusArea|pg:hasGoal)+ ?goal . ?goal a pg:Goal"),
-    # The target groups an initiative serves, however they were written.
-    ("?i pg:servesTargetGroup ?group",
-     "?i a pg:Initiative . { ?i dct:audience ?group } UNION { ?i pg:hasTargetGroupSize/pg:targetGroup ?group }"),
-    # Amounts in kroner, whatever unit the table printed them in.
-    ("?a pg:amountDKK ?dkk",
-     "?a pg:fiscalYear ?year ; schema:value ?value . OPTIONAL { ?a pg:unitMultiplier ?m } "
-     "BIND(?value * COALESCE(?m, 1) AS ?dkk)"),
-    # The years a line is funded in, so periods compare without touching every allocation.
-    ("?line pg:firstBudgetYear ?first ; pg:lastBudgetYear ?last",
-     "{ SELECT ?line (MIN(?year) AS ?first) (MAX(?year) AS ?last) "
-     "WHERE { ?line pg:hasBudgetAllocation/pg:fiscalYear ?year } GROUP BY ?line }"),
-    # Symmetric and inverse links, so either direction can be asked.
-    ("?b pg:coordinatesWith ?a", "?a pg:coordinatesWith ?b"),
-    ("?old pg:continuedBy ?new", "?new pg:continues ?old"),
-    ("?policy pg:implementedBy ?plan", "?plan pg:implements ?policy"),
-]
-
-STAGE_2: list[tuple[str, str]] = [
-    # The groups an initiative reaches: those it serves and every broader group of them.
-    ("?i pg:reachesTargetGroup ?group", "?i pg:servesTargetGroup ?group"),
-    ("?i pg:reachesTargetGroup ?broader", "?i pg:servesTargetGroup ?group . ?group skos:broaderTransitive ?broader"),
-    # The themes an initiative falls under: its own and every broader theme of them.
-    ("?i pg:withinTheme ?theme", "?i a pg:Initiative ; dct:subject ?theme"),
-    ("?i pg:withinTheme ?broader", "?i a pg:Initiative ; dct:subject ?theme . ?theme skos:broaderTransitive ?broader"),
-    # The municipality of anything: a document's own, its components' through it, else a unit's.
-    ("?x pg:inMunicipality ?m", "?x pg:municipality ?m"),
-    ("?x pg:inMunicipality ?m", "?x pg:withinDocument ?doc . ?doc pg:municipality ?m"),
-    ("?x pg:inMunicipality ?m",
-     "?x pg:responsibleBody/org:unitOf* ?m . ?m a pg:Municipality FILTER NOT EXISTS { ?x pg:withinDocument ?doc }"),
-    ("?unit pg:inMunicipality ?m", "?unit org:unitOf+ ?m . ?m a pg:Municipality"),
-    # What a budget line counts towards: its document, the area holding it, the bearing above that.
-    # (A funded line is one with a first budget year, from stage 1: one link per line, not per allocation.)
-    ("?line pg:countsTowards ?doc", "?line pg:firstBudgetYear ?y ; pg:withinDocument ?doc"),
-    ("?line pg:countsTowards ?area", "?area pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
-    ("?line pg:countsTowards ?area",
-     "?area pg:hasFocusArea ?sub . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
-    ("?line pg:countsTowards ?bearing",
-     "?sub pg:underBearing ?bearing . ?sub pg:hasInitiative|pg:hasBudgetLine ?line . ?line pg:firstBudgetYear ?y"),
-    # Who answers for an initiative or line: its own body, else its document's.
-    ("?line pg:accountableBody ?body",
-     "{ ?line a pg:Initiative } UNION { ?line pg:hasBudgetAllocation ?a } ?line pg:responsibleBody ?body"),
-    ("?line pg:accountableBody ?body",
-     "?line pg:withinDocument ?doc FILTER NOT EXISTS { ?line pg:responsibleBody ?own } "
-     "?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"),
-]
-STAGES = (STAGE_1, STAGE_2)
-
-
-def derived_quads(store: Store, rules: list[tuple[str, str]], known: set[ox.Quad]) -> list[ox.Quad]:
-    """Run each rule as a CONSTRUCT over the union of the graphs; only quads not yet derived."""
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    quads: set[ox.Quad] = set()
-    for template, pattern in rules:
-        for t in store.query(f"CONSTRUCT {{ {template} }} WHERE {{ {pattern} }}"):
-            quads.add(ox.Quad(t.subject, t.predicate, t.object, graph))
-    return list(quads - known)  # order does not matter to the store; sorting 155k quads by text cost seconds
+def read_facts(store: Store) -> Facts:
+    """One SELECT per predicate and class over the union of the graphs: a plain scan of one index
+    each, which works the same on the embedded store and a remote endpoint."""
+    links: dict = {}
+    for predicate in READS:
+        index: dict = defaultdict(set)
+        for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
+            index[row[0]].add(row[1])
+        links[predicate] = index
+    instances = {cls: {row[0] for row in store.query(f"SELECT ?s WHERE {{ ?s a <{cls}> }}")} for cls in CLASSES}
+    return Facts(links, instances)
 
 
 def derive(store: Store) -> int:
-    """Rebuild the derived graph from what is asserted now; returns its size.
-
-    A query over the union default graph is far faster than an update naming hundreds of source
-    graphs with USING (seconds instead of minutes on the benchmark graph), hence CONSTRUCT + write.
-    """
+    """Rebuild the derived graph from what is asserted now; returns its size."""
     store.drop_graphs([INFERRED_GRAPH])
-    known: set[ox.Quad] = set()
-    for number, rules in enumerate(STAGES):
-        quads = derived_quads(store, rules, known)
-        if number == 0:
-            store.replace_graphs([GraphContent(INFERRED_GRAPH, quads)])
-        else:
-            store.append(quads)
-        known.update(quads)
-    sums = budget_sum_quads(store, known, ox.NamedNode(INFERRED_GRAPH))
-    store.append(sums)
-    return len(known) + len(sums)
+    facts = read_facts(store)
+    derived = derive_all(facts)
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    quads = derived.quads(graph) + budget_sum_quads(facts, derived, graph)
+    store.replace_graphs([GraphContent(INFERRED_GRAPH, quads)])
+    return len(quads)

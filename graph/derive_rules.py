@@ -1,0 +1,351 @@
+"""The derivation rules, evaluated in Python over the asserted links they read.
+
+Each rule is a plain join or closure; its SPARQL equivalent is in its docstring and, executable, in
+`tests/derive_reference.py`, which the tests compare with this module on the example graph and a
+synthetic one. Python rather than CONSTRUCT over the store: the same rules took 50 s as
+CONSTRUCTs on the national benchmark graph (property paths from every document, joins through
+shared nodes), and a few seconds as dictionary lookups over links read once per predicate.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+PG = "https://w3id.org/policygraph/ontology#"
+DCT = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SCHEMA_VALUE = "http://schema.org/value"
+DOCUMENT_KINDS = (PG + "Policy", PG + "Strategy", PG + "ActionPlan", PG + "Plan")
+CLASSES = DOCUMENT_KINDS + (PG + "Initiative", PG + "Goal", PG + "Municipality")
+
+# every predicate a rule reads; derived ones are read too, in case a file asserts them
+READS = [PG + p for p in (
+    "hasFocusArea", "hasGoal", "hasInitiative", "hasBudgetLine", "hasSuccessCriterion", "hasTargetGroupSize",
+    "targetGroup", "fiscalYear", "unitMultiplier", "hasBudgetAllocation", "coordinatesWith", "continues",
+    "implements", "municipality", "responsibleBody", "underBearing", "adoptedBy", "preparedBy", "supports",
+    "withinDocument", "servesTargetGroup", "firstBudgetYear")] + [
+    DCT + "audience", DCT + "subject", SKOS + "broader", SKOS + "broaderTransitive", ORG + "unitOf", SCHEMA_VALUE]
+
+Node = ox.NamedNode | ox.BlankNode
+Links = dict[Node, set]  # subject -> objects
+
+
+class Facts:
+    """The links the rules read: predicate IRI -> subject -> objects, and class IRI -> instances."""
+
+    def __init__(self, links: dict[str, Links], instances: dict[str, set]) -> None:
+        self.links = links
+        self.instances = instances
+
+    def get(self, predicate: str) -> Links:
+        return self.links.get(predicate, {})
+
+    def of(self, predicate: str, subject: Node) -> set:
+        return self.links.get(predicate, {}).get(subject, set())
+
+
+class Derived:
+    """What the rules derive: predicate IRI -> subject -> objects (a set of triples, indexed)."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, Links] = defaultdict(lambda: defaultdict(set))
+
+    def add(self, subject: Node, predicate: str, obj: ox.Term) -> None:
+        self.links[predicate][subject].add(obj)
+
+    def get(self, predicate: str) -> Links:
+        return self.links.get(predicate, {})
+
+    def count(self) -> int:
+        return sum(len(objects) for links in self.links.values() for objects in links.values())
+
+    def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        return [ox.Quad(s, ox.NamedNode(p), o, graph)
+                for p, links in self.links.items() for s, objects in links.items() for o in objects]
+
+
+def merged(*sources: Links) -> Links:
+    """The union of several link indexes (asserted and derived links of one predicate)."""
+    if len(sources) == 1 or not any(sources[1:]):
+        return sources[0]
+    out: Links = defaultdict(set)
+    for source in sources:
+        for subject, objects in source.items():
+            out[subject] |= objects
+    return out
+
+
+def reachable(start: Node, step: Callable[[Node], Iterable[Node]]) -> set:
+    """Nodes reachable from `start` in one or more steps (`start` itself only through a cycle)."""
+    seen: set = set()
+    todo = list(step(start))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(step(node))
+    return seen
+
+
+def edges(facts: Facts, *predicates: str) -> Callable[[Node], set]:
+    """One step along any of `predicates` (a SPARQL alternative path `p1|p2`)."""
+    indexes = [facts.get(p) for p in predicates]
+    empty: set = set()
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda node: only.get(node, empty)
+    return lambda node: set().union(*(index.get(node, empty) for index in indexes))
+
+
+def derive_all(facts: Facts) -> Derived:
+    """Stage 1 reads asserted links only, stage 2 also stage 1's flat links."""
+    out = Derived()
+    for rule in STAGE_1:
+        rule(facts, out)
+    for rule in STAGE_2:
+        rule(facts, out)
+    return out
+
+
+# ---- stage 1 -------------------------------------------------------------------------------------
+
+def broader_closure(facts: Facts, out: Derived) -> None:
+    """?a skos:broaderTransitive ?b . ?b skos:narrowerTransitive ?a  <-  ?a skos:broader+ ?b"""
+    step = edges(facts, SKOS + "broader")
+    for a in facts.get(SKOS + "broader"):
+        for b in reachable(a, step):
+            out.add(a, SKOS + "broaderTransitive", b)
+            out.add(b, SKOS + "narrowerTransitive", a)
+
+
+def documents(facts: Facts) -> set:
+    return set().union(*(facts.instances.get(kind, set()) for kind in DOCUMENT_KINDS))
+
+
+def document_parts(facts: Facts, out: Derived) -> None:
+    """Which document a component belongs to, at any depth:
+    initiatives through (hasFocusArea|hasInitiative|hasBudgetLine)+ (also doc includesInitiative),
+    other components through (hasFocusArea|hasGoal|hasInitiative|hasBudgetLine|hasSuccessCriterion)+,
+    goals also as doc includesGoal through (hasFocusArea|hasGoal)+."""
+    initiatives = facts.instances.get(PG + "Initiative", set())
+    goals = facts.instances.get(PG + "Goal", set())
+    to_initiatives = edges(facts, PG + "hasFocusArea", PG + "hasInitiative", PG + "hasBudgetLine")
+    to_parts = edges(facts, PG + "hasFocusArea", PG + "hasGoal", PG + "hasInitiative", PG + "hasBudgetLine",
+                     PG + "hasSuccessCriterion")
+    to_goals = edges(facts, PG + "hasFocusArea", PG + "hasGoal")
+    for doc in documents(facts):
+        for part in reachable(doc, to_initiatives) & initiatives:
+            out.add(part, PG + "withinDocument", doc)
+            out.add(doc, PG + "includesInitiative", part)
+        for part in reachable(doc, to_parts) - initiatives:
+            out.add(part, PG + "withinDocument", doc)
+        for goal in reachable(doc, to_goals) & goals:
+            out.add(doc, PG + "includesGoal", goal)
+
+
+def served_groups(facts: Facts, out: Derived) -> None:
+    """?i pg:servesTargetGroup ?g  <-  ?i a pg:Initiative . { ?i dct:audience ?g } UNION
+    { ?i pg:hasTargetGroupSize/pg:targetGroup ?g }"""
+    sizes = facts.get(PG + "hasTargetGroupSize")
+    groups_of_size = facts.get(PG + "targetGroup")
+    audience = facts.get(DCT + "audience")
+    for i in facts.instances.get(PG + "Initiative", set()):
+        for group in audience.get(i, ()):
+            out.add(i, PG + "servesTargetGroup", group)
+        for size in sizes.get(i, ()):
+            for group in groups_of_size.get(size, ()):
+                out.add(i, PG + "servesTargetGroup", group)
+
+
+def amounts(facts: Facts, out: Derived) -> None:
+    """?a pg:amountDKK ?dkk  <-  ?a pg:fiscalYear ?y ; schema:value ?v . OPTIONAL { ?a pg:unitMultiplier ?m }
+    BIND(?v * COALESCE(?m, 1) AS ?dkk), with SPARQL's numeric type promotion and canonical forms."""
+    years = facts.get(PG + "fiscalYear")
+    multipliers = facts.get(PG + "unitMultiplier")
+    one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
+    for a, values in facts.get(SCHEMA_VALUE).items():
+        if a not in years:
+            continue
+        for value in values:
+            for multiplier in multipliers.get(a) or (one,):
+                product = multiply(value, multiplier)
+                if product is not None:
+                    out.add(a, PG + "amountDKK", product)
+
+
+def budget_years(facts: Facts, out: Derived) -> None:
+    """?line pg:firstBudgetYear MIN(?y) ; pg:lastBudgetYear MAX(?y)  <-  ?line pg:hasBudgetAllocation/pg:fiscalYear ?y"""
+    years_of = facts.get(PG + "fiscalYear")
+    for line, allocations in facts.get(PG + "hasBudgetAllocation").items():
+        years = [year for allocation in allocations for year in years_of.get(allocation, ())]
+        if years:
+            out.add(line, PG + "firstBudgetYear", min(years, key=year_key))
+            out.add(line, PG + "lastBudgetYear", max(years, key=year_key))
+
+
+def inverse_links(facts: Facts, out: Derived) -> None:
+    """?b pg:coordinatesWith ?a (symmetric); ?old pg:continuedBy ?new; ?policy pg:implementedBy ?plan"""
+    for predicate, inverse in ((PG + "coordinatesWith", PG + "coordinatesWith"), (PG + "continues", PG + "continuedBy"),
+                               (PG + "implements", PG + "implementedBy")):
+        for a, objects in facts.get(predicate).items():
+            for b in objects:
+                if isinstance(b, (ox.NamedNode, ox.BlankNode)):
+                    out.add(b, inverse, a)
+
+
+STAGE_1 = [broader_closure, document_parts, served_groups, amounts, budget_years, inverse_links]
+
+
+# ---- stage 2 -------------------------------------------------------------------------------------
+
+def seen(facts: Facts, out: Derived, predicate: str) -> Links:
+    """A predicate as stage 2 sees it: asserted and derived in stage 1."""
+    return merged(facts.get(predicate), out.get(predicate))
+
+
+def reached_groups_and_themes(facts: Facts, out: Derived) -> None:
+    """?i pg:reachesTargetGroup ?g  <-  ?i pg:servesTargetGroup ?g, and every broaderTransitive of it;
+    ?i pg:withinTheme ?t  <-  ?i a pg:Initiative ; dct:subject ?t, and every broaderTransitive of it"""
+    broader = seen(facts, out, SKOS + "broaderTransitive")
+    for i, groups in list(seen(facts, out, PG + "servesTargetGroup").items()):
+        for group in groups:
+            out.add(i, PG + "reachesTargetGroup", group)
+            for wider in broader.get(group, ()):
+                out.add(i, PG + "reachesTargetGroup", wider)
+    themes = facts.get(DCT + "subject")
+    for i in facts.instances.get(PG + "Initiative", set()):
+        for theme in themes.get(i, ()):
+            out.add(i, PG + "withinTheme", theme)
+            for wider in broader.get(theme, ()):
+                out.add(i, PG + "withinTheme", wider)
+
+
+def municipalities(facts: Facts, out: Derived) -> None:
+    """?x pg:inMunicipality ?m  <-  ?x pg:municipality ?m ; or ?x pg:withinDocument/pg:municipality ?m ;
+    or (with no document) ?x pg:responsibleBody/org:unitOf* ?m ; and ?unit org:unitOf+ ?m (?m a pg:Municipality)"""
+    own = facts.get(PG + "municipality")
+    within = seen(facts, out, PG + "withinDocument")
+    places = facts.instances.get(PG + "Municipality", set())
+    up = edges(facts, ORG + "unitOf")
+    for x, ms in own.items():
+        for m in ms:
+            out.add(x, PG + "inMunicipality", m)
+    for x, docs in list(within.items()):
+        for doc in docs:
+            for m in own.get(doc, ()):
+                out.add(x, PG + "inMunicipality", m)
+    above: dict[Node, set] = {}
+    for x, bodies in facts.get(PG + "responsibleBody").items():
+        if x in within:
+            continue
+        for body in bodies:
+            if body not in above:
+                above[body] = (reachable(body, up) | {body}) & places
+            for m in above[body]:
+                out.add(x, PG + "inMunicipality", m)
+    for unit in facts.get(ORG + "unitOf"):
+        for m in reachable(unit, up) & places:
+            out.add(unit, PG + "inMunicipality", m)
+
+
+def budget_scopes(facts: Facts, out: Derived) -> None:
+    """What a funded line (one with a first budget year) counts towards: ?line pg:withinDocument ?doc ;
+    ?area pg:hasInitiative|pg:hasBudgetLine ?line ; ?area pg:hasFocusArea/(pg:hasInitiative|pg:hasBudgetLine) ?line ;
+    ?sub pg:underBearing ?bearing . ?sub pg:hasInitiative|pg:hasBudgetLine ?line"""
+    funded = seen(facts, out, PG + "firstBudgetYear")
+    holds = edges(facts, PG + "hasInitiative", PG + "hasBudgetLine")
+    within = seen(facts, out, PG + "withinDocument")
+    for line in funded:
+        for doc in within.get(line, ()):
+            out.add(line, PG + "countsTowards", doc)
+    holders = set(facts.get(PG + "hasInitiative")) | set(facts.get(PG + "hasBudgetLine"))
+    for area in holders:
+        for line in holds(area):
+            if line in funded:
+                out.add(line, PG + "countsTowards", area)
+    for area, subs in facts.get(PG + "hasFocusArea").items():
+        for sub in subs:
+            for line in holds(sub):
+                if line in funded:
+                    out.add(line, PG + "countsTowards", area)
+    for sub, bearings in facts.get(PG + "underBearing").items():
+        for line in holds(sub):
+            if line in funded:
+                for bearing in bearings:
+                    out.add(line, PG + "countsTowards", bearing)
+
+
+def accountable_bodies(facts: Facts, out: Derived) -> None:
+    """?line pg:accountableBody ?body  <-  (an initiative or a line with allocations) ?line pg:responsibleBody ?body ;
+    else ?line pg:withinDocument ?doc . ?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"""
+    own = facts.get(PG + "responsibleBody")
+    lines = facts.instances.get(PG + "Initiative", set()) | set(facts.get(PG + "hasBudgetAllocation"))
+    for line in lines:
+        for body in own.get(line, ()):
+            out.add(line, PG + "accountableBody", body)
+    bodies_of = edges(facts, PG + "responsibleBody", PG + "adoptedBy", PG + "preparedBy")
+    for line, docs in list(seen(facts, out, PG + "withinDocument").items()):
+        if line in own:
+            continue
+        for doc in docs:
+            for body in bodies_of(doc):
+                out.add(line, PG + "accountableBody", body)
+
+
+STAGE_2 = [reached_groups_and_themes, municipalities, budget_scopes, accountable_bodies]
+
+
+# ---- numbers and years, as SPARQL compares and multiplies them --------------------------------------
+
+INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                   "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+                                   "unsignedShort", "unsignedByte")}
+RANK = {"integer": 0, "decimal": 1, "float": 2, "double": 3}
+
+
+def numeric(term: ox.Term) -> tuple[str, int | Decimal | float] | None:
+    """(kind, value) of a numeric literal, None for anything else (SPARQL arithmetic would fail)."""
+    if not isinstance(term, ox.Literal):
+        return None
+    datatype = term.datatype.value
+    try:
+        if datatype in INTEGER_TYPES:
+            return "integer", int(term.value)
+        if datatype == XSD + "decimal":
+            return "decimal", Decimal(term.value)
+        if datatype in (XSD + "double", XSD + "float"):
+            return datatype[len(XSD):], float(term.value)
+    except (ValueError, InvalidOperation):
+        return None
+    return None
+
+
+def multiply(left: ox.Term, right: ox.Term) -> ox.Literal | None:
+    a, b = numeric(left), numeric(right)
+    if a is None or b is None:
+        return None
+    kind = max(a[0], b[0], key=RANK.__getitem__)
+    if kind in ("float", "double"):
+        product = float(a[1]) * float(b[1])
+        text = str(int(product)) if product.is_integer() and abs(product) < 1e16 else repr(product)
+    elif kind == "decimal":
+        product_d = Decimal(a[1]) * Decimal(b[1])
+        text = format(product_d.normalize(), "f") if product_d else "0"
+    else:
+        text = str(a[1] * b[1])
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + kind))
+
+
+YEAR = re.compile(r"-?\d+")
+
+
+def year_key(term: ox.Term) -> tuple:
+    """Order years by number (gYear or integer), anything else after them by text."""
+    match = YEAR.match(term.value) if isinstance(term, ox.Literal) else None
+    return (0, int(match.group()), term.value) if match else (1, 0, str(term))
