@@ -30,35 +30,35 @@ GROUPINGS = {
 }
 
 
-def _allocations(facts: Facts) -> dict[ox.Term, list[tuple[ox.Term, ox.Term]]]:
-    """line -> [(allocation, fiscal year)]"""
+def _money(facts: Facts, derived: Derived) -> dict[ox.Term, list[tuple[ox.Term, Decimal]]]:
+    """funded line -> [(fiscal year, amount in DKK)], one entry per allocation"""
     years = facts.get(PG + "fiscalYear")
-    return {line: [(a, year) for a in allocations for year in years.get(a, ())]
-            for line, allocations in facts.get(PG + "hasBudgetAllocation").items()}
-
-
-def _supported(facts: Facts) -> dict[ox.Term, set]:
-    """funded initiative -> what it supports"""
-    funded = facts.get(PG + "hasBudgetAllocation")
-    return {line: targets for line, targets in facts.get(PG + "supports").items() if line in funded}
+    amount = {s: _number(next(iter(o))) for s, o in derived.get(PG + "amountDKK").items()}
+    money = {}
+    for line, allocations in facts.get(PG + "hasBudgetAllocation").items():
+        entries = [(year, amount[a]) for a in allocations if a in amount for year in years.get(a, ())]
+        if entries:
+            money[line] = entries
+    return money
 
 
 def budget_sum_quads(facts: Facts, derived: Derived, graph: ox.NamedNode) -> list[ox.Quad]:
     """The sum nodes for every grouping, from the derived links and the allocations."""
-    amount = {s: next(iter(o)) for s, o in derived.get(PG + "amountDKK").items()}
+    money = _money(facts, derived)
     municipality = derived.get(PG + "inMunicipality")
-    allocations = _allocations(facts)
+    nowhere = {None}
     quads: list[ox.Quad] = []
     for link, sum_property in GROUPINGS.items():
         totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), set()])
-        links = _supported(facts) if link == PG + "supports" else derived.get(link)
+        links = facts.get(PG + "supports") if link == PG + "supports" else derived.get(link)
         for line, scopes in links.items():
-            for allocation, year in allocations.get(line, ()):
-                if allocation not in amount:
-                    continue
-                value = _number(amount[allocation])
+            entries = money.get(line)
+            if not entries:
+                continue
+            places = municipality.get(line, nowhere)
+            for year, value in entries:
                 for scope in scopes:
-                    for place in municipality.get(line, {None}):
+                    for place in places:
                         entry = totals[(scope, place, year)]
                         entry[0] += value
                         entry[1].add(line)

@@ -29,7 +29,7 @@ READS = [PG + p for p in (
     "hasFocusArea", "hasGoal", "hasInitiative", "hasBudgetLine", "hasSuccessCriterion", "hasTargetGroupSize",
     "targetGroup", "fiscalYear", "unitMultiplier", "hasBudgetAllocation", "coordinatesWith", "continues",
     "implements", "municipality", "responsibleBody", "underBearing", "adoptedBy", "preparedBy", "supports",
-    "withinDocument", "servesTargetGroup", "firstBudgetYear")] + [
+    "withinDocument", "servesTargetGroup", "firstBudgetYear", "includesInitiative")] + [
     DCT + "audience", DCT + "subject", SKOS + "broader", SKOS + "broaderTransitive", ORG + "unitOf", SCHEMA_VALUE]
 
 Node = ox.NamedNode | ox.BlankNode
@@ -45,9 +45,6 @@ class Facts:
 
     def get(self, predicate: str) -> Links:
         return self.links.get(predicate, {})
-
-    def of(self, predicate: str, subject: Node) -> set:
-        return self.links.get(predicate, {}).get(subject, set())
 
 
 class Derived:
@@ -66,14 +63,18 @@ class Derived:
         return sum(len(objects) for links in self.links.values() for objects in links.values())
 
     def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        return [ox.Quad(s, ox.NamedNode(p), o, graph)
-                for p, links in self.links.items() for s, objects in links.items() for o in objects]
+        quads = []
+        for predicate, links in self.links.items():
+            node = ox.NamedNode(predicate)
+            quads += [ox.Quad(s, node, o, graph) for s, objects in links.items() for o in objects]
+        return quads
 
 
 def merged(*sources: Links) -> Links:
     """The union of several link indexes (asserted and derived links of one predicate)."""
-    if len(sources) == 1 or not any(sources[1:]):
-        return sources[0]
+    filled = [source for source in sources if source]
+    if len(filled) <= 1:
+        return filled[0] if filled else {}
     out: Links = defaultdict(set)
     for source in sources:
         for subject, objects in source.items():
@@ -104,11 +105,13 @@ def edges(facts: Facts, *predicates: str) -> Callable[[Node], set]:
 
 
 def derive_all(facts: Facts) -> Derived:
-    """Stage 1 reads asserted links only, stage 2 also stage 1's flat links."""
+    """Stage 1 reads asserted links only, stage 2 also stage 1's flat links, stage 3 pairs up initiatives."""
     out = Derived()
     for rule in STAGE_1:
         rule(facts, out)
     for rule in STAGE_2:
+        rule(facts, out)
+    for rule in STAGE_3:
         rule(facts, out)
     return out
 
@@ -169,12 +172,13 @@ def amounts(facts: Facts, out: Derived) -> None:
     years = facts.get(PG + "fiscalYear")
     multipliers = facts.get(PG + "unitMultiplier")
     one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
+    multipliers_seen: dict = {}
     for a, values in facts.get(SCHEMA_VALUE).items():
         if a not in years:
             continue
         for value in values:
             for multiplier in multipliers.get(a) or (one,):
-                product = multiply(value, multiplier)
+                product = multiply(value, multiplier, multipliers_seen)
                 if product is not None:
                     out.add(a, PG + "amountDKK", product)
 
@@ -298,7 +302,101 @@ def accountable_bodies(facts: Facts, out: Derived) -> None:
                 out.add(line, PG + "accountableBody", body)
 
 
-STAGE_2 = [reached_groups_and_themes, municipalities, budget_scopes, accountable_bodies]
+def document_concerns(facts: Facts, out: Derived) -> None:
+    """?doc pg:concernsTargetGroup ?g  <-  ?doc dct:audience ?g ; or ?x pg:withinDocument ?doc ; dct:audience ?g ;
+    or ?doc pg:includesInitiative/pg:servesTargetGroup ?g.
+    ?doc pg:concernsTheme ?t  <-  ?doc dct:subject ?t ; or ?x pg:withinDocument ?doc ; dct:subject ?t"""
+    docs = documents(facts)
+    audience, themes = facts.get(DCT + "audience"), facts.get(DCT + "subject")
+    serves = seen(facts, out, PG + "servesTargetGroup")
+    parts_of: dict[Node, set] = defaultdict(set)
+    for part, holders in seen(facts, out, PG + "withinDocument").items():
+        for doc in holders:
+            parts_of[doc].add(part)
+    included = seen(facts, out, PG + "includesInitiative")
+    for doc in docs:
+        for node in parts_of.get(doc, set()) | {doc}:
+            for group in audience.get(node, ()):
+                out.add(doc, PG + "concernsTargetGroup", group)
+            for theme in themes.get(node, ()):
+                out.add(doc, PG + "concernsTheme", theme)
+        for initiative in included.get(doc, ()):
+            for group in serves.get(initiative, ()):
+                out.add(doc, PG + "concernsTargetGroup", group)
+
+
+STAGE_2 = [reached_groups_and_themes, municipalities, budget_scopes, accountable_bodies, document_concerns]
+
+
+# ---- stage 3: pairs ------------------------------------------------------------------------------
+
+def overlap_candidates(facts: Facts, out: Derived) -> None:
+    """?a pg:mayOverlapWith ?b . ?b pg:mayOverlapWith ?a  <-  same municipality; ?a servesTargetGroup ?g and
+    ?b reachesTargetGroup ?g; ?a dct:subject ?t and ?b withinTheme ?t, or the other way round; different
+    documents, or different responsible bodies.
+
+    Per municipality, each initiative gets a bit; for one initiative, the OR of the masks of the groups
+    and themes it relates through gives its partners at once (3 M pairs share a group nationally)."""
+    members: dict[Node, list] = defaultdict(list)
+    serves, reaches, themes = out.get(PG + "servesTargetGroup"), out.get(PG + "reachesTargetGroup"), out.get(PG + "withinTheme")
+    for i, places in out.get(PG + "inMunicipality").items():
+        if i in serves or i in reaches:
+            for m in places:
+                members[m].append(i)
+    relations = _Relations(facts, out)
+    for items in members.values():
+        for a, b in relations.pairs(items):
+            out.add(a, PG + "mayOverlapWith", b)
+            out.add(b, PG + "mayOverlapWith", a)
+
+
+class _Relations:
+    """The links overlap_candidates reads, and its test of two initiatives (plans and bodies)."""
+
+    def __init__(self, facts: Facts, out: Derived) -> None:
+        self.sides = [(out.get(PG + "servesTargetGroup"), out.get(PG + "reachesTargetGroup")),
+                      (facts.get(DCT + "subject"), out.get(PG + "withinTheme"))]
+        self.documents = seen(facts, out, PG + "withinDocument")
+        self.bodies = facts.get(PG + "responsibleBody")
+
+    def pairs(self, items: list) -> Iterable[tuple]:
+        bit = {i: 1 << n for n, i in enumerate(items)}
+        masks = []
+        for own, reached in self.sides:
+            by_own, by_reached = defaultdict(int), defaultdict(int)
+            for i in items:
+                for x in own.get(i, ()):
+                    by_own[x] |= bit[i]
+                for x in reached.get(i, ()):
+                    by_reached[x] |= bit[i]
+            masks.append((own, reached, by_own, by_reached))
+        for n, a in enumerate(items):
+            partners = -1
+            for own, reached, by_own, by_reached in masks:
+                related = 0
+                for x in own.get(a, ()):
+                    related |= by_reached[x]
+                for x in reached.get(a, ()):
+                    related |= by_own[x]
+                partners &= related
+            partners >>= n + 1  # each pair once: partners after a
+            while partners:
+                low = partners & -partners
+                b = items[n + low.bit_length()]
+                if self.apart(a, b):
+                    yield a, b
+                partners ^= low
+
+    def apart(self, a: Node, b: Node) -> bool:
+        """In different documents (or one without any), or under different responsible bodies."""
+        da, db = self.documents.get(a), self.documents.get(b)
+        if not da or not db or any(x != y for x in da for y in db):
+            return True
+        ra, rb = self.bodies.get(a), self.bodies.get(b)
+        return bool(ra and rb and any(x != y for x in ra for y in rb))
+
+
+STAGE_3 = [overlap_candidates]
 
 
 # ---- numbers and years, as SPARQL compares and multiplies them --------------------------------------
@@ -326,11 +424,16 @@ def numeric(term: ox.Term) -> tuple[str, int | Decimal | float] | None:
     return None
 
 
-def multiply(left: ox.Term, right: ox.Term) -> ox.Literal | None:
-    a, b = numeric(left), numeric(right)
+def multiply(left: ox.Term, right: ox.Term, cache: dict | None = None) -> ox.Literal | None:
+    """SPARQL's `*`; `cache` remembers parsed operands (unit multipliers repeat on every line)."""
+    if cache is None:
+        a, b = numeric(left), numeric(right)
+    else:
+        a = cache[left] if left in cache else cache.setdefault(left, numeric(left))
+        b = cache[right] if right in cache else cache.setdefault(right, numeric(right))
     if a is None or b is None:
         return None
-    kind = max(a[0], b[0], key=RANK.__getitem__)
+    kind = a[0] if a[0] == b[0] else max(a[0], b[0], key=RANK.__getitem__)
     if kind in ("float", "double"):
         product = float(a[1]) * float(b[1])
         text = str(int(product)) if product.is_integer() and abs(product) < 1e16 else repr(product)

@@ -71,7 +71,32 @@ STAGE_2: list[tuple[str, str]] = [
      "?line pg:withinDocument ?doc FILTER NOT EXISTS { ?line pg:responsibleBody ?own } "
      "?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"),
 ]
-STAGES = (STAGE_1, STAGE_2)
+# Pairs of initiatives that may overlap: the structural half of the overlapping-initiatives question.
+STAGE_3: list[tuple[str, str]] = [
+    ("?a pg:mayOverlapWith ?b . ?b pg:mayOverlapWith ?a", """
+        { SELECT ?a ?g ?m WHERE { ?a pg:inMunicipality ?m ; pg:servesTargetGroup ?g } }
+        { SELECT ?b ?g ?m WHERE { ?b pg:inMunicipality ?m ; pg:reachesTargetGroup ?g } }
+        FILTER(?a != ?b)
+        { SELECT ?a ?da ?ra ?m WHERE { ?a pg:inMunicipality ?m . OPTIONAL { ?a pg:withinDocument ?da } OPTIONAL { ?a pg:responsibleBody ?ra } } }
+        { SELECT ?b ?db ?rb ?m WHERE { ?b pg:inMunicipality ?m . OPTIONAL { ?b pg:withinDocument ?db } OPTIONAL { ?b pg:responsibleBody ?rb } } }
+        FILTER(!BOUND(?da) || !BOUND(?db) || ?da != ?db || (BOUND(?ra) && BOUND(?rb) && ?ra != ?rb))
+        {
+          { SELECT ?a ?t ?m WHERE { ?a pg:inMunicipality ?m ; dct:subject ?t } }
+          { SELECT ?b ?t ?m WHERE { ?b pg:inMunicipality ?m ; pg:withinTheme ?t } }
+        } UNION {
+          { SELECT ?b ?t ?m WHERE { ?b pg:inMunicipality ?m ; dct:subject ?t } }
+          { SELECT ?a ?t ?m WHERE { ?a pg:inMunicipality ?m ; pg:withinTheme ?t } }
+        }"""),
+]
+STAGE_2 += [
+    # What a document is about: its own audience and subjects, its parts', its initiatives' groups.
+    ("?doc pg:concernsTargetGroup ?g",
+     f"?doc a ?kind . {DOCUMENT_KINDS} {{ ?doc dct:audience ?g }} UNION {{ ?x pg:withinDocument ?doc ; dct:audience ?g }} "
+     "UNION { ?doc pg:includesInitiative/pg:servesTargetGroup ?g }"),
+    ("?doc pg:concernsTheme ?t",
+     f"?doc a ?kind . {DOCUMENT_KINDS} {{ ?doc dct:subject ?t }} UNION {{ ?x pg:withinDocument ?doc ; dct:subject ?t }}"),
+]
+STAGES = (STAGE_1, STAGE_2, STAGE_3)
 
 
 def reference_triples(store: Store) -> set[tuple]:

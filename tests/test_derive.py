@@ -75,6 +75,7 @@ def test_rules_match_their_sparql_specification_on_the_example_graph():
     store = asserted_store([ROOT / "data"])
     found = assert_same_derivation(store)
     assert len(found) > 500
+    assert any(p.value == PG + "mayOverlapWith" for s, p, o in found)
 
 
 def test_rules_match_their_sparql_specification_on_edge_cases(tmp_path):
@@ -102,3 +103,4 @@ def test_derive_replaces_the_derived_graph_and_keeps_budget_sums(tmp_path):
     first = derive(store)
     assert derive(store) == first == store.count(INFERRED_GRAPH)
     assert store.query("ASK { GRAPH <%s> { ?s a pg:BudgetSum ; pg:amountDKK ?a ; pg:fiscalYear ?y } }" % INFERRED_GRAPH)
+
