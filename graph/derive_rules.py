@@ -29,7 +29,8 @@ READS = [PG + p for p in (
     "hasFocusArea", "hasGoal", "hasInitiative", "hasBudgetLine", "hasSuccessCriterion", "hasTargetGroupSize",
     "targetGroup", "fiscalYear", "unitMultiplier", "hasBudgetAllocation", "coordinatesWith", "continues",
     "implements", "municipality", "responsibleBody", "underBearing", "adoptedBy", "preparedBy", "supports",
-    "withinDocument", "servesTargetGroup", "firstBudgetYear", "includesInitiative")] + [
+    "withinDocument", "servesTargetGroup", "firstBudgetYear", "includesInitiative", "validFrom", "validUntil",
+    "fundingUntil")] + [
     DCT + "audience", DCT + "subject", SKOS + "broader", SKOS + "broaderTransitive", ORG + "unitOf", SCHEMA_VALUE]
 
 Node = ox.NamedNode | ox.BlankNode
@@ -333,7 +334,9 @@ STAGE_2 = [reached_groups_and_themes, municipalities, budget_scopes, accountable
 def overlap_candidates(facts: Facts, out: Derived) -> None:
     """?a pg:mayOverlapWith ?b . ?b pg:mayOverlapWith ?a  <-  same municipality; ?a servesTargetGroup ?g and
     ?b reachesTargetGroup ?g; ?a dct:subject ?t and ?b withinTheme ?t, or the other way round; different
-    documents, or different responsible bodies.
+    documents, or different responsible bodies; periods not known to be apart (the overlap question's
+    periods: budget years, else own validity or funding, else the document's; a bound that cannot be
+    compared keeps the pair, the question compares exactly).
 
     Per municipality, each initiative gets a bit; for one initiative, the OR of the masks of the groups
     and themes it relates through gives its partners at once (3 M pairs share a group nationally)."""
@@ -358,6 +361,11 @@ class _Relations:
                       (facts.get(DCT + "subject"), out.get(PG + "withinTheme"))]
         self.documents = seen(facts, out, PG + "withinDocument")
         self.bodies = facts.get(PG + "responsibleBody")
+        self.period_links = [out.get(PG + "firstBudgetYear"), out.get(PG + "lastBudgetYear"),
+                             facts.get(PG + "validFrom"),
+                             merged(facts.get(PG + "fundingUntil"), facts.get(PG + "validUntil")),
+                             facts.get(PG + "validFrom"), facts.get(PG + "validUntil")]
+        self.periods: dict[Node, set] = {}
 
     def pairs(self, items: list) -> Iterable[tuple]:
         bit = {i: 1 << n for n, i in enumerate(items)}
@@ -383,7 +391,7 @@ class _Relations:
             while partners:
                 low = partners & -partners
                 b = items[n + low.bit_length()]
-                if self.apart(a, b):
+                if self.apart(a, b) and self.concurrent(a, b):
                     yield a, b
                 partners ^= low
 
@@ -394,6 +402,35 @@ class _Relations:
             return True
         ra, rb = self.bodies.get(a), self.bodies.get(b)
         return bool(ra and rb and any(x != y for x in ra for y in rb))
+
+
+    def period_rows(self, i: Node) -> set:
+        """(from, to) of every row the question's OPTIONALs give: COALESCE(budget, own, document's)."""
+        if i not in self.periods:
+            first, last, own_from, own_to, doc_from, doc_to = self.period_links
+            docs = [(f, t) for d in self.documents.get(i, ()) for f in doc_from.get(d) or (None,)
+                    for t in doc_to.get(d) or (None,)] or [(None, None)]
+            bf, bt = next(iter(first.get(i) or (None,))), next(iter(last.get(i) or (None,)))
+            self.periods[i] = {(bf or vf or df, bt or vt or dt) for vf in own_from.get(i) or (None,)
+                               for vt in own_to.get(i) or (None,) for df, dt in docs}
+        return self.periods[i]
+
+    def concurrent(self, a: Node, b: Node) -> bool:
+        return any(not_after(f1, t2) and not_after(f2, t1)
+                   for f1, t1 in self.period_rows(a) for f2, t2 in self.period_rows(b))
+
+
+def not_after(start: ox.Term | None, end: ox.Term | None) -> bool:
+    """False only if both are years (or dates) of one type and start > end: unknown keeps a pair."""
+    if not (isinstance(start, ox.Literal) and isinstance(end, ox.Literal)) or start.datatype != end.datatype:
+        return True
+    kind = start.datatype.value[len(XSD):]
+    if kind in ("gYear", "integer"):
+        a, b = year_key(start), year_key(end)
+        return a[0] != 0 or b[0] != 0 or a[1] <= b[1]
+    if kind in ("date", "dateTime") and len(start.value) == len(end.value):
+        return start.value <= end.value
+    return True
 
 
 STAGE_3 = [overlap_candidates]

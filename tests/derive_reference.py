@@ -71,6 +71,13 @@ STAGE_2: list[tuple[str, str]] = [
      "?line pg:withinDocument ?doc FILTER NOT EXISTS { ?line pg:responsibleBody ?own } "
      "?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"),
 ]
+# The period of an initiative as the overlapping-initiatives question takes it.
+PERIOD = """?%(i)s pg:servesTargetGroup|pg:reachesTargetGroup ?any%(i)s .
+    OPTIONAL { ?%(i)s pg:firstBudgetYear ?bf%(i)s } OPTIONAL { ?%(i)s pg:lastBudgetYear ?bt%(i)s }
+    OPTIONAL { ?%(i)s pg:validFrom ?vf%(i)s } OPTIONAL { ?%(i)s pg:fundingUntil|pg:validUntil ?vt%(i)s }
+    OPTIONAL { ?%(i)s pg:withinDocument ?d%(i)s . OPTIONAL { ?d%(i)s pg:validFrom ?df%(i)s } OPTIONAL { ?d%(i)s pg:validUntil ?dt%(i)s } }
+    BIND(COALESCE(?bf%(i)s, ?vf%(i)s, ?df%(i)s) AS ?f%(i)s) BIND(COALESCE(?bt%(i)s, ?vt%(i)s, ?dt%(i)s) AS ?t%(i)s)"""
+
 # Pairs of initiatives that may overlap: the structural half of the overlapping-initiatives question.
 STAGE_3: list[tuple[str, str]] = [
     ("?a pg:mayOverlapWith ?b . ?b pg:mayOverlapWith ?a", """
@@ -86,7 +93,10 @@ STAGE_3: list[tuple[str, str]] = [
         } UNION {
           { SELECT ?b ?t ?m WHERE { ?b pg:inMunicipality ?m ; dct:subject ?t } }
           { SELECT ?a ?t ?m WHERE { ?a pg:inMunicipality ?m ; pg:withinTheme ?t } }
-        }"""),
+        }
+        { SELECT ?a ?fa ?ta WHERE { %s } }
+        { SELECT ?b ?fb ?tb WHERE { %s } }
+        FILTER(COALESCE(?fa <= ?tb, true) && COALESCE(?fb <= ?ta, true))""" % (PERIOD % {"i": "a"}, PERIOD % {"i": "b"})),
 ]
 STAGE_2 += [
     # What a document is about: its own audience and subjects, its parts', its initiatives' groups.

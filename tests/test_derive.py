@@ -46,6 +46,10 @@ EDGE_CASES = """
                            [ pg:fiscalYear "2022"^^xsd:gYear ; schema:value "many" ] .
 :line pg:hasBudgetAllocation [ pg:fiscalYear "2020"^^xsd:gYear ; schema:value 0.1 ; pg:unitMultiplier 3 ] .
 :loose a pg:Initiative ; pg:responsibleBody :office ; pg:implements :plan .
+:j1 a pg:Initiative ; dct:audience :young ; dct:subject :sport ; pg:responsibleBody :office ;
+    pg:validFrom "2010"^^xsd:gYear ; pg:validUntil "2012"^^xsd:gYear .
+:j2 a pg:Initiative ; dct:audience :people ; dct:subject :leisure ; pg:responsibleBody :admin ; pg:validFrom "2015"^^xsd:gYear .
+:j3 a pg:Initiative ; dct:audience :people ; dct:subject :leisure ; pg:responsibleBody :admin ; pg:validFrom "2011"^^xsd:gYear .
 """
 
 
@@ -88,6 +92,9 @@ def test_rules_match_their_sparql_specification_on_edge_cases(tmp_path):
     assert (ox.NamedNode(test + "young"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#broaderTransitive"),
             ox.NamedNode(test + "everyone")) in found
     assert (ox.NamedNode(test + "loose"), ox.NamedNode(PG + "inMunicipality"), ox.NamedNode(test + "town")) in found
+    pairs = {(s.value[len(test):], o.value[len(test):]) for s, p, o in found if p.value == PG + "mayOverlapWith"}
+    assert {("j1", "j3"), ("j3", "j1"), ("j2", "j3")} <= pairs
+    assert ("j1", "j2") not in pairs  # 2010-2012 and from 2015: apart
 
 
 def test_rules_match_their_sparql_specification_on_a_synthetic_graph(tmp_path):
