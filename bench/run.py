@@ -196,19 +196,24 @@ def phase_ours(args: dict) -> dict:
 
 def phase_query(args: dict) -> dict:
     """Questions on a loaded store, one JSON line each as soon as it is done (the parent stops a slow one)."""
-    from graph.store import OxigraphStore
+    from graph.store import MemoryReplica, OxigraphStore
 
     store = OxigraphStore(args["store"])
+    copy_s = None
+    if args.get("memory"):  # as `policygraph serve` answers: from a copy in memory
+        start = time.perf_counter()
+        store = MemoryReplica(store)
+        copy_s = time.perf_counter() - start
     by_id = {q["id"]: q for q in questions(store, args.get("scope"))}
     for qid in args["ids"]:
-        print(json.dumps(one_question(store, by_id[qid], args["repeat"])), flush=True)
+        print(json.dumps(dict(one_question(store, by_id[qid], args["repeat"]), copy_s=copy_s)), flush=True)
     store.close()
     return {"done": True}
 
 
 def one_question(store, q: dict, repeat: int) -> dict:
     """Ours (run_named / Store.query) and raw pyoxigraph on the same store, interleaved, median of runs."""
-    raw = store._store
+    raw = store.memory._store if hasattr(store, "memory") else store._store
     pfx = prefixes()
     if "skipped" in q:
         return q
@@ -233,7 +238,8 @@ def one_question(store, q: dict, repeat: int) -> dict:
             "error": error, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_questions(store: str, repeat: int, timeout: float, label: str, scope: str | None = None) -> list[dict]:
+def run_questions(store: str, repeat: int, timeout: float, label: str, scope: str | None = None,
+                  memory: bool = False) -> list[dict]:
     """All questions in one child; a question that runs past `timeout` is stopped (the child is killed
     and a new one carries on with the rest), as a running Oxigraph query cannot be interrupted."""
     import select
@@ -241,10 +247,10 @@ def run_questions(store: str, repeat: int, timeout: float, label: str, scope: st
     pending, rows = question_ids(), []
     while pending:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", "query", "--phase-args",
-               json.dumps({"store": store, "ids": pending, "repeat": repeat, "scope": scope})]
+               json.dumps({"store": store, "ids": pending, "repeat": repeat, "scope": scope, "memory": memory})]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
         while pending:
-            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            ready, _, _ = select.select([proc.stdout], [], [], timeout + (300 if memory else 0))  # + the copy
             if not ready:
                 proc.kill()
                 proc.wait()
@@ -362,6 +368,13 @@ def report(info: dict) -> str:
     rows += question_rows(full["queries"], info, "national, no parameters")
     if full.get("scoped"):
         rows += question_rows(full["scoped"], info, f"one municipality ({SCOPE_MUNICIPALITY})", suffix=", scoped")
+    for key, title, suffix in (("memory", "in memory, national", ", memory"),
+                               ("memory_scoped", f"in memory, one municipality ({SCOPE_MUNICIPALITY})", ", memory scoped")):
+        if full.get(key):
+            copy = next((q["copy_s"] for q in full[key] if q.get("copy_s")), None)
+            rows.append([f"copy of the store into memory (MemoryReplica, as `policygraph serve`)", fmt_s(copy),
+                         "", "", "", "", ""])
+            rows += question_rows(full[key], info, title, suffix=suffix)
     for qid, q in slice_q.items():
         if "skipped" in q or q.get("ours_s") is None:
             continue
@@ -423,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--slice", type=int, default=5, help="municipalities in the rdflib slice")
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true", help="do not ask the questions of a copy in memory")
     parser.add_argument("--timeout", type=float, default=60.0, help="rdflib: seconds per question")
     parser.add_argument("--query-timeout", type=float, default=180.0,
                         help="ours/raw: seconds per question (all its runs) before it is stopped")
@@ -454,6 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.municipalities >= 50:
             ours["scoped"] = run_questions(str(work / "ours"), args.repeat, args.query_timeout, "scoped",
                                            SCOPE_MUNICIPALITY)
+        if not args.skip_memory:
+            ours["memory"] = run_questions(str(work / "ours"), args.repeat, args.query_timeout, "memory",
+                                           memory=True)
+            if args.municipalities >= 50:
+                ours["memory_scoped"] = run_questions(str(work / "ours"), args.repeat, args.query_timeout,
+                                                      "memory scoped", SCOPE_MUNICIPALITY, memory=True)
         shutil.rmtree(work / "ours", ignore_errors=True)
         bulk = child("bulk", {"file": str(files["full"]), "store": str(work / "bulk")})
         shutil.rmtree(work / "bulk", ignore_errors=True)

@@ -200,12 +200,22 @@ def stats(obj: Context, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--in-memory/--on-disk", envvar="POLICYGRAPH_IN_MEMORY", default=True, show_default=True,
+              help="Answer from a copy of the store in memory (writes still go to disk first).")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     """Serve the web app over the store with waitress."""
+    import time
+
     import waitress
 
+    from graph.store import MemoryReplica, OxigraphStore
     from web import create_app
+
+    if in_memory and isinstance(obj.store(), OxigraphStore) and obj.store().path is not None:
+        started = time.monotonic()
+        obj._store = MemoryReplica(obj.store())
+        click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
     chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT

@@ -225,6 +225,58 @@ class OxigraphStore(Store):
         del self._store
 
 
+class MemoryReplica(Store):
+    """An on-disk store answered from a copy in memory: the same Oxigraph, 3-10x faster per question
+    on the national graph, because every index lookup on disk goes through RocksDB (bench/README.md).
+    Writes go to the disk first, then to the copy, so the disk stays the store of record; if the copy
+    cannot follow, it is rebuilt from the disk."""
+
+    def __init__(self, disk: OxigraphStore) -> None:
+        self.disk = disk
+        self.memory = OxigraphStore()
+        self._copy()
+
+    def _copy(self) -> None:
+        self.memory = OxigraphStore()
+        dump = self.disk._store.dump(format=ox.RdfFormat.N_QUADS)
+        if dump:
+            self.memory._store.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+
+    def _both(self, write: str, *args) -> object:
+        result = getattr(self.disk, write)(*args)
+        try:
+            getattr(self.memory, write)(*args)
+        except StoreError:
+            self._copy()
+        return result
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        return self.memory.query(sparql, bindings)
+
+    def update(self, sparql: str) -> None:
+        self._both("update", sparql)
+
+    def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
+        contents, then = list(contents), list(then)
+        return self._both("replace_graphs", contents, then)
+
+    def append(self, quads: list[ox.Quad]) -> None:
+        self._both("append", quads)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        self._both("drop_graphs", list(graphs))
+
+    def graphs(self) -> list[str]:
+        return self.memory.graphs()
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        return self.memory.quads(graph)
+
+    def close(self) -> None:
+        self.disk.close()
+        self.memory.close()
+
+
 class SparqlEndpointStore(Store):
     """Any SPARQL 1.1 Protocol endpoint (query + update), for teams that outgrow one machine."""
 
@@ -271,8 +323,10 @@ def _triples(body: bytes):
 
 
 def open_store(location: str | Path | None = None, endpoint: str | None = None,
-               update_endpoint: str | None = None, token: str | None = None) -> Store:
-    """The CLI and the web app open the store through this, from flags or the environment."""
+               update_endpoint: str | None = None, token: str | None = None, in_memory: bool = False) -> Store:
+    """The CLI and the web app open the store through this, from flags or the environment.
+    `in_memory`: answer from a copy in memory (the web app, where reads dominate)."""
     if endpoint:
         return SparqlEndpointStore(endpoint, update_endpoint, token=token)
-    return OxigraphStore(location)
+    disk = OxigraphStore(location)
+    return MemoryReplica(disk) if in_memory and location is not None else disk

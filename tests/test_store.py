@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.store import GraphContent, OxigraphStore, StoreError
+from graph.store import GraphContent, MemoryReplica, OxigraphStore, StoreError, open_store
 
 EX = "http://example.org/"
 
@@ -15,9 +15,14 @@ def quad(s: str, p: str, o: str | ox.Literal, g: str) -> ox.Quad:
     return ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj, ox.NamedNode(EX + g))
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def store(request, memory_store):
-    return memory_store if request.param == "embedded" else request.getfixturevalue("remote_store")
+@pytest.fixture(params=["embedded", "remote", "replica"])
+def store(request, memory_store, tmp_path):
+    if request.param == "replica":
+        replica = MemoryReplica(OxigraphStore(tmp_path / "disk"))
+        yield replica
+        replica.close()
+        return
+    yield memory_store if request.param == "embedded" else request.getfixturevalue("remote_store")
 
 
 def test_replace_graphs_writes_named_graphs_and_replaces_on_reload(store):
@@ -83,6 +88,21 @@ def test_embedded_store_persists_on_disk(tmp_path):
     first.close()
     again = OxigraphStore(tmp_path / "store")
     assert again.count() == 1
+
+
+def test_a_memory_replica_starts_from_the_disk_and_writes_through_to_it(tmp_path):
+    disk = OxigraphStore(tmp_path / "store")
+    disk.replace_graphs([GraphContent(EX + "g", [quad("a", "p", "b", "g")])])
+    disk.close()
+    replica = open_store(tmp_path / "store", in_memory=True)
+    assert isinstance(replica, MemoryReplica) and replica.count() == 1
+    replica.append([quad("a", "p", "c", "g")])
+    replica.update(f"INSERT DATA {{ GRAPH <{EX}h> {{ <{EX}x> <{EX}p> <{EX}y> }} }}")
+    assert replica.memory.count() == 3
+    replica.close()
+    again = OxigraphStore(tmp_path / "store")
+    assert again.count() == 3 and again.graphs() == [EX + "g", EX + "h"]
+    again.close()
 
 
 def test_unreachable_endpoint_is_a_clear_error():

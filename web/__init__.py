@@ -38,7 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if "STORE" not in app.config:
         from graph.store import open_store
 
-        app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"))
+        app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"),
+                                         in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
     _install_language(app)
     for area in AREAS:
         app.register_blueprint(_blueprint(area))
