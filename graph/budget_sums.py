@@ -70,18 +70,23 @@ def _number(literal: ox.Literal) -> Decimal:
     return Decimal(literal.value)
 
 
+SUM_CLASS, FISCAL_YEAR, AMOUNT, LINE_COUNT, IN_MUNICIPALITY = (
+    ox.NamedNode(PG + name) for name in ("BudgetSum", "fiscalYear", "amountDKK", "lineCount", "inMunicipality"))
+
+
 def _sum_nodes(totals: dict[tuple, list], sum_property: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Quad]:
     quads = []
+    counts: dict[int, ox.Literal] = {}
     for (scope, place, year), (value, lines) in totals.items():
         node = ox.BlankNode()
         whole = value == value.to_integral_value()
-        datatype = XSD_INTEGER if whole else XSD_DECIMAL
-        text = str(int(value)) if whole else format(value.normalize(), "f")
-        quads += [ox.Quad(node, RDF_TYPE, ox.NamedNode(PG + "BudgetSum"), graph),
-                  ox.Quad(node, sum_property, scope, graph),
-                  ox.Quad(node, ox.NamedNode(PG + "fiscalYear"), year, graph),
-                  ox.Quad(node, ox.NamedNode(PG + "amountDKK"), ox.Literal(text, datatype=datatype), graph),
-                  ox.Quad(node, ox.NamedNode(PG + "lineCount"), ox.Literal(str(len(lines)), datatype=XSD_INTEGER), graph)]
+        amount = ox.Literal(str(int(value)), datatype=XSD_INTEGER) if whole else \
+            ox.Literal(format(value.normalize(), "f"), datatype=XSD_DECIMAL)
+        n = len(lines)
+        count = counts[n] if n in counts else counts.setdefault(n, ox.Literal(str(n), datatype=XSD_INTEGER))
+        quads += [ox.Quad(node, RDF_TYPE, SUM_CLASS, graph), ox.Quad(node, sum_property, scope, graph),
+                  ox.Quad(node, FISCAL_YEAR, year, graph), ox.Quad(node, AMOUNT, amount, graph),
+                  ox.Quad(node, LINE_COUNT, count, graph)]
         if place is not None:
-            quads.append(ox.Quad(node, ox.NamedNode(PG + "inMunicipality"), place, graph))
+            quads.append(ox.Quad(node, IN_MUNICIPALITY, place, graph))
     return quads
