@@ -386,3 +386,17 @@ def test_dangling_references(tmp_path, library):
     assert {(r["subject"].value.replace(ID, ""), r["object"].value.replace(ID, "")) for r in result.rows} == {
         ("i", "goal/missing"), ("i", "tg/nowhere")}
     assert all(r["graph"].value.endswith("fixture.ttl") for r in result.rows)
+
+
+def test_dangling_references_of_one_municipality(tmp_path, library):
+    store = fixture_store(tmp_path, """
+    id:org/town a pg:Municipality . id:org/other a pg:Municipality .
+    id:p a pg:ActionPlan ; pg:municipality id:org/town ; pg:hasInitiative id:i .
+    id:i a pg:Initiative ; pg:supports id:goal/missing ; dct:audience id:tg/nowhere .
+    id:q a pg:ActionPlan ; pg:municipality id:org/other ; pg:coordinatesWith id:doc/gone .
+    """)
+    found = lambda m: {(r["subject"].value.replace(ID, ""), r["object"].value.replace(ID, ""))  # noqa: E731
+                       for r in run_named(store, library["dangling-references"], {"municipality": m}).rows}
+    assert found("org/town") == {("i", "goal/missing"), ("i", "tg/nowhere")}
+    assert found("org/other") == {("q", "doc/gone")}
+    assert len(run_named(store, library["dangling-references"]).rows) == 3
