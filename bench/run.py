@@ -157,7 +157,12 @@ def phase_ours(args: dict) -> dict:
 
     store = OxigraphStore(args["store"])
     if hasattr(loading, "derive"):
-        loading.derive = timed("derive links (graph.derive.derive: rules + write)", loading.derive)
+        loading.derive = timed("derive links (graph.derive.derive: read back, rules + write)", loading.derive)
+    if hasattr(loading, "derived_graph"):
+        loading.derived_graph = timed("derive links from the quads in hand (rules + sums, in Python)",
+                                      loading.derived_graph)
+    if hasattr(loading, "Facts"):
+        loading.Facts.from_quads = timed("index the quads the rules read (Facts.from_quads)", loading.Facts.from_quads)
     loading.load_paths = timed("parse files into Python quads (loaders.load_paths)", loading.load_paths)
     raw = store._store
     store.update = timed("SPARQL updates (DROP / INSERT DATA for replaced graphs; old derive rules)", store.update)

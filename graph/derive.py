@@ -35,12 +35,16 @@ def read_facts(store: Store) -> Facts:
     return Facts(links, instances)
 
 
+def derived_graph(facts: Facts) -> GraphContent:
+    """The whole derived graph: the rules' links and the budget sums."""
+    derived = derive_all(facts)
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    return GraphContent(INFERRED_GRAPH, derived.quads(graph) + budget_sum_quads(facts, derived, graph))
+
+
 def derive(store: Store) -> int:
     """Rebuild the derived graph from what is asserted now; returns its size."""
     store.drop_graphs([INFERRED_GRAPH])
-    facts = read_facts(store)
-    derived = derive_all(facts)
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    quads = derived.quads(graph) + budget_sum_quads(facts, derived, graph)
-    store.replace_graphs([GraphContent(INFERRED_GRAPH, quads)])
-    return len(quads)
+    content = derived_graph(read_facts(store))
+    store.replace_graphs([content])
+    return len(content.quads)

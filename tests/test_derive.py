@@ -111,3 +111,33 @@ def test_derive_replaces_the_derived_graph_and_keeps_budget_sums(tmp_path):
     assert derive(store) == first == store.count(INFERRED_GRAPH)
     assert store.query("ASK { GRAPH <%s> { ?s a pg:BudgetSum ; pg:amountDKK ?a ; pg:fiscalYear ?y } }" % INFERRED_GRAPH)
 
+
+
+def test_a_load_into_an_empty_store_derives_what_reading_the_store_back_derives():
+    from graph.loading import load_into_store
+
+    store = OxigraphStore()
+    load_into_store(store, [ROOT / "data"], validate=False)  # derives from the quads in hand
+
+    def named_triples() -> set[tuple]:
+        return {(q.subject, q.predicate, q.object) for q in store.quads(INFERRED_GRAPH)
+                if not isinstance(q.subject, ox.BlankNode)}
+
+    from_load, count = named_triples(), store.count(INFERRED_GRAPH)
+    derive(store)  # reads the store back
+    assert from_load and from_load == named_triples() and count == store.count(INFERRED_GRAPH)
+
+
+def test_a_load_next_to_other_files_derives_from_all_of_them(tmp_path):
+    from graph.loading import load_into_store
+
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                     "<https://w3id.org/policygraph/id/tg/a> skos:broader <https://w3id.org/policygraph/id/tg/b> .\n")
+    second.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                      "<https://w3id.org/policygraph/id/tg/b> skos:broader <https://w3id.org/policygraph/id/tg/c> .\n")
+    store = OxigraphStore()
+    load_into_store(store, [first], validate=False)
+    load_into_store(store, [second], validate=False)  # the first file stays: read back from the store
+    assert store.query("ASK { <https://w3id.org/policygraph/id/tg/a> skos:broaderTransitive "
+                       "<https://w3id.org/policygraph/id/tg/c> }")
