@@ -453,7 +453,17 @@ def not_after(start: ox.Term | None, end: ox.Term | None) -> bool:
     return True
 
 
-STAGE_3 = [overlap_candidates]
+def groups_reached_in_municipalities(facts: Facts, out: Derived) -> None:
+    """?g pg:reachedInMunicipality ?m  <-  ?i pg:reachesTargetGroup ?g ; pg:inMunicipality ?m
+    (a few thousand links nationally; gap questions anti-join against them instead of every initiative)"""
+    places = out.get(PG + "inMunicipality")
+    for i, groups in list(out.get(PG + "reachesTargetGroup").items()):
+        for m in places.get(i, ()):
+            for group in groups:
+                out.add(group, PG + "reachedInMunicipality", m)
+
+
+STAGE_3 = [overlap_candidates, groups_reached_in_municipalities]
 
 
 # ---- numbers and years, as SPARQL compares and multiplies them --------------------------------------

@@ -106,6 +106,10 @@ STAGE_2 += [
     ("?doc pg:concernsTheme ?t",
      f"?doc a ?kind . {DOCUMENT_KINDS} {{ ?doc dct:subject ?t }} UNION {{ ?x pg:withinDocument ?doc ; dct:subject ?t }}"),
 ]
+STAGE_3 += [
+    # Which municipalities have an initiative reaching a group (the group itself or a narrower one).
+    ("?g pg:reachedInMunicipality ?m", "?i pg:reachesTargetGroup ?g ; pg:inMunicipality ?m"),
+]
 STAGES = (STAGE_1, STAGE_2, STAGE_3)
 
 
