@@ -213,6 +213,7 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     from web import create_app
 
     if in_memory and isinstance(obj.store(), OxigraphStore) and obj.store().path is not None:
+        click.echo("Copying the store into memory (--on-disk skips this)...", err=True)
         started = time.monotonic()
         obj._store = MemoryReplica(obj.store())
         click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
