@@ -19,7 +19,6 @@ from graph.store import GraphContent, Store
 
 INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
 OWL_INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/inferred-owl"  # written by graph/reasoning.py
-NOT_ASSERTED = {INFERRED_GRAPH, OWL_INFERRED_GRAPH}
 
 
 def read_facts(store: Store) -> Facts:

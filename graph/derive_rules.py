@@ -80,9 +80,6 @@ class Derived:
     def get(self, predicate: str) -> Links:
         return self.links.get(predicate, {})
 
-    def count(self) -> int:
-        return sum(len(objects) for links in self.links.values() for objects in links.values())
-
     def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         quads = []
         for predicate, links in self.links.items():
@@ -381,10 +378,9 @@ class _Relations:
                       (facts.get(DCT + "subject"), out.get(PG + "withinTheme"))]
         self.documents = seen(facts, out, PG + "withinDocument")
         self.bodies = facts.get(PG + "responsibleBody")
-        self.period_links = [out.get(PG + "firstBudgetYear"), out.get(PG + "lastBudgetYear"),
-                             facts.get(PG + "validFrom"),
-                             merged(facts.get(PG + "fundingUntil"), facts.get(PG + "validUntil")),
-                             facts.get(PG + "validFrom"), facts.get(PG + "validUntil")]
+        self.first, self.last = out.get(PG + "firstBudgetYear"), out.get(PG + "lastBudgetYear")
+        self.valid_from, self.valid_until = facts.get(PG + "validFrom"), facts.get(PG + "validUntil")
+        self.funded_or_valid_until = merged(facts.get(PG + "fundingUntil"), self.valid_until)
         self.periods: dict[Node, set] = {}
 
     def pairs(self, items: list) -> Iterable[tuple]:
@@ -427,12 +423,11 @@ class _Relations:
     def period_rows(self, i: Node) -> set:
         """(from, to) of every row the question's OPTIONALs give: COALESCE(budget, own, document's)."""
         if i not in self.periods:
-            first, last, own_from, own_to, doc_from, doc_to = self.period_links
-            docs = [(f, t) for d in self.documents.get(i, ()) for f in doc_from.get(d) or (None,)
-                    for t in doc_to.get(d) or (None,)] or [(None, None)]
-            bf, bt = next(iter(first.get(i) or (None,))), next(iter(last.get(i) or (None,)))
-            self.periods[i] = {(bf or vf or df, bt or vt or dt) for vf in own_from.get(i) or (None,)
-                               for vt in own_to.get(i) or (None,) for df, dt in docs}
+            docs = [(f, t) for d in self.documents.get(i, ()) for f in self.valid_from.get(d) or (None,)
+                    for t in self.valid_until.get(d) or (None,)] or [(None, None)]
+            bf, bt = next(iter(self.first.get(i) or (None,))), next(iter(self.last.get(i) or (None,)))
+            self.periods[i] = {(bf or vf or df, bt or vt or dt) for vf in self.valid_from.get(i) or (None,)
+                               for vt in self.funded_or_valid_until.get(i) or (None,) for df, dt in docs}
         return self.periods[i]
 
     def concurrent(self, a: Node, b: Node) -> bool:
