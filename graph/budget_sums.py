@@ -76,14 +76,12 @@ SUM_CLASS, FISCAL_YEAR, AMOUNT, LINE_COUNT, IN_MUNICIPALITY = (
 
 def _sum_nodes(totals: dict[tuple, list], sum_property: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Quad]:
     quads = []
-    counts: dict[int, ox.Literal] = {}
     for (scope, place, year), (value, lines) in totals.items():
         node = ox.BlankNode()
         whole = value == value.to_integral_value()
         amount = ox.Literal(str(int(value)), datatype=XSD_INTEGER) if whole else \
             ox.Literal(format(value.normalize(), "f"), datatype=XSD_DECIMAL)
-        n = len(lines)
-        count = counts[n] if n in counts else counts.setdefault(n, ox.Literal(str(n), datatype=XSD_INTEGER))
+        count = ox.Literal(str(len(lines)), datatype=XSD_INTEGER)
         quads += [ox.Quad(node, RDF_TYPE, SUM_CLASS, graph), ox.Quad(node, sum_property, scope, graph),
                   ox.Quad(node, FISCAL_YEAR, year, graph), ox.Quad(node, AMOUNT, amount, graph),
                   ox.Quad(node, LINE_COUNT, count, graph)]

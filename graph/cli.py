@@ -32,12 +32,13 @@ def _fail(message: str, code: int = 1) -> None:
 class Context:
     def __init__(self, store: str, endpoint: str | None, update_endpoint: str | None, lang: str) -> None:
         self.location, self.endpoint, self.update_endpoint, self.lang = store, endpoint, update_endpoint, lang
+        self.in_memory = False  # `serve` answers from a copy in memory
         self._store: Store | None = None
 
     def store(self) -> Store:
         if self._store is None:
             token = os.environ.get("POLICYGRAPH_ENDPOINT_TOKEN")
-            self._store = open_store(self.location, self.endpoint, self.update_endpoint, token)
+            self._store = open_store(self.location, self.endpoint, self.update_endpoint, token, self.in_memory)
         return self._store
 
     def close(self) -> None:
@@ -209,13 +210,14 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
 
     import waitress
 
-    from graph.store import MemoryReplica, OxigraphStore
+    from graph.store import MemoryReplica
     from web import create_app
 
-    if in_memory and isinstance(obj.store(), OxigraphStore) and obj.store().path is not None:
+    obj.in_memory = in_memory and not obj.endpoint
+    if obj.in_memory:
         click.echo("Copying the store into memory (--on-disk skips this)...", err=True)
-        started = time.monotonic()
-        obj._store = MemoryReplica(obj.store())
+    started = time.monotonic()
+    if isinstance(obj.store(), MemoryReplica):
         click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).

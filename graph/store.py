@@ -233,11 +233,10 @@ class MemoryReplica(Store):
 
     def __init__(self, disk: OxigraphStore) -> None:
         self.disk = disk
-        self.memory = OxigraphStore()
         self._copy()
 
     def _copy(self) -> None:
-        self.memory = OxigraphStore()
+        self.memory: OxigraphStore = OxigraphStore()
         dump = self.disk._store.dump(format=ox.RdfFormat.N_QUADS)
         if dump:
             self.memory._store.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
