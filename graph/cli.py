@@ -223,8 +223,14 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
     chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT
     app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=4)
+    except OSError as error:
+        _fail(f"cannot serve on {host}:{port}: {error.strerror or error} "
+              "(is another policygraph serve running there? choose another --port)")
+        return
     click.echo(f"PolicyGraph on http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    waitress.serve(app, host=host, port=port, threads=4)
+    server.run()
 
 
 def _register_commands() -> None:

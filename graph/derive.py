@@ -43,7 +43,8 @@ def derived_graph(facts: Facts) -> GraphContent:
 
 def derive(store: Store) -> int:
     """Rebuild the derived graph from what is asserted now; returns its size."""
-    store.drop_graphs([INFERRED_GRAPH])
-    content = derived_graph(read_facts(store))
-    store.replace_graphs([content])
+    with store.transaction():
+        store.drop_graphs([INFERRED_GRAPH])
+        content = derived_graph(read_facts(store))
+        store.replace_graphs([content])
     return len(content.quads)

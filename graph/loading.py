@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive, derived_graph
 from graph.derive_rules import Facts
-from graph.store import GraphContent, Store, StoreError
+from graph.store import GraphContent, Store
 from graph.validation import Finding, quads_to_rdflib, validate_graph, violations
 from loaders import LoadedFile, load_paths
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
@@ -85,14 +85,12 @@ def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
         raise ValidationFailed(findings)
     # OWL inferences describe the graph as it was: they are dropped, and `policygraph reason` redoes them.
     contents = [ontology_content(), GraphContent(OWL_INFERRED_GRAPH, [])] + graph_contents(files)
-    kept = set(store.graphs()) - {c.graph for c in contents} - {INFERRED_GRAPH}
-    if not kept:
-        return LoadReport(files, write_with_derived(store, contents), findings)
-    count = store.replace_graphs(contents)
-    try:
+    with store.transaction():  # files and derived links are published together, or not at all
+        kept = set(store.graphs()) - {c.graph for c in contents} - {INFERRED_GRAPH}
+        if not kept:
+            return LoadReport(files, write_with_derived(store, contents), findings)
+        count = store.replace_graphs(contents)
         derive(store)
-    except StoreError as error:
-        raise StoreError(f"the files were loaded, but derived links could not be rebuilt: {error}") from None
     return LoadReport(files, count, findings)
 
 
@@ -101,9 +99,6 @@ def write_with_derived(store: Store, contents: list[GraphContent]) -> int:
     derive from them and write files and derived links in one step (one bulk write instead of two,
     and no reading back: 45 -> 40 s on the national benchmark graph)."""
     derived = derived_graph(Facts.from_quads(q for c in contents for q in c.quads))
-    store.drop_graphs([INFERRED_GRAPH])
-    try:
+    with store.transaction():
+        store.drop_graphs([INFERRED_GRAPH])
         return store.replace_graphs(contents + [derived]) - len(derived.quads)
-    except StoreError:
-        derive(store)  # the files were not written: the derived graph follows what is still there
-        raise

@@ -8,19 +8,23 @@ as it was.
 """
 from __future__ import annotations
 
+import gc
 import io
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Union
+from typing import Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
 
 from graph.bindings import inline_values, to_term
+from graph.store_folder import FolderError, StoreFolder
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -121,6 +125,19 @@ class Store(ABC):
         ox.serialize(data, out, fmt, prefixes=prefixes) if prefixes else ox.serialize(data, out, fmt)
         return out.getvalue()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside are published together or not at all (where the backend can: the embedded
+        store; a remote endpoint applies each update atomically, one at a time)."""
+        yield
+
+    def in_transaction(self) -> bool:
+        return False
+
+    def generation(self) -> Path | None:
+        """The database folder a separate process may open read-only; None when there is none."""
+        return None
+
     def close(self) -> None:
         """Release files or connections; the default has nothing to release."""
 
@@ -147,129 +164,268 @@ BULK_THRESHOLD = 100_000  # quads; above this, new graphs are written with Oxigr
 
 
 class OxigraphStore(Store):
-    """The default: an embedded Oxigraph database on disk (or in memory when no path is given)."""
+    """The default: an embedded Oxigraph database on disk (or in memory when no path is given).
+
+    On disk, reads go to the current generation opened read-only, and every write is a transaction
+    on a new generation that becomes visible only when it is complete (graph/store_folder.py): so a
+    load is all or nothing even if the process is killed, and other processes (the web app, the
+    command line) read beside it and see the new content once it is published."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.folder = StoreFolder(self.path) if self.path is not None else None
+        self._local = threading.local()  # the writer of this thread, inside a transaction
+        self._reopen = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
         try:
-            if self.path is None:
-                self._store = ox.Store()
+            if self.folder is None:
+                self._memory = ox.Store()
             else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+                self._first_generation()
+                self.refresh()
+        except (OSError, FolderError) as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {_reason(exc)}") from None
 
+    # ---------------------------------------------------------------- generations
+    def _first_generation(self) -> None:
+        """A new folder gets an empty generation; a database of an earlier version is taken over."""
+        if self.folder.current() is not None:
+            return
+        with self.folder.write_lock():
+            if self.folder.current() is not None:
+                return
+            generation = self.folder.next_generation()
+            if self.folder.is_legacy():
+                ox.Store.read_only(str(self.path)).backup(str(generation))
+            else:
+                empty = ox.Store(str(generation))
+                empty.flush()
+                del empty
+            self.folder.publish(generation)
+
+    def refresh(self) -> bool:
+        """Open the current generation if a writer (this process or another) published a new one
+        since; True when it did. One stat per call, so every read can ask."""
+        if self.folder is None:
+            return False
+        stamp = self.folder.pointer_stamp()
+        if stamp == self._stamp:
+            return False
+        with self._reopen:
+            if stamp != self._stamp:
+                self._reader = ox.Store.read_only(str(self.folder.current()))
+                self._stamp = stamp
+        return True
+
+    def generation(self) -> Path | None:
+        """The folder of the database readers should open now (None in memory): query workers
+        open it themselves."""
+        return self.folder.current() if self.folder is not None else None
+
+    def _writer(self) -> ox.Store | None:
+        return getattr(self._local, "writer", None)
+
+    def _engine(self) -> ox.Store:
+        """The database this thread reads and writes: its open transaction's, else the current one."""
+        writer = self._writer()
+        if writer is not None:
+            return writer
+        if self.folder is None:
+            return self._memory
+        try:
+            self.refresh()
+        except (OSError, FolderError) as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {_reason(exc)}") from None
+        return self._reader
+
+    def in_transaction(self) -> bool:
+        return self._writer() is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside goes to a new generation, published at the end or thrown away
+        on any error (or death of the process): the store is never seen half-written."""
+        if self.folder is None or self._writer() is not None:
+            yield
+            return
+        try:
+            with self.folder.write_lock():
+                self.folder.remove_unfinished()
+                generation = self.folder.next_generation()
+                ox.Store.read_only(str(self.folder.current())).backup(str(generation))
+                self._local.writer = ox.Store(str(generation))
+                try:
+                    yield
+                    self._local.writer.flush()
+                except BaseException:
+                    self._close_writer()
+                    self.folder.discard(generation)
+                    raise
+                self._close_writer()
+                self.folder.publish(generation)
+                self.folder.prune()
+        except (OSError, FolderError) as exc:
+            raise StoreError(f"the store could not write: {_reason(exc)}") from None
+        self.refresh()
+
+    def _close_writer(self) -> None:
+        """Drop this thread's writer and close its database before anyone may open it read-only."""
+        self._local.writer = None
+        gc.collect()
+
+    # ---------------------------------------------------------------- reads and writes
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         # Oxigraph's own substitutions refuse variables outside the projection, so both backends
         # bind the same way: escaped terms in a VALUES block opening the WHERE group.
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=_prefixes())
+            return self._engine().query(sparql, use_default_graph_as_union=True, prefixes=_prefixes())
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"the store could not answer: {exc}") from None
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
-        """Graphs new to the store go in through Oxigraph's atomic `extend` (no SPARQL text to build
-        and parse: this is what keeps a national-scale load near Oxigraph's own speed); graphs that
-        already exist are replaced by the one-update path. If that second step fails, the new graphs
-        are dropped again, so the load is still all or nothing."""
-        contents = list(contents)
-        existing = {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
-        fresh = [c for c in contents if c.graph not in existing]
-        if not fresh:
-            return super().replace_graphs(contents, then)
-        quads = [q for c in fresh for q in c.quads]
-        try:
-            if len(quads) > BULK_THRESHOLD:
-                self._store.bulk_extend(quads)  # 3.5x faster, far less memory; compensated below on failure
-            else:
-                self._store.extend(quads)
-        except OSError as exc:
-            self.drop_graphs(c.graph for c in fresh)
-            raise StoreError(f"the store could not write: {exc}") from None
-        try:
-            count = super().replace_graphs([c for c in contents if c.graph in existing], then)
-        except StoreError:
-            self.drop_graphs(c.graph for c in fresh)
-            raise
-        return count + sum(len(c.quads) for c in fresh)
+        """Graphs new to the store go in through Oxigraph's `extend` (no SPARQL text to build and
+        parse: this is what keeps a national-scale load near Oxigraph's own speed); graphs that
+        already exist are replaced by the one-update path. On disk the whole is one transaction;
+        in memory, the new graphs are dropped again if the second step fails."""
+        contents, then = list(contents), list(then)
+        with self.transaction():
+            engine = self._engine()
+            existing = {g.value for g in engine.named_graphs() if isinstance(g, ox.NamedNode)}
+            fresh = [c for c in contents if c.graph not in existing]
+            if not fresh:
+                return super().replace_graphs(contents, then)
+            try:
+                self._extend(engine, [q for c in fresh for q in c.quads])
+                count = super().replace_graphs([c for c in contents if c.graph in existing], then)
+            except StoreError:
+                if self.folder is None:
+                    self.drop_graphs(c.graph for c in fresh)
+                raise
+            return count + sum(len(c.quads) for c in fresh)
 
     def append(self, quads: list[ox.Quad]) -> None:
+        with self.transaction():
+            self._extend(self._engine(), quads)
+
+    @staticmethod
+    def _extend(engine: ox.Store, quads: list[ox.Quad]) -> None:
         try:
-            self._store.bulk_extend(quads) if len(quads) > BULK_THRESHOLD else self._store.extend(quads)
+            engine.bulk_extend(quads) if len(quads) > BULK_THRESHOLD else engine.extend(quads)
         except OSError as exc:
-            raise StoreError(f"the store could not write: {exc}") from None
+            raise StoreError(f"the store could not write: {_reason(exc)}") from None
 
     def update(self, sparql: str) -> None:
-        try:
-            self._store.update(sparql, prefixes=_prefixes())
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL update syntax error: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"the store could not write: {exc}") from None
+        with self.transaction():
+            try:
+                self._engine().update(sparql, prefixes=_prefixes())
+            except SyntaxError as exc:
+                raise StoreError(f"SPARQL update syntax error: {exc}") from None
+            except OSError as exc:
+                raise StoreError(f"the store could not write: {_reason(exc)}") from None
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self._engine().named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
         graph_name = ox.NamedNode(graph) if graph else None
-        return [q for q in self._store.quads_for_pattern(None, None, None, graph_name)
+        return [q for q in self._engine().quads_for_pattern(None, None, None, graph_name)
                 if not isinstance(q.graph_name, ox.DefaultGraph)]
 
+    def dump(self) -> bytes:
+        """Everything as N-Quads, the fastest way to copy the store into another one."""
+        return self._engine().dump(format=ox.RdfFormat.N_QUADS)
+
     def close(self) -> None:
-        self._store.flush() if self.path else None
-        del self._store
+        self.__dict__.pop("_reader", None)
+        self.__dict__.pop("_memory", None)
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error as a person reads it: 'No space left on device', not '[Errno 28] ...'."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc)
 
 
 class MemoryReplica(Store):
     """An on-disk store answered from a copy in memory: the same Oxigraph, 3-10x faster per question
     on the national graph, because every index lookup on disk goes through RocksDB (bench/README.md).
-    Writes go to the disk first, then to the copy, so the disk stays the store of record; if the copy
-    cannot follow, it is rebuilt from the disk."""
+    Writes go to the disk (each update runs once, there), then the copy is made anew from the
+    published generation; a load by another process is noticed at the next question and copied in
+    the background, while the old copy answers."""
 
     def __init__(self, disk: OxigraphStore) -> None:
         self.disk = disk
+        self._copying = threading.Lock()
         self._copy()
 
     def _copy(self) -> None:
-        self.memory: OxigraphStore = OxigraphStore()
-        dump = self.disk._store.dump(format=ox.RdfFormat.N_QUADS)
+        stamp = self.disk.folder.pointer_stamp() if self.disk.folder else None
+        memory = OxigraphStore()
+        dump = self.disk.dump()
         if dump:
-            self.memory._store.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+            memory._engine().bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+        self.memory, self._stamp = memory, stamp
 
-    def _both(self, write: str, *args) -> object:
-        result = getattr(self.disk, write)(*args)
-        try:
-            getattr(self.memory, write)(*args)
-        except StoreError:
-            self._copy()
-        return result
+    def _follow(self) -> None:
+        """Start copying a generation published by another process, once, in the background."""
+        if self.disk.folder is None or self.disk.folder.pointer_stamp() == self._stamp:
+            return
+        if self._copying.acquire(blocking=False):
+            def copy() -> None:
+                try:
+                    self._copy()
+                finally:
+                    self._copying.release()
+            threading.Thread(target=copy, name="policygraph-copy", daemon=True).start()
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        if self.disk.in_transaction():  # a load reading back what it wrote
+            return self.disk.query(sparql, bindings)
+        self._follow()
         return self.memory.query(sparql, bindings)
 
+    def generation(self) -> Path | None:
+        return self.disk.generation()
+
+    def in_transaction(self) -> bool:
+        return self.disk.in_transaction()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.disk.in_transaction():
+            yield
+            return
+        with self.disk.transaction():
+            yield
+        with self._copying:
+            self._copy()
+
     def update(self, sparql: str) -> None:
-        self._both("update", sparql)
+        with self.transaction():
+            self.disk.update(sparql)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
-        contents, then = list(contents), list(then)
-        return self._both("replace_graphs", contents, then)
+        with self.transaction():
+            return self.disk.replace_graphs(contents, then)
 
     def append(self, quads: list[ox.Quad]) -> None:
-        self._both("append", quads)
+        with self.transaction():
+            self.disk.append(quads)
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
-        self._both("drop_graphs", list(graphs))
+        with self.transaction():
+            self.disk.drop_graphs(graphs)
 
     def graphs(self) -> list[str]:
-        return self.memory.graphs()
+        return self.disk.graphs() if self.disk.in_transaction() else self.memory.graphs()
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
-        return self.memory.quads(graph)
+        return self.disk.quads(graph) if self.disk.in_transaction() else self.memory.quads(graph)
 
     def close(self) -> None:
         self.disk.close()

@@ -33,6 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ALLOW_SERVICE=os.environ.get("POLICYGRAPH_ALLOW_SERVICE") == "1",
         NETWORK_NODE_CAP=int(os.environ.get("POLICYGRAPH_NETWORK_NODE_CAP", "2000")),
         CHART_TIMEOUT=float(os.environ.get("POLICYGRAPH_CHART_TIMEOUT", "20")),
+        QUERY_WORKERS=int(os.environ.get("POLICYGRAPH_QUERY_WORKERS", "4")),
+        QUERIES_PER_CLIENT=int(os.environ.get("POLICYGRAPH_QUERIES_PER_CLIENT", "2")),
+        QUERY_MEMORY_MB=int(os.environ.get("POLICYGRAPH_QUERY_MEMORY_MB", "4096")),
     )
     app.config.update(config or {})
     if "STORE" not in app.config:
@@ -40,10 +43,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"),
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
+    _start_query_pool(app)
     _install_language(app)
     for area in AREAS:
         app.register_blueprint(_blueprint(area))
     return app
+
+
+def _start_query_pool(app: Flask) -> None:
+    """Ad-hoc SPARQL (endpoint, workbench) runs in worker processes killed at the deadline, when the
+    store is a database on disk that they can open; QUERY_WORKERS=0 keeps it in threads."""
+    from graph.query_pool import QueryPool
+    from web.sparql import POOL_EXTENSION
+
+    if app.config["QUERY_WORKERS"] > 0 and app.config["STORE"].generation() is not None:
+        app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
+                                                   memory_mb=app.config["QUERY_MEMORY_MB"])
 
 
 def _blueprint(area: str):

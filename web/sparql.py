@@ -19,21 +19,22 @@ which renders the same answers as an HTML table.
 from __future__ import annotations
 
 import hmac
-import json
 import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
+from graph.answers import Answer, Cancelled, collect, results_json, term_json
+from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
 from graph.store import StoreError
 
 bp = Blueprint("sparql", __name__)
+POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
 T = TypeVar("T")
 
 RESULT_FORMATS: dict[str, tuple[str, ox.QueryResultsFormat]] = {
@@ -53,8 +54,6 @@ _GRAPH_ALIASES = {"turtle": "ttl", "xml": "rdfxml", "ntriples": "nt", "json": "j
 _RESULT_ALIASES = {"sparql-json": "json", "sparql-xml": "xml"}
 _GRAPH_GENERIC = {"application/json": "jsonld", "application/xml": "rdfxml", "text/plain": "nt"}
 _RESULT_GENERIC = {"application/json": "json", "application/xml": "xml"}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Result-Truncated, X-Result-Limit",
@@ -70,24 +69,6 @@ class QueryRefused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-class _Cancelled(Exception):
-    """Raised inside a worker when the request that wanted its answer has given up."""
-
-
-@dataclass
-class Answer:
-    """A query's answer held in memory (at most `limit` rows or triples), whatever its form."""
-
-    kind: str                                    # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-    limit: int = 0
-    elapsed: float = 0.0
 
 
 # ------------------------------------------------------------------------------ checks
@@ -135,37 +116,29 @@ def run_with_deadline(work: Callable[[threading.Event], T], timeout: float) -> T
                                 "narrow it down (filters, LIMIT) and try again") from None
 
 
-def _collect(result: Any, limit: int, cancel: threading.Event) -> Answer:
-    """Read solutions or triples one by one, stopping at the limit or when the request gave up."""
-    if isinstance(result, ox.QueryBoolean):
-        return Answer("ask", boolean=bool(result))
-    graph = not isinstance(result, ox.QuerySolutions)
-    answer = Answer("graph" if graph else "select", limit=limit)
-    if not graph:
-        answer.variables = [v.value for v in result.variables]
-    for item in result:
-        if cancel.is_set():
-            raise _Cancelled()
-        if len(answer.triples) + len(answer.rows) >= limit:
-            answer.truncated = True
-            break
-        if graph:  # a remote store's CONSTRUCT arrives as parsed quads
-            answer.triples.append(ox.Triple(item.subject, item.predicate, item.object) if isinstance(item, ox.Quad) else item)
-        else:
-            answer.rows.append([item[v] for v in answer.variables])
-    return answer
+def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service: bool = False,
+             pool: QueryPool | None = None, client: str = "") -> Answer:
+    """Check and run a query under the deadline and the row limit; problems become `QueryRefused`.
 
-
-def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service: bool = False) -> Answer:
-    """Check and run a query under the deadline and the row limit; problems become `QueryRefused`."""
+    With a pool (an embedded store on disk), the query runs in a worker process that is killed at
+    the deadline; otherwise (a store in memory, a remote endpoint) in a thread, see
+    `run_with_deadline` for what that cannot stop."""
     check_query(text, allow_service)
     started = time.perf_counter()
+    generation = store.generation() if pool is not None else None
+    if generation is not None:
+        try:
+            return pool.run(generation, text, client=client, limit=limit, timeout=timeout)
+        except PoolRefusal as refusal:
+            raise QueryRefused(refusal.status, refusal.message) from None
+        except QueryFailed as error:
+            raise QueryRefused(400, f"the query failed: {error}") from None
 
     def work(cancel: threading.Event) -> Answer:
         if cancel.is_set():  # waited in the queue past its deadline: do not start
-            raise _Cancelled()
+            raise Cancelled()
         try:
-            return _collect(store.query(text), limit, cancel)
+            return collect(store.query(text), limit, cancel)
         except StoreError as error:
             raise QueryRefused(400, str(error)) from None
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
@@ -176,31 +149,16 @@ def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service
     return answer
 
 
+def evaluate_request(text: str) -> Answer:
+    """`evaluate` as the endpoint and the workbench run a person's query: the app's limits, its
+    query pool, and the client's address for the fair share."""
+    config = current_app.config
+    return evaluate(config["STORE"], text, limit=int(config["RESULT_LIMIT"]), timeout=float(config["QUERY_TIMEOUT"]),
+                    allow_service=bool(config.get("ALLOW_SERVICE")),
+                    pool=current_app.extensions.get(POOL_EXTENSION), client=request.remote_addr or "")
+
+
 # ------------------------------------------------------------------------------ serialisation
-def term_json(term: Any) -> dict[str, str]:
-    """One RDF term in the SPARQL 1.1 Query Results JSON format."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-def results_json(answer: Answer) -> bytes:
-    if answer.kind == "ask":
-        return json.dumps({"head": {}, "boolean": answer.boolean}).encode()
-    bindings = [{v: term_json(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows]
-    return json.dumps({"head": {"vars": answer.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode()
-
-
 def serialize_results(answer: Answer, key: str) -> bytes:
     """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON."""
     body = results_json(answer)
@@ -395,10 +353,7 @@ def endpoint() -> Response:
             return _no_query()
         if _browser_wants_a_page():
             return redirect(url_for("workbench.editor", query=text), 303)
-        config = current_app.config
-        answer = evaluate(config["STORE"], text, limit=int(config["RESULT_LIMIT"]),
-                          timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")))
-        return answer_response(answer)
+        return answer_response(evaluate_request(text))
     except QueryRefused as refusal:
-        headers = {"Retry-After": "60"} if refusal.status == 503 else None
+        headers = {"Retry-After": "60"} if refusal.status in (429, 503) else None
         return plain(refusal.message, refusal.status, headers)

@@ -21,7 +21,7 @@ from graph.query_library import NamedQuery, QueryParameterError, bind_parameters
 from graph.results import compact
 from ontology import PREFIXES, base_iri
 from web.i18n import translate
-from web.sparql import Answer, QueryRefused, strip_lexical, evaluate
+from web.sparql import Answer, QueryRefused, evaluate_request, strip_lexical
 
 bp = Blueprint("workbench", __name__)
 
@@ -190,8 +190,7 @@ def _run(query: str) -> tuple[dict[str, Any] | None, str | None, int]:
     """(results, error message, HTTP status) of a query typed into the workbench."""
     config = current_app.config
     try:
-        answer = evaluate(config["STORE"], query, limit=int(config["RESULT_LIMIT"]),
-                          timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")))
+        answer = evaluate_request(query)
     except QueryRefused as refusal:
         return None, refusal.message, refusal.status
     results = {"kind": answer.kind, "boolean": answer.boolean, "truncated": answer.truncated,

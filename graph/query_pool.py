@@ -1,0 +1,260 @@
+"""Ad-hoc SPARQL in worker processes that are killed at the deadline, shared fairly between clients.
+
+Why processes: pyoxigraph cannot interrupt a query. In a thread, a cross product that timed out
+keeps its thread (and a core) busy long after the client got its 503, so four of them held every
+thread of the endpoint. A worker process opens the store's current generation read-only (possible
+beside the writer because published generations are never written again, graph/store_folder.py),
+and when its query passes the deadline the process is killed: the CPU is free at once, and a
+fresh worker takes its place.
+
+Why a scheduler: killing at the deadline is not enough when more clients send slow queries than
+there are workers. Each client (an address) may have at most `per_client` queries running or
+waiting; waiting queries are served lowest recent use first (worker-seconds, halving every
+`HALF_LIFE` s), so a client that asks little is served before one that loops on expensive
+queries; and when a light client waits, the running query of the heaviest client is stopped
+(after `MIN_SLICE` s) to make room. Its client gets a 503 that says why. A worker's memory is
+capped too (`memory_mb`): a query that needs more ends its worker, not the server.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from graph.answers import Answer, collect, from_wire, to_wire
+
+HALF_LIFE = 30.0   # seconds for a client's recent use to count half
+MIN_SLICE = 0.25   # seconds a query runs before a lighter client's query may stop it
+log = logging.getLogger(__name__)
+
+
+class PoolRefusal(Exception):
+    """The pool will not run (or finish) this query: HTTP status and a plain message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class QueryFailed(Exception):
+    """The engine refused the query (syntax, evaluation error): the client's mistake, a 400."""
+
+
+# ------------------------------------------------------------------------------ the worker process
+def _worker_main(connection: Connection, memory_mb: int) -> None:
+    """Answer queries sent over `connection` until it closes; the parent kills it when it is late."""
+    import pyoxigraph as ox
+
+    from graph.store import _prefixes
+
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    opened: tuple[str, Any] | None = None
+    while True:
+        try:
+            generation, text, limit_rows, dataset = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != generation:
+                opened = (generation, ox.Store.read_only(generation))
+            options: dict[str, Any] = {"prefixes": _prefixes()}
+            if dataset:
+                default, named = dataset
+                options["default_graph"] = [ox.NamedNode(g) for g in default] or [ox.DefaultGraph()]
+                options["named_graphs"] = [ox.NamedNode(g) for g in named]
+            else:
+                options["use_default_graph_as_union"] = True
+            answer = collect(opened[1].query(text, **options), limit_rows)
+            connection.send(("ok", to_wire(answer)))
+        except (SyntaxError, ValueError, OSError, RuntimeError, MemoryError) as error:
+            connection.send(("error", str(error)))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    connection: Connection
+
+
+@dataclass(eq=False)
+class _Job:
+    client: str
+    arrived: float = field(default_factory=time.monotonic)
+    started: float | None = None
+    worker: _Worker | None = None
+    preempted: bool = False
+    evicted: bool = False
+
+
+class QueryPool:
+    """A fixed number of query workers and the rules for sharing them (see the module docstring)."""
+
+    def __init__(self, workers: int = 4, per_client: int = 2, queue: int | None = None,
+                 memory_mb: int = 4096) -> None:
+        self.size, self.per_client = workers, per_client
+        self.queue = queue if queue is not None else 2 * workers
+        self.memory_mb = memory_mb
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["pyoxigraph", "graph.query_pool", "graph.store"])
+        self._changed = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._running: list[_Job] = []
+        self._waiting: list[_Job] = []
+        self._use: dict[str, tuple[float, float]] = {}  # client -> (worker-seconds, when)
+        self._closed = False
+        for _ in range(workers):
+            self._start_worker()
+
+    # -------------------------------------------------------------- workers
+    def _start_worker(self) -> None:
+        """Start a worker in the background; it joins the idle ones when it is up."""
+        def start() -> None:
+            parent, child = self._context.Pipe()
+            process = self._context.Process(target=_worker_main, args=(child, self.memory_mb),
+                                            name="policygraph-query", daemon=True)
+            process.start()
+            child.close()
+            with self._changed:
+                if self._closed:
+                    process.kill()
+                    return
+                self._idle.append(_Worker(process, parent))
+                self._changed.notify_all()
+        threading.Thread(target=start, name="policygraph-query-start", daemon=True).start()
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.connection.close()
+        worker.process.join(5)
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            workers = list(self._idle) + [j.worker for j in self._running if j.worker]
+            self._idle.clear()
+        for worker in workers:
+            self._kill(worker)
+
+    # -------------------------------------------------------------- fair shares
+    def _recent_use(self, client: str, now: float) -> float:
+        seconds, when = self._use.get(client, (0.0, now))
+        running = sum(now - j.started for j in self._running if j.client == client and j.started)
+        return seconds * 0.5 ** ((now - when) / HALF_LIFE) + running
+
+    def _record_use(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        before, when = self._use.get(client, (0.0, now))
+        self._use[client] = (before * 0.5 ** ((now - when) / HALF_LIFE) + seconds, now)
+        if len(self._use) > 10_000:  # forget the quietest clients rather than grow without end
+            for quiet in sorted(self._use, key=lambda c: self._use[c][0])[:5_000]:
+                del self._use[quiet]
+
+    def _first_in_line(self, now: float) -> _Job | None:
+        return min(self._waiting, key=lambda j: (self._recent_use(j.client, now), j.arrived), default=None)
+
+    def _make_room(self, job: _Job, now: float) -> None:
+        """A waiting query of a lighter client stops the running query of the heaviest one."""
+        mine = self._recent_use(job.client, now)
+        candidates = [j for j in self._running if j.started and not j.preempted and now - j.started >= MIN_SLICE
+                      and self._recent_use(j.client, now) > mine + MIN_SLICE]
+        if candidates and not any(j.preempted for j in self._running):
+            victim = max(candidates, key=lambda j: self._recent_use(j.client, now))
+            victim.preempted = True
+            victim.worker.process.kill()  # its own thread sees the pipe close and answers 503
+
+    def _admit(self, job: _Job, deadline: float) -> _Worker:
+        """Wait for a worker, in fair order, until the deadline."""
+        with self._changed:
+            mine = sum(1 for j in self._running + self._waiting if j.client == job.client)
+            if mine >= self.per_client:
+                raise PoolRefusal(429, f"{mine} queries from your address are already running or waiting "
+                                       f"(at most {self.per_client}); wait for them to finish")
+            now = time.monotonic()
+            if len(self._waiting) >= self.queue:
+                heaviest = max(self._waiting, key=lambda j: self._recent_use(j.client, now))
+                if self._recent_use(heaviest.client, now) <= self._recent_use(job.client, now):
+                    raise PoolRefusal(503, "the server is busy with other queries; try again in a minute")
+                heaviest.evicted = True
+                self._waiting.remove(heaviest)
+            self._waiting.append(job)
+            try:
+                while True:
+                    if job.evicted:
+                        raise PoolRefusal(503, "the server is busy: queries from addresses that asked "
+                                               "less recently went first; try again in a minute")
+                    now = time.monotonic()
+                    if self._idle and self._first_in_line(now) is job:
+                        worker = self._idle.pop()
+                        break
+                    if not self._idle and self._first_in_line(now) is job:
+                        self._make_room(job, now)
+                    if now >= deadline:
+                        raise PoolRefusal(503, "the query waited for a free worker until its deadline; "
+                                               "the server is busy, try again in a minute")
+                    self._changed.wait(min(deadline - now, 0.05))
+            finally:
+                if job in self._waiting:
+                    self._waiting.remove(job)
+                self._changed.notify_all()
+            job.worker, job.started = worker, time.monotonic()
+            self._running.append(job)
+            return worker
+
+    def _release(self, job: _Job, worker_alive: bool) -> None:
+        with self._changed:
+            self._running.remove(job)
+            self._record_use(job.client, time.monotonic() - job.started)
+            if worker_alive:
+                self._idle.append(job.worker)
+            self._changed.notify_all()
+        if not worker_alive:
+            self._kill(job.worker)
+            if not self._closed:
+                self._start_worker()
+
+    # -------------------------------------------------------------- the one entry point
+    def run(self, generation: Path, text: str, *, client: str, limit: int, timeout: float,
+            dataset: tuple[list[str], list[str]] | None = None) -> Answer:
+        """The answer of `text` on the store generation, or PoolRefusal/QueryFailed; never later
+        than `timeout` seconds from now, whatever the query does."""
+        deadline = time.monotonic() + timeout
+        job = _Job(client)
+        worker = self._admit(job, deadline)
+        alive = False
+        try:
+            worker.connection.send((str(generation), text, limit, dataset))
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                raise PoolRefusal(503, f"the query took longer than {timeout:g} seconds and was stopped; "
+                                       "narrow it down (filters, LIMIT) and try again")
+            status, payload = worker.connection.recv()
+            alive = True
+        except (EOFError, OSError, BrokenPipeError):
+            if job.preempted:
+                raise PoolRefusal(503, "the query was stopped to let queries from other addresses run: the "
+                                       "server is busy and yours has used the most query time recently; "
+                                       "try again in a minute") from None
+            raise PoolRefusal(503, "the query stopped its worker (it probably needed more memory than the "
+                                   f"{self.memory_mb} MB a query may use); narrow it down") from None
+        finally:
+            self._release(job, alive)
+        if status == "error":
+            raise QueryFailed(payload)
+        answer = from_wire(*payload)
+        answer.elapsed = time.monotonic() - job.started
+        return answer
+
+
+def pool_from_environment() -> QueryPool:
+    """Sizes from POLICYGRAPH_QUERY_WORKERS, _QUERIES_PER_CLIENT and _QUERY_MEMORY_MB."""
+    return QueryPool(workers=int(os.environ.get("POLICYGRAPH_QUERY_WORKERS", "4")),
+                     per_client=int(os.environ.get("POLICYGRAPH_QUERIES_PER_CLIENT", "2")),
+                     memory_mb=int(os.environ.get("POLICYGRAPH_QUERY_MEMORY_MB", "4096")))
