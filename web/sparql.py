@@ -6,6 +6,10 @@ What it does, and why:
   client (SPARQLWrapper, curl, YASGUI, another triple store's SERVICE) can ask the graph.
 * Results in the format the client asks for (Accept header), or the one named by `format=` so that a
   plain browser link can download CSV or JSON.
+* The dataset parameters of the protocol (`default-graph-uri` / `named-graph-uri` for queries,
+  `using-graph-uri` / `using-named-graph-uri` for updates) take precedence over FROM / FROM NAMED,
+  as the protocol says; without them and without FROM, the default graph is the union of all named
+  graphs.
 * Without a query, RDF clients get a SPARQL 1.1 Service Description and browsers the workbench.
 * Every query runs under a deadline (`QUERY_TIMEOUT` seconds) and a row limit (`RESULT_LIMIT`); a cut
   result says so in the `X-Result-Truncated` header. See `evaluate` for what the deadline can and
@@ -31,7 +35,7 @@ from typing import Any, Callable, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from graph.store import StoreError
+from graph.store import Dataset, StoreError
 
 bp = Blueprint("sparql", __name__)
 T = TypeVar("T")
@@ -156,8 +160,11 @@ def _collect(result: Any, limit: int, cancel: threading.Event) -> Answer:
     return answer
 
 
-def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service: bool = False) -> Answer:
-    """Check and run a query under the deadline and the row limit; problems become `QueryRefused`."""
+def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service: bool = False,
+             dataset: Dataset | None = None, base_iri: str | None = None) -> Answer:
+    """Check and run a query under the deadline and the row limit; problems become `QueryRefused`.
+    `dataset` (the protocol's default-graph-uri / named-graph-uri) replaces the query's own;
+    `base_iri` resolves relative IRIs."""
     check_query(text, allow_service)
     started = time.perf_counter()
 
@@ -165,7 +172,7 @@ def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service
         if cancel.is_set():  # waited in the queue past its deadline: do not start
             raise _Cancelled()
         try:
-            return _collect(store.query(text), limit, cancel)
+            return _collect(store.query(text, dataset=dataset, base_iri=base_iri), limit, cancel)
         except StoreError as error:
             raise QueryRefused(400, str(error)) from None
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
@@ -279,15 +286,42 @@ def _single(name: str) -> str | None:
     return values[0] if values else None
 
 
+_DIRECT = {"application/sparql-query": "query", "application/sparql-update": "update"}
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_DATASET_PARAMETERS = {"query": ("default-graph-uri", "named-graph-uri"),
+                       "update": ("using-graph-uri", "using-named-graph-uri")}
+
+
+def _body() -> str:
+    """A direct POST's body: SPARQL text is UTF-8 (the media types say so); anything else is refused
+    rather than guessed at, since a misread query would be answered wrongly, not fail."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower().replace("-", "") != "utf8":
+        raise QueryRefused(415, f"{request.mimetype} is sent as UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryRefused(400, f"the body is not valid UTF-8: {error}") from None
+
+
 def _operation() -> tuple[str, str | None]:
-    """('query' | 'update', text) from the request, per SPARQL 1.1 Protocol sections 2.1 and 2.2."""
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        return "query", request.get_data(as_text=True)
-    if request.method == "POST" and request.mimetype == "application/sparql-update":
-        return "update", request.get_data(as_text=True)
-    if request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
-        raise QueryRefused(415, f"unsupported content type {request.mimetype!r}; send a form, "
-                                "application/sparql-query or application/sparql-update")
+    """('query' | 'update', text) from the request, per SPARQL 1.1 Protocol sections 2.1 and 2.2.
+
+    A POST says what its body is: a form or SPARQL text. One without a content type is refused,
+    not guessed at: `query=ASK...` read as SPARQL, or SPARQL read as an empty form, would both be
+    answered with something the client did not ask for."""
+    if request.method == "POST":
+        direct = _DIRECT.get(request.mimetype)
+        if direct:
+            given = [name for name in ("query", "update") if name in request.args]
+            if given:
+                raise QueryRefused(400, f"the {direct} is the body of this POST; do not also give "
+                                        f"'{given[0]}' in the URL")
+            return direct, _body()
+        if request.mimetype not in _FORMS:
+            raise QueryRefused(415, f"unsupported content type {request.mimetype or '(none)'!r}; send a "
+                                    "form (application/x-www-form-urlencoded), application/sparql-query "
+                                    "or application/sparql-update")
     query, update = _single("query"), _single("update")
     if query is not None and update is not None:
         raise QueryRefused(400, "give either 'query' or 'update', not both")
@@ -298,17 +332,29 @@ def _operation() -> tuple[str, str | None]:
     return "query", query
 
 
-def _refuse_dataset() -> None:
-    """Protocol dataset parameters would silently change the meaning of a query; say so instead."""
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-        if request.values.get(name):
-            raise QueryRefused(400, f"'{name}' is not supported by this endpoint; the default graph is "
-                                    "the union of all named graphs: use FROM / FROM NAMED or GRAPH "
-                                    "in the query instead")
+def _dataset(operation: str) -> Dataset | None:
+    """The dataset named by the protocol parameters of this operation (sections 2.1.4 and 2.2.3),
+    or None. The other operation's parameters are refused: ignoring them would quietly answer over
+    other graphs than the client meant."""
+    own = _DATASET_PARAMETERS[operation]
+    for kind, names in _DATASET_PARAMETERS.items():
+        stray = [name for name in names if kind != operation and request.values.getlist(name)]
+        if stray:
+            raise QueryRefused(400, f"'{stray[0]}' is for {'queries' if kind == 'query' else 'updates'}; "
+                                    f"a {operation} takes {' and '.join(own)}")
+    default, named = ([*request.args.getlist(name), *(request.form.getlist(name) if request.method == "POST" else [])]
+                      for name in own)
+    if not default and not named:
+        return None
+    try:
+        return Dataset(tuple(default), tuple(named))
+    except ValueError as error:
+        raise QueryRefused(400, f"{' / '.join(own)}: {error}") from None
 
 
-def _run_update(text: str) -> Response:
-    """Updates only with the configured bearer token; compared in constant time."""
+def _run_update(text: str, dataset: Dataset | None) -> Response:
+    """Updates only with the configured bearer token; compared in constant time. Relative IRIs in the
+    update resolve against this endpoint (the protocol lets the service choose the base IRI)."""
     token = current_app.config.get("UPDATE_TOKEN")
     given = request.headers.get("Authorization", "")
     if not token or not given.startswith("Bearer ") or \
@@ -320,7 +366,8 @@ def _run_update(text: str) -> Response:
     if not current_app.config.get("ALLOW_SERVICE") and uses_service(text):
         raise QueryRefused(400, "SERVICE is not allowed on this endpoint")
     try:
-        current_app.config["STORE"].update(text)
+        current_app.config["STORE"].update(text, dataset=dataset,
+                                           base_iri=url_for("sparql.endpoint", _external=True))
     except StoreError as error:
         raise QueryRefused(400, str(error)) from None
     response = Response(status=204)
@@ -388,16 +435,17 @@ def preflight() -> Response:
 def endpoint() -> Response:
     try:
         operation, text = _operation()
-        _refuse_dataset()
+        dataset = _dataset(operation)
         if operation == "update":
-            return _run_update(text or "")
+            return _run_update(text or "", dataset)
         if text is None:
             return _no_query()
-        if _browser_wants_a_page():
+        if dataset is None and _browser_wants_a_page():  # the workbench has no place for a dataset
             return redirect(url_for("workbench.editor", query=text), 303)
         config = current_app.config
         answer = evaluate(config["STORE"], text, limit=int(config["RESULT_LIMIT"]),
-                          timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")))
+                          timeout=float(config["QUERY_TIMEOUT"]), allow_service=bool(config.get("ALLOW_SERVICE")),
+                          dataset=dataset, base_iri=url_for("sparql.endpoint", _external=True))
         return answer_response(answer)
     except QueryRefused as refusal:
         headers = {"Retry-After": "60"} if refusal.status == 503 else None
