@@ -33,4 +33,5 @@ def test_from_counts_only_as_a_keyword():
 
     assert declares_dataset(f"SELECT * FROM <{EX}g> {{ ?s ?p ?o }}")
     assert declares_dataset(f"ask from named <{EX}g> {{ }}")
-    assert not declares_dataset(f"PREFIX from: <{EX}> SELECT * {{ ?s from:from 'FROM' . ?from <{EX}p> ex:x-from }} # FROM")
+    assert not declares_dataset(f"PREFIX from: <{EX}> PREFIX ex: <{EX}>\n"
+                                f"SELECT * {{ ?s from:from 'FROM' . ?from <{EX}p> ex:x-from }} # FROM")

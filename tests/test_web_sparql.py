@@ -233,7 +233,8 @@ def test_dataset_parameters_choose_the_graphs_a_query_reads():
     assert len(rows(client.get("/sparql", query_string={"query": SELECT}))) == 4  # no dataset: the union
     for response in (client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": other}),
                      client.post("/sparql", data={"query": SELECT, "default-graph-uri": other}),
-                     client.post(f"/sparql?default-graph-uri={other}", data=SELECT, content_type="application/sparql-query")):
+                     client.post(f"/sparql?default-graph-uri={other}", data=SELECT,
+                                 content_type="application/sparql-query")):
         assert [r["label"]["value"] for r in rows(response)] == ["Anden"]
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     named = client.get("/sparql", query_string={"query": graphs, "named-graph-uri": G.value})
@@ -241,7 +242,8 @@ def test_dataset_parameters_choose_the_graphs_a_query_reads():
     only_named = client.get("/sparql", query_string={"query": SELECT, "named-graph-uri": G.value})
     assert rows(only_named) == []  # named graphs only: the default graph is empty
     # A browser following such a link gets the answer: the workbench could not show the dataset.
-    page = client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": other}, headers={"Accept": "text/html"})
+    page = client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": other},
+                      headers={"Accept": "text/html"})
     assert page.status_code == 200 and b"Anden" in page.data
 
 
@@ -260,7 +262,8 @@ def test_wrong_dataset_parameters_are_refused_with_an_explanation():
 def test_a_post_says_what_its_body_is_in_utf8(client):
     untyped = client.post("/sparql", data=b"query=ASK%20%7B%7D")
     assert untyped.status_code == 415 and b"(none)" in untyped.data
-    utf16 = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type="application/sparql-query; charset=UTF-16")
+    utf16 = client.post("/sparql", data="ASK {}".encode("utf-16"),
+                        content_type="application/sparql-query; charset=UTF-16")
     assert utf16.status_code == 415
     latin1 = client.post("/sparql", data='ASK { FILTER("K\xf8ge" != "") }'.encode("latin-1"),
                          content_type="application/sparql-query")
