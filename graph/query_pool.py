@@ -28,7 +28,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from graph.answers import Answer, collect, from_wire, to_wire
+from graph.dataset import Dataset
+from graph.store import oxigraph_query_options
 
 HALF_LIFE = 30.0   # seconds for a client's recent use to count half
 MIN_SLICE = 0.25   # seconds a query runs before a lighter client's query may stop it
@@ -50,30 +54,19 @@ class QueryFailed(Exception):
 # ------------------------------------------------------------------------------ the worker process
 def _worker_main(connection: Connection, memory_mb: int) -> None:
     """Answer queries sent over `connection` until it closes; the parent kills it when it is late."""
-    import pyoxigraph as ox
-
-    from graph.store import _prefixes
-
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     opened: tuple[str, Any] | None = None
     while True:
         try:
-            generation, text, limit_rows, dataset = connection.recv()
+            generation, text, limit_rows, dataset, base_iri = connection.recv()
         except (EOFError, OSError):
             return
         try:
             if opened is None or opened[0] != generation:
                 opened = (generation, ox.Store.read_only(generation))
-            options: dict[str, Any] = {"prefixes": _prefixes()}
-            if dataset:
-                default, named = dataset
-                options["default_graph"] = [ox.NamedNode(g) for g in default] or [ox.DefaultGraph()]
-                options["named_graphs"] = [ox.NamedNode(g) for g in named]
-            else:
-                options["use_default_graph_as_union"] = True
-            answer = collect(opened[1].query(text, **options), limit_rows)
+            answer = collect(opened[1].query(text, **oxigraph_query_options(text, dataset, base_iri)), limit_rows)
             connection.send(("ok", to_wire(answer)))
         except (SyntaxError, ValueError, OSError, RuntimeError, MemoryError) as error:
             connection.send(("error", str(error)))
@@ -223,7 +216,7 @@ class QueryPool:
 
     # -------------------------------------------------------------- the one entry point
     def run(self, generation: Path, text: str, *, client: str, limit: int, timeout: float,
-            dataset: tuple[list[str], list[str]] | None = None) -> Answer:
+            dataset: Dataset | None = None, base_iri: str | None = None) -> Answer:
         """The answer of `text` on the store generation, or PoolRefusal/QueryFailed; never later
         than `timeout` seconds from now, whatever the query does."""
         deadline = time.monotonic() + timeout
@@ -231,7 +224,7 @@ class QueryPool:
         worker = self._admit(job, deadline)
         alive = False
         try:
-            worker.connection.send((str(generation), text, limit, dataset))
+            worker.connection.send((str(generation), text, limit, dataset, base_iri))
             if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
                 raise PoolRefusal(503, f"the query took longer than {timeout:g} seconds and was stopped; "
                                        "narrow it down (filters, LIMIT) and try again")

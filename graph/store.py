@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from graph.bindings import inline_values, to_term
 from graph.store_folder import FolderError, StoreFolder
+from graph.dataset import Dataset, declares_dataset, with_using  # Dataset is part of this API
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -56,12 +57,18 @@ class Store(ABC):
     """What every backend offers: query with bound parameters, atomic graph replacement, export."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
-        """Run a SPARQL query; the default graph is the union of all named graphs."""
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+              dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
+        """Run a SPARQL query. It reads `dataset` when one is given (whatever FROM / FROM NAMED say),
+        else the dataset its FROM / FROM NAMED name, else the union of all named graphs as the
+        default graph, with every named graph visible to GRAPH. `base_iri` resolves the relative
+        IRIs in the text (without one, a relative IRI is a syntax error)."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update in one transaction."""
+    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction. `dataset` is read by every operation's WHERE, as
+        USING / USING NAMED would be (an update that has its own USING or WITH is then a StoreError);
+        `base_iri` resolves the relative IRIs in the text."""
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         """Replace each named graph with the given quads, all in one transaction; returns the quad count.
@@ -152,6 +159,18 @@ def _prefixes() -> dict[str, str]:
     from ontology import PREFIXES, base_iri
 
     return {**PREFIXES, "id": base_iri()}
+
+
+def oxigraph_query_options(sparql: str, dataset: Dataset | None, base_iri: str | None) -> dict[str, object]:
+    """How pyoxigraph is asked a query, here and in the query workers: our prefixes, the base, and
+    the dataset (the protocol's, else the query's FROM, else the union of the named graphs)."""
+    options: dict[str, object] = {"prefixes": _prefixes(), "base_iri": base_iri}
+    if dataset is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+    else:  # Oxigraph's union flag would override the query's own FROM, so it is set only without one
+        options["use_default_graph_as_union"] = not declares_dataset(sparql)
+    return options
 
 
 def _prefix_lines(sparql: str) -> str:
@@ -274,13 +293,14 @@ class OxigraphStore(Store):
         gc.collect()
 
     # ---------------------------------------------------------------- reads and writes
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+              dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         # Oxigraph's own substitutions refuse variables outside the projection, so both backends
         # bind the same way: escaped terms in a VALUES block opening the WHERE group.
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
-            return self._engine().query(sparql, use_default_graph_as_union=True, prefixes=_prefixes())
+            return self._engine().query(sparql, **oxigraph_query_options(sparql, dataset, base_iri))
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError) as exc:
@@ -318,10 +338,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"the store could not write: {_reason(exc)}") from None
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         with self.transaction():
             try:
-                self._engine().update(sparql, prefixes=_prefixes())
+                if dataset is not None:  # Oxigraph takes a dataset argument for queries only
+                    sparql = with_using(sparql, dataset)
+                self._engine().update(sparql, prefixes=_prefixes(), base_iri=base_iri)
+            except ValueError as exc:
+                raise StoreError(str(exc)) from None
             except SyntaxError as exc:
                 raise StoreError(f"SPARQL update syntax error: {exc}") from None
             except OSError as exc:
@@ -383,11 +407,12 @@ class MemoryReplica(Store):
                     self._copying.release()
             threading.Thread(target=copy, name="policygraph-copy", daemon=True).start()
 
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+              dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         if self.disk.in_transaction():  # a load reading back what it wrote
-            return self.disk.query(sparql, bindings)
+            return self.disk.query(sparql, bindings, dataset=dataset, base_iri=base_iri)
         self._follow()
-        return self.memory.query(sparql, bindings)
+        return self.memory.query(sparql, bindings, dataset=dataset, base_iri=base_iri)
 
     def generation(self) -> Path | None:
         return self.disk.generation()
@@ -405,9 +430,9 @@ class MemoryReplica(Store):
         with self._copying:
             self._copy()
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         with self.transaction():
-            self.disk.update(sparql)
+            self.disk.update(sparql, dataset=dataset, base_iri=base_iri)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         with self.transaction():
@@ -442,7 +467,7 @@ class SparqlEndpointStore(Store):
         self.timeout = timeout
         self.token = token
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
+    def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -456,12 +481,14 @@ class SparqlEndpointStore(Store):
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
 
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+              dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
-        sparql = _prefix_lines(sparql) + sparql
+        sparql = _base_line(base_iri) + _prefix_lines(sparql) + sparql
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        body, content_type = self._post(self.query_url, {"query": sparql}, accept)
+        form = [("query", sparql), *_protocol_dataset(dataset, "default-graph-uri", "named-graph-uri")]
+        body, content_type = self._post(self.query_url, form, accept)
         if content_type.startswith("application/n-triples"):
             return _triples(body)
         try:
@@ -469,8 +496,22 @@ class SparqlEndpointStore(Store):
         except SyntaxError as exc:
             raise StoreError(f"the endpoint sent results that are not SPARQL JSON: {exc}") from None
 
-    def update(self, sparql: str) -> None:
-        self._post(self.update_url, {"update": _prefix_lines(sparql) + sparql}, "*/*")
+    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+        form = [("update", _base_line(base_iri) + _prefix_lines(sparql) + sparql),
+                *_protocol_dataset(dataset, "using-graph-uri", "using-named-graph-uri")]
+        self._post(self.update_url, form, "*/*")
+
+
+def _base_line(base_iri: str | None) -> str:
+    """The protocol has no base IRI parameter: the text declares it (a BASE of its own still wins)."""
+    return f"BASE {ox.NamedNode(base_iri)}\n" if base_iri else ""
+
+
+def _protocol_dataset(dataset: Dataset | None, default: str, named: str) -> list[tuple[str, str]]:
+    """A dataset as SPARQL 1.1 Protocol parameters: the endpoint applies them, its way."""
+    if dataset is None:
+        return []
+    return [*((default, g) for g in dataset.default_graphs), *((named, g) for g in dataset.named_graphs)]
 
 
 def _triples(body: bytes):

@@ -224,10 +224,52 @@ def test_allow_service_lets_the_query_through_the_check():
         check_query("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", allow_service=False)
 
 
-def test_dataset_parameters_are_refused_with_an_explanation(client):
-    for name in ("default-graph-uri", "named-graph-uri"):
-        response = client.get("/sparql", query_string={"query": SELECT, name: G.value})
-        assert response.status_code == 400 and name.encode() in response.data and b"FROM" in response.data
+def test_dataset_parameters_choose_the_graphs_a_query_reads():
+    store = small_store(3)
+    other = EX + "graph/other"
+    store.replace_graphs([GraphContent(other, [ox.Quad(ox.NamedNode(EX + "thing/9"), ox.NamedNode(LABEL),
+                                                       ox.Literal("Anden"), ox.NamedNode(other))])])
+    client = create_app({"STORE": store, "TESTING": True}).test_client()
+    assert len(rows(client.get("/sparql", query_string={"query": SELECT}))) == 4  # no dataset: the union
+    for response in (client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": other}),
+                     client.post("/sparql", data={"query": SELECT, "default-graph-uri": other}),
+                     client.post(f"/sparql?default-graph-uri={other}", data=SELECT,
+                                 content_type="application/sparql-query")):
+        assert [r["label"]["value"] for r in rows(response)] == ["Anden"]
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    named = client.get("/sparql", query_string={"query": graphs, "named-graph-uri": G.value})
+    assert [r["g"]["value"] for r in rows(named)] == [G.value]
+    only_named = client.get("/sparql", query_string={"query": SELECT, "named-graph-uri": G.value})
+    assert rows(only_named) == []  # named graphs only: the default graph is empty
+    # A browser following such a link gets the answer: the workbench could not show the dataset.
+    page = client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": other},
+                      headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b"Anden" in page.data
+
+
+def test_wrong_dataset_parameters_are_refused_with_an_explanation():
+    client = make_client(UPDATE_TOKEN="s3cret")
+    stray = client.get("/sparql", query_string={"query": SELECT, "using-graph-uri": G.value})
+    assert stray.status_code == 400 and b"'using-graph-uri' is for updates" in stray.data
+    relative = client.get("/sparql", query_string={"query": SELECT, "default-graph-uri": "data0.rdf"})
+    assert relative.status_code == 400 and b"absolute IRI" in relative.data
+    update = client.post("/sparql", data={"update": "CLEAR ALL", "named-graph-uri": G.value},
+                         headers={"Authorization": "Bearer s3cret"})
+    assert update.status_code == 400 and b"'named-graph-uri' is for queries" in update.data
+    assert len(rows(client.get("/sparql", query_string={"query": SELECT}))) == 3  # nothing was cleared
+
+
+def test_a_post_says_what_its_body_is_in_utf8(client):
+    untyped = client.post("/sparql", data=b"query=ASK%20%7B%7D")
+    assert untyped.status_code == 415 and b"(none)" in untyped.data
+    utf16 = client.post("/sparql", data="ASK {}".encode("utf-16"),
+                        content_type="application/sparql-query; charset=UTF-16")
+    assert utf16.status_code == 415
+    latin1 = client.post("/sparql", data='ASK { FILTER("K\xf8ge" != "") }'.encode("latin-1"),
+                         content_type="application/sparql-query")
+    assert latin1.status_code == 400 and b"UTF-8" in latin1.data
+    twice = client.post("/sparql?query=ASK%7B%7D", data="ASK {}", content_type="application/sparql-query")
+    assert twice.status_code == 400 and b"body" in twice.data
 
 
 def test_bad_requests_say_what_is_wrong(client):

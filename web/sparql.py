@@ -6,6 +6,10 @@ What it does, and why:
   client (SPARQLWrapper, curl, YASGUI, another triple store's SERVICE) can ask the graph.
 * Results in the format the client asks for (Accept header), or the one named by `format=` so that a
   plain browser link can download CSV or JSON.
+* The dataset parameters of the protocol (`default-graph-uri` / `named-graph-uri` for queries,
+  `using-graph-uri` / `using-named-graph-uri` for updates) take precedence over FROM / FROM NAMED,
+  as the protocol says; without them and without FROM, the default graph is the union of all named
+  graphs.
 * Without a query, RDF clients get a SPARQL 1.1 Service Description and browsers the workbench.
 * Every query runs under a deadline (`QUERY_TIMEOUT` seconds) and a row limit (`RESULT_LIMIT`); a cut
   result says so in the `X-Result-Truncated` header. See `evaluate` for what the deadline can and
@@ -31,7 +35,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from graph.answers import Answer, Cancelled, collect, results_json, term_json
 from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
-from graph.store import StoreError
+from graph.store import Dataset, StoreError
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -117,18 +121,21 @@ def run_with_deadline(work: Callable[[threading.Event], T], timeout: float) -> T
 
 
 def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service: bool = False,
+             dataset: Dataset | None = None, base_iri: str | None = None,
              pool: QueryPool | None = None, client: str = "") -> Answer:
     """Check and run a query under the deadline and the row limit; problems become `QueryRefused`.
 
-    With a pool (an embedded store on disk), the query runs in a worker process that is killed at
-    the deadline; otherwise (a store in memory, a remote endpoint) in a thread, see
-    `run_with_deadline` for what that cannot stop."""
+    `dataset` (the protocol's default-graph-uri / named-graph-uri) replaces the query's own;
+    `base_iri` resolves relative IRIs. With a pool (an embedded store on disk), the query runs in a
+    worker process that is killed at the deadline; otherwise (a store in memory, a remote endpoint)
+    in a thread, see `run_with_deadline` for what that cannot stop."""
     check_query(text, allow_service)
     started = time.perf_counter()
     generation = store.generation() if pool is not None else None
     if generation is not None:
         try:
-            return pool.run(generation, text, client=client, limit=limit, timeout=timeout)
+            return pool.run(generation, text, client=client, limit=limit, timeout=timeout,
+                            dataset=dataset, base_iri=base_iri)
         except PoolRefusal as refusal:
             raise QueryRefused(refusal.status, refusal.message) from None
         except QueryFailed as error:
@@ -138,7 +145,7 @@ def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service
         if cancel.is_set():  # waited in the queue past its deadline: do not start
             raise Cancelled()
         try:
-            return collect(store.query(text), limit, cancel)
+            return collect(store.query(text, dataset=dataset, base_iri=base_iri), limit, cancel)
         except StoreError as error:
             raise QueryRefused(400, str(error)) from None
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
@@ -149,12 +156,13 @@ def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service
     return answer
 
 
-def evaluate_request(text: str) -> Answer:
+def evaluate_request(text: str, dataset: Dataset | None = None) -> Answer:
     """`evaluate` as the endpoint and the workbench run a person's query: the app's limits, its
-    query pool, and the client's address for the fair share."""
+    query pool, the client's address for the fair share, and this endpoint as the base IRI."""
     config = current_app.config
     return evaluate(config["STORE"], text, limit=int(config["RESULT_LIMIT"]), timeout=float(config["QUERY_TIMEOUT"]),
-                    allow_service=bool(config.get("ALLOW_SERVICE")),
+                    allow_service=bool(config.get("ALLOW_SERVICE")), dataset=dataset,
+                    base_iri=url_for("sparql.endpoint", _external=True),
                     pool=current_app.extensions.get(POOL_EXTENSION), client=request.remote_addr or "")
 
 
@@ -237,15 +245,42 @@ def _single(name: str) -> str | None:
     return values[0] if values else None
 
 
+_DIRECT = {"application/sparql-query": "query", "application/sparql-update": "update"}
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_DATASET_PARAMETERS = {"query": ("default-graph-uri", "named-graph-uri"),
+                       "update": ("using-graph-uri", "using-named-graph-uri")}
+
+
+def _body() -> str:
+    """A direct POST's body: SPARQL text is UTF-8 (the media types say so); anything else is refused
+    rather than guessed at, since a misread query would be answered wrongly, not fail."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower().replace("-", "") != "utf8":
+        raise QueryRefused(415, f"{request.mimetype} is sent as UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryRefused(400, f"the body is not valid UTF-8: {error}") from None
+
+
 def _operation() -> tuple[str, str | None]:
-    """('query' | 'update', text) from the request, per SPARQL 1.1 Protocol sections 2.1 and 2.2."""
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        return "query", request.get_data(as_text=True)
-    if request.method == "POST" and request.mimetype == "application/sparql-update":
-        return "update", request.get_data(as_text=True)
-    if request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
-        raise QueryRefused(415, f"unsupported content type {request.mimetype!r}; send a form, "
-                                "application/sparql-query or application/sparql-update")
+    """('query' | 'update', text) from the request, per SPARQL 1.1 Protocol sections 2.1 and 2.2.
+
+    A POST says what its body is: a form or SPARQL text. One without a content type is refused,
+    not guessed at: `query=ASK...` read as SPARQL, or SPARQL read as an empty form, would both be
+    answered with something the client did not ask for."""
+    if request.method == "POST":
+        direct = _DIRECT.get(request.mimetype)
+        if direct:
+            given = [name for name in ("query", "update") if name in request.args]
+            if given:
+                raise QueryRefused(400, f"the {direct} is the body of this POST; do not also give "
+                                        f"'{given[0]}' in the URL")
+            return direct, _body()
+        if request.mimetype not in _FORMS:
+            raise QueryRefused(415, f"unsupported content type {request.mimetype or '(none)'!r}; send a "
+                                    "form (application/x-www-form-urlencoded), application/sparql-query "
+                                    "or application/sparql-update")
     query, update = _single("query"), _single("update")
     if query is not None and update is not None:
         raise QueryRefused(400, "give either 'query' or 'update', not both")
@@ -256,17 +291,29 @@ def _operation() -> tuple[str, str | None]:
     return "query", query
 
 
-def _refuse_dataset() -> None:
-    """Protocol dataset parameters would silently change the meaning of a query; say so instead."""
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-        if request.values.get(name):
-            raise QueryRefused(400, f"'{name}' is not supported by this endpoint; the default graph is "
-                                    "the union of all named graphs: use FROM / FROM NAMED or GRAPH "
-                                    "in the query instead")
+def _dataset(operation: str) -> Dataset | None:
+    """The dataset named by the protocol parameters of this operation (sections 2.1.4 and 2.2.3),
+    or None. The other operation's parameters are refused: ignoring them would quietly answer over
+    other graphs than the client meant."""
+    own = _DATASET_PARAMETERS[operation]
+    for kind, names in _DATASET_PARAMETERS.items():
+        stray = [name for name in names if kind != operation and request.values.getlist(name)]
+        if stray:
+            raise QueryRefused(400, f"'{stray[0]}' is for {'queries' if kind == 'query' else 'updates'}; "
+                                    f"a {operation} takes {' and '.join(own)}")
+    default, named = ([*request.args.getlist(name), *(request.form.getlist(name) if request.method == "POST" else [])]
+                      for name in own)
+    if not default and not named:
+        return None
+    try:
+        return Dataset(tuple(default), tuple(named))
+    except ValueError as error:
+        raise QueryRefused(400, f"{' / '.join(own)}: {error}") from None
 
 
-def _run_update(text: str) -> Response:
-    """Updates only with the configured bearer token; compared in constant time."""
+def _run_update(text: str, dataset: Dataset | None) -> Response:
+    """Updates only with the configured bearer token; compared in constant time. Relative IRIs in the
+    update resolve against this endpoint (the protocol lets the service choose the base IRI)."""
     token = current_app.config.get("UPDATE_TOKEN")
     given = request.headers.get("Authorization", "")
     if not token or not given.startswith("Bearer ") or \
@@ -278,7 +325,8 @@ def _run_update(text: str) -> Response:
     if not current_app.config.get("ALLOW_SERVICE") and uses_service(text):
         raise QueryRefused(400, "SERVICE is not allowed on this endpoint")
     try:
-        current_app.config["STORE"].update(text)
+        current_app.config["STORE"].update(text, dataset=dataset,
+                                           base_iri=url_for("sparql.endpoint", _external=True))
     except StoreError as error:
         raise QueryRefused(400, str(error)) from None
     response = Response(status=204)
@@ -346,14 +394,14 @@ def preflight() -> Response:
 def endpoint() -> Response:
     try:
         operation, text = _operation()
-        _refuse_dataset()
+        dataset = _dataset(operation)
         if operation == "update":
-            return _run_update(text or "")
+            return _run_update(text or "", dataset)
         if text is None:
             return _no_query()
-        if _browser_wants_a_page():
+        if dataset is None and _browser_wants_a_page():  # the workbench has no place for a dataset
             return redirect(url_for("workbench.editor", query=text), 303)
-        return answer_response(evaluate_request(text))
+        return answer_response(evaluate_request(text, dataset))
     except QueryRefused as refusal:
         headers = {"Retry-After": "60"} if refusal.status in (429, 503) else None
         return plain(refusal.message, refusal.status, headers)
