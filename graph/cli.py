@@ -224,7 +224,10 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT
     app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=4)
+        # Threads for the query workers, the queries waiting for them and pages besides, so that
+        # waiting ad-hoc queries never hold every thread (graph/query_pool.py).
+        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8
+        server = waitress.create_server(app, host=host, port=port, threads=threads)
     except OSError as error:
         _fail(f"cannot serve on {host}:{port}: {error.strerror or error} "
               "(is another policygraph serve running there? choose another --port)")

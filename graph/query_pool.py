@@ -8,12 +8,17 @@ and when its query passes the deadline the process is killed: the CPU is free at
 fresh worker takes its place.
 
 Why a scheduler: killing at the deadline is not enough when more clients send slow queries than
-there are workers. Each client (an address) may have at most `per_client` queries running or
-waiting; waiting queries are served lowest recent use first (worker-seconds, halving every
-`HALF_LIFE` s), so a client that asks little is served before one that loops on expensive
-queries; and when a light client waits, the running query of the heaviest client is stopped
-(after `MIN_SLICE` s) to make room. Its client gets a 503 that says why. A worker's memory is
-capped too (`memory_mb`): a query that needs more ends its worker, not the server.
+there are cores. Three rules share the workers:
+* cores go to the queries in flight that have had the least of them (least attained service): the
+  others are paused with SIGSTOP, so a short query arriving among long ones runs within a tick;
+* each client (an address) may have at most `per_client` queries running or waiting, and waiting
+  queries are served lowest recent use first (worker-seconds plus a little per query asked,
+  halving every `HALF_LIFE` s); the last idle worker is kept for light clients;
+* when a client waits for a worker, the query of a heavier client that has had the most time
+  (at least `MIN_SLICE` s) is stopped to make room; its client gets a 503 that says why.
+A worker's memory is capped too (`memory_mb`): a query that needs more ends its worker, not the
+server. Workers run at a lower priority than the server, whose threads serve pages and library
+questions.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,8 +40,11 @@ from graph.answers import Answer, collect, from_wire, to_wire
 from graph.dataset import Dataset
 from graph.store import oxigraph_query_options
 
-HALF_LIFE = 30.0   # seconds for a client's recent use to count half
-MIN_SLICE = 0.25   # seconds a query runs before a lighter client's query may stop it
+HALF_LIFE = 30.0     # seconds for a client's recent use to count half
+MIN_SLICE = 0.25     # seconds a query runs before a lighter client's query may stop it
+REQUEST_COST = 0.05  # worker-seconds charged per query asked, so that asking in a loop counts too
+LIGHT = 2.0          # recent worker-seconds under which a client may use the reserved worker
+TICK = 0.02          # seconds between two decisions of which queries get the cores
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +63,7 @@ class QueryFailed(Exception):
 # ------------------------------------------------------------------------------ the worker process
 def _worker_main(connection: Connection, memory_mb: int) -> None:
     """Answer queries sent over `connection` until it closes; the parent kills it when it is late."""
+    os.nice(5)  # pages and library questions in the server process come first
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -86,16 +96,18 @@ class _Job:
     worker: _Worker | None = None
     preempted: bool = False
     evicted: bool = False
+    attained: float = 0.0        # seconds it has had a core (not counting the time it was paused)
+    paused: bool = False
+    ticked: float = 0.0
 
 
 class QueryPool:
     """A fixed number of query workers and the rules for sharing them (see the module docstring)."""
 
-    def __init__(self, workers: int = 4, per_client: int = 2, queue: int | None = None,
-                 memory_mb: int = 4096) -> None:
-        self.size, self.per_client = workers, per_client
-        self.queue = queue if queue is not None else 2 * workers
-        self.memory_mb = memory_mb
+    def __init__(self, workers: int = 8, per_client: int = 2, queue: int = 32, memory_mb: int = 2048,
+                 cores: int | None = None) -> None:
+        self.size, self.per_client, self.queue = workers, per_client, queue
+        self.memory_mb, self.cores = memory_mb, cores or os.cpu_count() or 1
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["pyoxigraph", "graph.query_pool", "graph.store"])
         self._changed = threading.Condition()
@@ -106,6 +118,7 @@ class QueryPool:
         self._closed = False
         for _ in range(workers):
             self._start_worker()
+        threading.Thread(target=self._share_cores, name="policygraph-query-cores", daemon=True).start()
 
     # -------------------------------------------------------------- workers
     def _start_worker(self) -> None:
@@ -138,9 +151,32 @@ class QueryPool:
             self._kill(worker)
 
     # -------------------------------------------------------------- fair shares
+    def _share_cores(self) -> None:
+        """Least attained service first: of the queries in flight, the `cores` that have had a core
+        the least run, the others are paused (SIGSTOP), so a short query that arrives while long
+        ones run gets a core within a tick and finishes, while the long ones lose nothing but time."""
+        while not self._closed:
+            time.sleep(TICK)
+            with self._changed:
+                now = time.monotonic()
+                flying = [j for j in self._running if j.started and not j.preempted]
+                for job in flying:
+                    if not job.paused:
+                        job.attained += now - job.ticked
+                    job.ticked = now
+                flying.sort(key=lambda j: j.attained)
+                for rank, job in enumerate(flying):
+                    pause = rank >= self.cores and job.attained > flying[self.cores - 1].attained + TICK
+                    if pause != job.paused:
+                        job.paused = pause
+                        try:
+                            os.kill(job.worker.process.pid, signal.SIGSTOP if pause else signal.SIGCONT)
+                        except ProcessLookupError:
+                            pass
+
     def _recent_use(self, client: str, now: float) -> float:
         seconds, when = self._use.get(client, (0.0, now))
-        running = sum(now - j.started for j in self._running if j.client == client and j.started)
+        running = sum(j.attained for j in self._running if j.client == client)
         return seconds * 0.5 ** ((now - when) / HALF_LIFE) + running
 
     def _record_use(self, client: str, seconds: float) -> None:
@@ -157,16 +193,23 @@ class QueryPool:
     def _make_room(self, job: _Job, now: float) -> None:
         """A waiting query of a lighter client stops the running query of the heaviest one."""
         mine = self._recent_use(job.client, now)
-        candidates = [j for j in self._running if j.started and not j.preempted and now - j.started >= MIN_SLICE
+        candidates = [j for j in self._running if j.started and not j.preempted and j.attained >= MIN_SLICE
                       and self._recent_use(j.client, now) > mine + MIN_SLICE]
         if candidates and not any(j.preempted for j in self._running):
-            victim = max(candidates, key=lambda j: self._recent_use(j.client, now))
+            victim = max(candidates, key=lambda j: j.attained)
             victim.preempted = True
             victim.worker.process.kill()  # its own thread sees the pipe close and answers 503
+
+    def _may_take_a_worker(self, job: _Job, now: float) -> bool:
+        """The last idle worker is kept for light clients (when there is more than one worker)."""
+        if len(self._idle) > 1 or (self._idle and self.size < 2):
+            return True
+        return bool(self._idle) and self._recent_use(job.client, now) < LIGHT
 
     def _admit(self, job: _Job, deadline: float) -> _Worker:
         """Wait for a worker, in fair order, until the deadline."""
         with self._changed:
+            self._record_use(job.client, REQUEST_COST)
             mine = sum(1 for j in self._running + self._waiting if j.client == job.client)
             if mine >= self.per_client:
                 raise PoolRefusal(429, f"{mine} queries from your address are already running or waiting "
@@ -185,10 +228,11 @@ class QueryPool:
                         raise PoolRefusal(503, "the server is busy: queries from addresses that asked "
                                                "less recently went first; try again in a minute")
                     now = time.monotonic()
-                    if self._idle and self._first_in_line(now) is job:
+                    first = self._first_in_line(now) is job
+                    if first and self._may_take_a_worker(job, now):
                         worker = self._idle.pop()
                         break
-                    if not self._idle and self._first_in_line(now) is job:
+                    if first and not self._idle:
                         self._make_room(job, now)
                     if now >= deadline:
                         raise PoolRefusal(503, "the query waited for a free worker until its deadline; "
@@ -199,13 +243,14 @@ class QueryPool:
                     self._waiting.remove(job)
                 self._changed.notify_all()
             job.worker, job.started = worker, time.monotonic()
+            job.ticked = job.started
             self._running.append(job)
             return worker
 
     def _release(self, job: _Job, worker_alive: bool) -> None:
         with self._changed:
             self._running.remove(job)
-            self._record_use(job.client, time.monotonic() - job.started)
+            self._record_use(job.client, job.attained)
             if worker_alive:
                 self._idle.append(job.worker)
             self._changed.notify_all()
@@ -246,8 +291,7 @@ class QueryPool:
         return answer
 
 
-def pool_from_environment() -> QueryPool:
-    """Sizes from POLICYGRAPH_QUERY_WORKERS, _QUERIES_PER_CLIENT and _QUERY_MEMORY_MB."""
-    return QueryPool(workers=int(os.environ.get("POLICYGRAPH_QUERY_WORKERS", "4")),
-                     per_client=int(os.environ.get("POLICYGRAPH_QUERIES_PER_CLIENT", "2")),
-                     memory_mb=int(os.environ.get("POLICYGRAPH_QUERY_MEMORY_MB", "4096")))
+def default_workers() -> int:
+    """Four per core: more queries in flight than cores, so that short ones need not wait for a
+    process while long ones are paused (one of them kept for light clients)."""
+    return 4 * (os.cpu_count() or 1)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
+from graph.query_pool import default_workers
 from web.i18n import LANGUAGES, translate
 
 # Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
@@ -33,8 +34,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ALLOW_SERVICE=os.environ.get("POLICYGRAPH_ALLOW_SERVICE") == "1",
         NETWORK_NODE_CAP=int(os.environ.get("POLICYGRAPH_NETWORK_NODE_CAP", "2000")),
         CHART_TIMEOUT=float(os.environ.get("POLICYGRAPH_CHART_TIMEOUT", "20")),
-        QUERY_WORKERS=int(os.environ.get("POLICYGRAPH_QUERY_WORKERS", "4")),
+        QUERY_WORKERS=int(os.environ.get("POLICYGRAPH_QUERY_WORKERS", str(default_workers()))),
         QUERIES_PER_CLIENT=int(os.environ.get("POLICYGRAPH_QUERIES_PER_CLIENT", "2")),
+        QUERY_QUEUE=int(os.environ.get("POLICYGRAPH_QUERY_QUEUE", "32")),
         QUERY_MEMORY_MB=int(os.environ.get("POLICYGRAPH_QUERY_MEMORY_MB", "4096")),
     )
     app.config.update(config or {})
@@ -58,7 +60,7 @@ def _start_query_pool(app: Flask) -> None:
 
     if app.config["QUERY_WORKERS"] > 0 and app.config["STORE"].generation() is not None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
-                                                   memory_mb=app.config["QUERY_MEMORY_MB"])
+                                                   app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"])
 
 
 def _blueprint(area: str):
