@@ -205,3 +205,12 @@ def test_a_file_name_with_spaces_and_danish_letters_loads(tmp_path, plans):
     assert result.exit_code == 0, result.output
     graphs = {g["graph"] for g in json.loads(run(tmp_path, "stats", "--json").output)["graphs"]}
     assert "https://w3id.org/policygraph/id/graph/min%20plan%20%C3%A6%C3%B8%C3%A5%20%E2%80%93%202019.yaml" in graphs
+
+
+def test_findings_about_stored_nodes_name_the_file_as_written(tmp_path, plans):
+    (plans / "plan.yaml").write_text(PLAN.replace("      - {year: 2020, amount: 500, currency: DKK, unitMultiplier: 1000}",
+                                                  "      - {amount: 500, currency: DKK, unitMultiplier: 1000}"))
+    (plans / "plan.yaml").rename(plans / "min plan æøå.yaml")
+    assert run(tmp_path, "load", "--no-validate", str(plans)).exit_code == 0
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 1 and "min plan æøå.yaml: violation" in result.output
