@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -62,9 +63,10 @@ def graph_contents(files: Iterable[LoadedFile]) -> list[GraphContent]:
 
 
 def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
-    """Node IRI -> the file its graph was loaded from, for findings about what is already stored."""
+    """Node IRI -> the file its graph was loaded from (graph names percent-encode it), for findings about
+    what is already stored."""
     marker = f"{base_iri()}graph/"
-    return {q.subject.value: q.graph_name.value[len(marker):] for q in quads
+    return {q.subject.value: unquote(q.graph_name.value[len(marker):]) for q in quads
             if isinstance(q.subject, ox.NamedNode) and q.graph_name.value.startswith(marker)}
 
 

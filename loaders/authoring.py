@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,19 +17,19 @@ import rdflib
 from rapidfuzz import process as fuzzy
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from loaders.errors import LoadError
+from loaders.errors import LoadError, utf8_text
+from loaders.literals import XSD, expected_form, invalid_literals
 from ontology import authoring_context
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_LEXICAL_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
-    "gYear": (re.compile(r"^-?\d{4}$"), "a four-digit year such as 2019"),
-    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date written YYYY-MM-DD, e.g. 2018-12-13"),
-    "integer": (re.compile(r"^[+-]?\d+$"), "a whole number without thousands separators, e.g. 1500"),
-    "decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a number with '.' as decimal point, e.g. 3300 or 0.9"),
-    "boolean": (re.compile(r"^(true|false)$"), "true or false"),
-}
+# Deeper than any plan nests (a plan holds initiatives holding budget lines); deeper input is refused
+# before the recursive walks below could overflow Python's stack.
+MAX_NESTING = 256
+# Aliases may repeat a node, but a file may not expand to more nodes than it has characters (or this
+# many): nested aliases ("billion laughs") would otherwise grow exponentially in the walk below.
+MIN_EXPANSION_LIMIT = 100_000
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$")
 
 
@@ -42,15 +43,60 @@ def _term_definitions() -> dict[str, dict[str, Any]]:
     return defs
 
 
+class _NotAuthoring(ConstructorError):
+    """A node YAML can read but the authoring format does not have: a tag, or a date that is no date."""
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction that refuses, with the node's line, what would otherwise crash or slip through."""
+
+    def construct_unknown(self, node: Any) -> Any:
+        # `!!python/object:...`, `!custom`: the format is plain data, and a tag would be silently kept as text
+        tag = str(getattr(node.tag, "value", node.tag)).replace("tag:yaml.org,2002:", "!!")
+        raise _NotAuthoring(None, None, f"the tag '{tag}' is not part of the authoring format (remove it)", node.start_mark)
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:  # 2021-13-45 matches YAML's date pattern but is no date
+            raise _NotAuthoring(None, None, f"'{node.value}' is not a valid date ({exc}); expected a date "
+                                "written YYYY-MM-DD, e.g. 2018-12-13", node.start_mark) from None
+
+
+_QUOTED_OR_COMMENT = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|(?<=\s))#[^\n]*""", re.MULTILINE)
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_nesting(path: Path, text: str) -> None:
+    """ruamel's scanner slows quadratically with nested flow collections ([[[[...]]]] took minutes at
+    a few thousand levels), so brackets outside quotes and comments are counted before it reads them."""
+    plain = _QUOTED_OR_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    depth = 0
+    for match in _FLOW_BRACKET.finditer(plain):
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_NESTING:
+            line = plain.count("\n", 0, match.start()) + 1
+            raise LoadError(path, f"lists and mappings nested more than {MAX_NESTING} deep", line)
+
+
+_Constructor.add_constructor(None, _Constructor.construct_unknown)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def read_yaml(path: Path, text: str | None = None) -> Any:
     """Parse YAML keeping line numbers on every node; syntax errors name the line and column."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
-        source = text if text is not None else path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(path, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8") from None
+        source = text if text is not None else utf8_text(path, path.read_bytes())
+    except OSError as exc:
+        raise LoadError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    _check_flow_nesting(path, source)
     try:
         return yaml.load(source)
+    except _NotAuthoring as exc:
+        mark = exc.problem_mark
+        raise LoadError(path, exc.problem, mark.line + 1, mark.column + 1) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -58,6 +104,19 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise LoadError(path, f"YAML syntax error: {exc.problem or exc.context}", line, column) from None
     except YAMLError as exc:
         raise LoadError(path, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise LoadError(path, f"lists and mappings nested too deeply (more than {MAX_NESTING} levels are refused)") from None
+
+
+@dataclass
+class _Typed:
+    """A value of a typed key, kept until the whole file is walked so one engine call checks them all."""
+
+    key: str
+    value: Any
+    literal: ox.Literal
+    parent: Any
+    where: Any
 
 
 class _Checker:
@@ -67,6 +126,7 @@ class _Checker:
         self.path = path
         self.terms = _term_definitions()
         self.node_lines: dict[str, int] = {}
+        self.typed: list[_Typed] = []
 
     def fail(self, problem: str, node: Any, key: Any = None, hint: str | None = None) -> LoadError:
         line = column = None
@@ -83,10 +143,47 @@ class _Checker:
             line, column = line + 1, column + 1
         return LoadError(self.path, problem, line, column, hint)
 
-    def document(self, data: Any) -> dict[str, Any]:
+    def document(self, data: Any, size: int) -> dict[str, Any]:
         if not isinstance(data, CommentedMap):
             raise LoadError(self.path, "expected a mapping at the top of the file (keys such as id, type, title)", 1)
-        return self.node(data)
+        self.shape(data, max(MIN_EXPANSION_LIMIT, size))
+        document = self.node(data)
+        self.check_typed()
+        return document
+
+    def shape(self, root: CommentedMap, limit: int) -> None:
+        """Refuse alias bombs and deep nesting before the recursive walk meets them. (An alias inside
+        its own anchor is read by ruamel as null, so the tree has no cycles.)
+
+        One pass without recursion: each container's size with its aliases expanded is counted once
+        (by identity), so the check costs what the file holds, not what it would expand to."""
+        expanded: dict[int, int] = {}
+        stack: list[tuple[Any, Any, Any, int, bool]] = [(root, None, None, 1, False)]
+        while stack:
+            node, parent, where, depth, leaving = stack.pop()
+            key = id(node)
+            children = list(node.items()) if isinstance(node, CommentedMap) else list(enumerate(node))
+            if leaving:
+                expanded[key] = 1 + sum(expanded.get(id(child), 1) for _k, child in children)
+                if expanded[key] > limit:
+                    raise self.fail(f"aliases here expand to more than {limit} values (nested aliases grow without limit)",
+                                    node, hint="write the values out instead of nesting aliases (*name)")
+                continue
+            if key in expanded:
+                continue
+            if depth > MAX_NESTING:
+                raise self.fail(f"lists and mappings nested more than {MAX_NESTING} deep", parent, where)
+            stack.append((node, parent, where, depth, True))
+            stack += [(child, node, k, depth + 1, False) for k, child in reversed(children)
+                      if isinstance(child, (CommentedMap, CommentedSeq))]
+
+    def check_typed(self) -> None:
+        """Each typed value must be readable by the store as its datatype (see loaders.literals)."""
+        bad = set(invalid_literals(item.literal for item in self.typed))
+        for item in self.typed:
+            if item.literal in bad:
+                expected = expected_form(item.literal.datatype.value)
+                raise self.fail(f"'{item.key}' expects {expected}, got {item.value!r}", item.parent, item.where)
 
     def node(self, mapping: CommentedMap) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -141,9 +238,8 @@ class _Checker:
             text = repr(value)
         else:
             text = str(value).strip()
-        pattern, expected = _LEXICAL_FORMS.get(datatype, (re.compile(".*"), datatype))
-        if not pattern.match(text):
-            raise self.fail(f"'{key}' expects {expected}, got {value!r}", parent, where)
+        literal = ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
+        self.typed.append(_Typed(key, value, literal, parent, where))
         return text
 
     def language_map(self, key: str, value: Any, parent: CommentedMap) -> dict[str, Any]:
@@ -175,7 +271,7 @@ def yaml_to_jsonld(path: Path, text: str | None = None) -> tuple[dict[str, Any],
     if data is None:
         raise LoadError(path, "the file is empty", 1)
     checker = _Checker(path)
-    document = checker.document(data)
+    document = checker.document(data, len(text) if text is not None else path.stat().st_size)
     document = {"@context": authoring_context(), **document}
     return document, checker.node_lines
 

@@ -25,3 +25,14 @@ class LoadError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def utf8_text(path: str | Path, data: bytes) -> str:
+    """The file's text; bytes that are not UTF-8 (a Latin-1 'æ') are refused at their line and column."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(path, f"not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r})", line, column,
+                        hint="save the file as UTF-8") from None

@@ -1,9 +1,12 @@
 """Which loader reads which file, and the named graph each file's quads go into."""
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -31,9 +34,10 @@ def supported_suffixes() -> tuple[str, ...]:
 
 
 def graph_iri_for(path: Path, root: Path | None = None) -> str:
-    """A stable graph name: the file's path relative to the folder it was loaded from (or its name)."""
+    """A stable graph name: the file's path relative to the folder it was loaded from (or its name),
+    percent-encoded, because file names hold spaces, dashes and letters that an IRI cannot (æøå, –)."""
     relative = path.relative_to(root) if root is not None else Path(path.name)
-    return f"{base_iri()}graph/{relative.as_posix()}"
+    return f"{base_iri()}graph/{quote(relative.as_posix(), safe='/')}"
 
 
 def _file_record(path: Path, graph: str, display: str) -> list[ox.Quad]:
@@ -72,12 +76,48 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
     suffixes = supported_suffixes()
     for path in map(Path, paths):
         if path.is_dir():
-            found += [(f, path) for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in suffixes]
+            found += [(f, path) for f in _walk(path) if f.suffix.lower() in suffixes]
+        elif path.is_symlink() and not path.exists():
+            raise LoadError(path, "broken symbolic link: it points at nothing")
         elif path.exists():
             found.append((path, None))
         else:
             raise LoadError(path, "no such file or folder")
     return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file under the folder in name order, following symbolic links; a link that points back
+    into a folder being walked (a loop) or at nothing is refused by name rather than walked forever
+    or skipped without a word."""
+    files: list[Path] = []
+    # (folder, real paths of the folders above it and itself): a link is a loop when it leads to one of them
+    pending = [(folder, (folder.resolve(),))]
+    while pending:
+        current, above = pending.pop()
+        for entry in current.iterdir():
+            if entry.is_symlink():
+                try:
+                    target = entry.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    problem = "symbolic link loop" if _is_loop(entry) else "broken symbolic link: it points at nothing"
+                    raise LoadError(entry, problem, hint="remove the link or load the folder it points at") from None
+                if target.is_dir() and target in above:
+                    raise LoadError(entry, f"symbolic link loop: it points back at {target}",
+                                    hint="remove the link or load the folder it points at")
+            if entry.is_dir():
+                pending.append((entry, above + (entry.resolve(),)))
+            elif entry.is_file():
+                files.append(entry)
+    return sorted(files)
+
+
+def _is_loop(link: Path) -> bool:
+    try:
+        os.stat(link)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
 def load_paths(paths: Iterable[Path], progress: Callable[[Path], None] | None = None) -> list[LoadedFile]:

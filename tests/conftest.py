@@ -112,3 +112,39 @@ def example_app(example_store):
 @pytest.fixture
 def example_client(example_app):
     return example_app.test_client()
+
+
+def run_bounded(code: str, *args: str, timeout: float = 60, memory: int = 1 << 30) -> subprocess.CompletedProcess:
+    """Run Python code in a child with a memory cap and a timeout, so an input that would exhaust memory,
+    crash the interpreter or hang fails its test instead of taking the test run down with it."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    try:
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=timeout, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {timeout} s")
+
+
+LOAD_ONE = """
+import sys
+from pathlib import Path
+from loaders import LoadError, load_file
+try:
+    load_file(Path(sys.argv[1]))
+except LoadError as error:
+    print(error)
+    sys.exit(3)
+"""
+
+
+@pytest.fixture
+def load_bounded():
+    """`load_file` in a bounded child: returns (exit code, the error line it printed)."""
+    def load(path: Path) -> tuple[int, str]:
+        done = run_bounded(LOAD_ONE, str(path))
+        return done.returncode, (done.stdout + done.stderr).strip()
+    return load

@@ -74,6 +74,10 @@ def test_node_lines_point_at_where_each_node_starts(tmp_path):
     ("id: doc x\n", 1, ["identifier"]),
     ("id: doc/x\nresponsible:\n", 2, ["has no value"]),
     ("id: doc/x\nbudget:\n  - {year: 2019, amount: '3.300,5'}\n", 3, ["'amount' expects a number"]),
+    ("id: doc/x\ntype: Initiative\nvalidFrom: 2019-13-45\n", 3, ["'2019-13-45' is not a valid date", "YYYY-MM-DD"]),
+    ("id: doc/x\nprocessSteps:\n  - {step: Reading, date: '2019-02-30'}\n", 3, ["'date' expects a date", "2019-02-30"]),
+    ("id: doc/x\ntype: Initiative\nlabel: !!python/object:os.system {da: x}\n", 3, ["tag '!!python/object:os.system'"]),
+    ("id: doc/x\ntype: !plan Initiative\n", 2, ["tag '!plan' is not part of the authoring format"]),
 ])
 def test_bad_input_names_file_line_and_expectation(tmp_path, text, line, words):
     path = write(tmp_path, text)
@@ -97,6 +101,32 @@ def test_non_utf8_file_is_refused_with_a_hint(tmp_path):
     path.write_bytes("id: doc/x\ntitle: {da: Beskæftigelse}\n".encode("latin-1"))
     with pytest.raises(LoadError, match="UTF-8"):
         load_file(path)
+
+
+def test_non_utf8_byte_is_named_at_its_line_and_column(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: doc/x\ntype: Initiative\nlabel: {da: Beskæftigelse}\n".encode("latin-1"))
+    with pytest.raises(LoadError) as caught:
+        load_file(path)
+    assert str(caught.value).startswith(f"{path}:3:17: not UTF-8 text")
+
+
+def test_alias_bomb_is_refused_at_the_alias(tmp_path, load_bounded):
+    levels = ["  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = write(tmp_path, "id: doc/x\ntype: Initiative\n'http://example.org/p':\n" + "\n".join(levels) + "\n")
+    code, output = load_bounded(path)
+    assert code == 3, output
+    assert output.startswith(f"{path}:8:") and "aliases here expand to more than" in output
+
+
+@pytest.mark.parametrize("nested", ["[" * 5_000 + "x" + "]" * 5_000, "{a: " * 5_000 + "x" + "}" * 5_000,
+                                    "\n" + "".join("  " * i + f"- \n" for i in range(300)) + "  " * 300 + "- x"])
+def test_deep_nesting_is_refused_not_a_crash_or_a_hang(tmp_path, load_bounded, nested):
+    path = write(tmp_path, "id: doc/x\ntype: Initiative\n'http://example.org/p': " + nested + "\n")
+    code, output = load_bounded(path)
+    assert code == 3, output
+    assert output.startswith(f"{path}:") and "nested" in output and "Traceback" not in output
 
 
 def test_inline_context_is_refused_so_the_format_stays_one(tmp_path):

@@ -153,3 +153,64 @@ def test_reloading_a_quad_file_replaces_its_own_graphs(tmp_path):
     assert run(tmp_path, "load", "--no-validate", str(quads)).exit_code == 0
     assert json.loads(run(tmp_path, "stats", "--json").output) == first
     assert "http://example.org/g1" in {g["graph"] for g in first["graphs"]}
+
+
+CLI = "import sys\nfrom graph.cli import main\nmain(prog_name='policygraph')\n"
+RDF_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY lol0 "lol">\n'
+          + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10)) + "]>\n" + RDF_OPEN
+          + '<rdf:Description rdf:about="http://example.org/a"><ex:p>&lol9;</ex:p></rdf:Description>\n</rdf:RDF>\n')
+YAML_LAUGHS = ("id: doc/x\ntype: Initiative\n'http://example.org/p':\n  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+               + "".join(f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)))
+BAD_INPUT = [
+    ("date.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<http://example.org/a> <http://example.org/d> '
+                 '"2021-13-45"^^xsd:date .\n', 'date.ttl:2: "2021-13-45"^^xsd:date is not valid'),
+    ("date.yaml", "id: doc/x\ntype: Initiative\nvalidFrom: 2019-13-45\n", "date.yaml:3:12: '2019-13-45' is not a valid date"),
+    ("laughs.rdf", LAUGHS, "laughs.rdf:4:15: the entity 'lol1' refers to other entities"),
+    ("laughs.yaml", YAML_LAUGHS, "laughs.yaml:8:5: aliases here expand"),
+    ("deep.jsonld", '{"@id": "http://example.org/a", "http://example.org/p": ' + '{"http://example.org/p": ' * 100_000
+                    + '"x"' + "}" * 100_000 + "}\n", "deep.jsonld:1: arrays and objects nested more than 256 deep"),
+    ("tag.yaml", "id: doc/x\ntype: Initiative\nlabel: !!python/object:os.system {da: x}\n", "tag.yaml:3:8: the tag"),
+    ("latin1.yaml", "id: doc/x\ntype: Initiative\nlabel: {da: Beskæftigelse}\n".encode("latin-1"), "latin1.yaml:3:17: not UTF-8"),
+    ("latin1.rdf", ('<?xml version="1.0"?>\n' + RDF_OPEN + '<rdf:Description rdf:about="http://example.org/a">\n'
+                    '<ex:p>Beskæftigelse</ex:p></rdf:Description>\n</rdf:RDF>\n').encode("latin-1"), "latin1.rdf:4:11: not UTF-8"),
+    ("loop", None, "loop/up: symbolic link loop"),
+]
+
+
+@pytest.mark.parametrize("command", ["load", "validate"])
+@pytest.mark.parametrize("name, content, words", BAD_INPUT, ids=[case[0] for case in BAD_INPUT])
+def test_bad_input_is_one_line_and_non_zero_on_the_command_line(tmp_path, command, name, content, words):
+    from conftest import run_bounded
+
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+        (path / "a.nt").write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+        (path / "up").symlink_to(tmp_path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    done = run_bounded(CLI, "--store", str(tmp_path / "store"), command, str(path))
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert len(errors) == 1 and words in errors[0]
+
+
+def test_a_file_name_with_spaces_and_danish_letters_loads(tmp_path, plans):
+    (plans / "plan.yaml").rename(plans / "min plan æøå – 2019.yaml")
+    result = run(tmp_path, "load", str(plans))
+    assert result.exit_code == 0, result.output
+    graphs = {g["graph"] for g in json.loads(run(tmp_path, "stats", "--json").output)["graphs"]}
+    assert "https://w3id.org/policygraph/id/graph/min%20plan%20%C3%A6%C3%B8%C3%A5%20%E2%80%93%202019.yaml" in graphs
+
+
+def test_findings_about_stored_nodes_name_the_file_as_written(tmp_path, plans):
+    (plans / "plan.yaml").write_text(PLAN.replace("      - {year: 2020, amount: 500, currency: DKK, unitMultiplier: 1000}",
+                                                  "      - {amount: 500, currency: DKK, unitMultiplier: 1000}"))
+    (plans / "plan.yaml").rename(plans / "min plan æøå.yaml")
+    assert run(tmp_path, "load", "--no-validate", str(plans)).exit_code == 0
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 1 and "min plan æøå.yaml: violation" in result.output
