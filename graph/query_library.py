@@ -350,10 +350,10 @@ def parameter_choices(store, named: NamedQuery, lang: str = "en") -> dict[str, l
 def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
     try:
         iri = resolve_iri(value)
-    except QueryParameterError:
+        node = ox.NamedNode(iri)
+    except (QueryParameterError, ValueError):  # not an IRI at all (spaces, NUL): unknown, with a suggestion
         iri = None
     if iri is not None:
-        node = ox.NamedNode(iri)
         for cls in param.cls:
             if bool(store.query("ASK { ?x a ?cls }", {"x": node, "cls": ox.NamedNode(cls)})):
                 return node

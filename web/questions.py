@@ -20,7 +20,8 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 from graph.explain import explain
 from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
-from web.sparql import QueryRefused, plain, run_with_deadline, term_json
+from web.errors import Problem
+from web.sparql import QueryRefused, run_with_deadline, term_json
 from web.workbench import cell, editor_text, labels_for
 
 bp = Blueprint("questions", __name__)
@@ -184,22 +185,18 @@ def detail(qid: str):
     return render_template("questions_detail.html", **context), status
 
 
-def _result_or_problem(named: NamedQuery, as_json: bool) -> QueryResult | Response:
+def _result_or_problem(named: NamedQuery) -> QueryResult:
+    """The answer of a twin (.json, .csv); bad parameters become a Problem the error handler shapes."""
     try:
         return run(named, given_parameters(named), g.lang)
     except (QueryParameterError, QueryRefused) as error:
-        status = getattr(error, "status", 400)
-        if as_json:
-            return Response(jsonify({"error": str(error)}).get_data(), status, mimetype="application/json")
-        return plain(str(error), status)
+        raise Problem(getattr(error, "status", 400), str(error)) from None
 
 
 @bp.get("/questions/<qid>.json")
 def detail_json(qid: str):
     named = _named_or_404(qid)
-    result = _result_or_problem(named, as_json=True)
-    if isinstance(result, Response):
-        return result
+    result = _result_or_problem(named)
     labels = labels_for(current_app.config["STORE"],
                         [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)], g.lang)
     rows = [{c: {**term_json(t), **({"label": labels[t.value]} if isinstance(t, ox.NamedNode) and t.value in labels else {})}
@@ -214,9 +211,7 @@ def detail_json(qid: str):
 @bp.get("/questions/<qid>.csv")
 def detail_csv(qid: str):
     named = _named_or_404(qid)
-    result = _result_or_problem(named, as_json=False)
-    if isinstance(result, Response):
-        return result
+    result = _result_or_problem(named)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.columns)
