@@ -7,7 +7,16 @@ import pyoxigraph as ox
 
 from ontology import PREFIXES, base_iri
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+
+def foreign_digits(text: str) -> bool:
+    """True when a value is a number (or date) written with digits other than 0-9: full-width ２０２１,
+    Arabic-Indic ٢٠٢١. Python's int() and regex \\d accept them, but SPARQL does not: bound as they
+    are, a year like ２０２１ matches nothing and the question silently answers 0 rows, so such values
+    are refused instead of read."""
+    value = text.strip()
+    return not value.isascii() and re.fullmatch(r"[+-]?\d+(?:[.,:-]\d+)*", value) is not None
 
 
 def compact(term: object) -> str:
@@ -43,6 +52,8 @@ def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
         raise ValueError(f"parameter '{text}' should look like NAME=VALUE")
     name, value = text.split("=", 1)
     name = name.lstrip("?$")
+    if foreign_digits(value):
+        raise ValueError(f"parameter '{name}': write numbers with the digits 0-9, not {value!r}")
     if value.startswith("<") and value.endswith(">"):
         return name, ox.NamedNode(value[1:-1])
     prefix, _, local = value.partition(":")

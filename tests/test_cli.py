@@ -98,6 +98,9 @@ def test_export_formats(tmp_path, plans):
     (["query", "missing.rq"], "no such query file"),
     (["query", "SELECT * WHERE { ?s ?p ?o }", "-p", "year"], "NAME=VALUE"),
     (["load", "does/not/exist"], "no such file or folder"),
+    (["query", "SELECT * WHERE { ?s ?p ?year }", "-p", "year=２０２１"], "digits 0-9"),
+    (["query", "SELECT * WHERE { ?s ?p ?year }", "-p", "year=٢٠٢١"], "digits 0-9"),
+    (["ask", "plans-expiring-without-successor", "-p", "year=٢٠٢١"], "digits 0-9"),
 ])
 def test_user_mistakes_are_one_line_and_non_zero(tmp_path, args, words):
     result = run(tmp_path, *args)

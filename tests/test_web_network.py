@@ -87,6 +87,13 @@ def test_malformed_input_is_400_with_a_message(example_client, query, message):
     assert twin.status_code == 400 and message in twin.get_json()["error"]
 
 
+@pytest.mark.parametrize("year", ["２０２１", "٢٠٢١"])
+def test_year_in_other_digits_is_refused(example_client, year):
+    """Python's int() reads ٢٠٢١ as 2021; the filter must not."""
+    twin = example_client.get("/network.json", query_string={"year": year, "lang": "en"})
+    assert twin.status_code == 400 and "four-digit" in twin.get_json()["error"]
+
+
 def test_unknown_focus_is_404(example_client):
     assert example_client.get("/network", query_string={"focus": "javascript:alert(1)"}).status_code == 404
     assert example_client.get("/network.json", query_string={"focus": ID + "no/such"}).status_code == 404

@@ -35,7 +35,7 @@ def _int(name: str, low: int, high: int, key: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # int() reads ٢٠٢١ too
         raise BadRequest(key, raw[:50])
     return int(raw)
 
