@@ -15,7 +15,7 @@ from click.core import ParameterSource
 import pyoxigraph as ox
 
 from graph.loading import ValidationFailed, check_files, load_into_store, places_in_store
-from graph.results import format_table, parse_param
+from graph.results import format_table, parse_param, spreadsheet_csv, term_text
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, Store, StoreError, open_store
 from graph.validation import quads_to_rdflib, validate_graph, violations
@@ -149,7 +149,10 @@ def _render(result: Any, fmt: str) -> str:
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return format_table(result)
-        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
+        if fmt == "csv":  # for spreadsheets: cells that would be formulas are neutralised
+            names = [v.value for v in result.variables]
+            return spreadsheet_csv(names, ([term_text(row[n]) for n in names] for row in result))
+        formats = {"tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
         if fmt not in formats:
             raise ValueError(f"a SELECT result cannot be written as {fmt}; use table, csv, tsv or json")
         return result.serialize(format=formats[fmt]).decode("utf-8")

@@ -1,7 +1,10 @@
 """Turning query results into text for people, and command-line parameters into RDF terms."""
 from __future__ import annotations
 
+import csv
+import io
 import re
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -63,3 +66,41 @@ def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
     if _INTEGER.match(value):
         return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     return name, ox.Literal(value)
+
+
+# ------------------------------------------------------------------------------ CSV for spreadsheets
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or carriage return) gets
+    a leading apostrophe, per OWASP's advice on CSV injection (`=HYPERLINK(...)` in a label would
+    otherwise be a live formula in the strategist's Excel).
+
+    One deliberate exception: a cell that is a plain number (`-5`, `+3.5`, `1e-3`) is left as it is.
+    A number cannot carry a formula, and prefixing it would turn budget deltas into text that no
+    longer sums; anything more than a number after the sign (`-5+cmd|...`) is prefixed."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def term_text(term: object) -> str:
+    """A term as SPARQL's CSV results format writes it: IRIs and literals bare, blank nodes as _:id."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return getattr(term, "value", str(term))
+
+
+def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[str]]) -> str:
+    """CSV meant to be opened in a spreadsheet (downloads, `--format csv`): every cell through
+    `spreadsheet_cell`. The SPARQL endpoint's own `text/csv` answers for programs stay standard."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([spreadsheet_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
+    return out.getvalue()

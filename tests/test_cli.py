@@ -156,3 +156,9 @@ def test_reloading_a_quad_file_replaces_its_own_graphs(tmp_path):
     assert run(tmp_path, "load", "--no-validate", str(quads)).exit_code == 0
     assert json.loads(run(tmp_path, "stats", "--json").output) == first
     assert "http://example.org/g1" in {g["graph"] for g in first["graphs"]}
+
+
+def test_csv_output_neutralises_cells_a_spreadsheet_would_run(tmp_path, plans):
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    out = run(tmp_path, "query", "SELECT ?x ?n WHERE { VALUES (?x ?n) { (\"=1+1\" -5) } }", "--format", "csv")
+    assert out.exit_code == 0 and out.output.splitlines() == ["x,n", "'=1+1,-5"]

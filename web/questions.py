@@ -8,8 +8,6 @@ Evidence (the source passages behind a row) costs a query per row, so it is show
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 from graph.explain import explain
 from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
+from graph.results import spreadsheet_csv, term_text
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline, term_json
 from web.workbench import cell, editor_text, labels_for
@@ -212,12 +211,8 @@ def detail_json(qid: str):
 def detail_csv(qid: str):
     named = _named_or_404(qid)
     result = _result_or_problem(named)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow(["" if row[c] is None else row[c].value for c in result.columns])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    body = spreadsheet_csv(result.columns, ([term_text(row[c]) for c in result.columns] for row in result.rows))
+    response = Response(body, mimetype="text/csv")
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{named.id}.csv"'
     return response

@@ -31,6 +31,7 @@ from typing import Any, Callable, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
+from graph.results import spreadsheet_csv, term_text
 from graph.store import StoreError
 
 bp = Blueprint("sparql", __name__)
@@ -201,8 +202,14 @@ def results_json(answer: Answer) -> bytes:
                       ensure_ascii=False).encode()
 
 
-def serialize_results(answer: Answer, key: str) -> bytes:
-    """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON."""
+def serialize_results(answer: Answer, key: str, spreadsheet: bool = False) -> bytes:
+    """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON.
+
+    `spreadsheet`: a CSV download (a `format=csv` link) is opened in Excel, so cells that would be
+    formulas are neutralised (graph.results.spreadsheet_csv); CSV negotiated with `Accept: text/csv`
+    goes to programs and stays the standard SPARQL CSV format, values untouched."""
+    if key == "csv" and spreadsheet and answer.kind == "select":
+        return spreadsheet_csv(answer.variables, ([term_text(t) for t in row] for row in answer.rows)).encode()
     body = results_json(answer)
     if key == "json":
         return body
@@ -261,7 +268,8 @@ def answer_response(answer: Answer) -> Response:
         body, mime = serialize_graph(answer.triples, key), GRAPH_FORMATS[key][0]
     else:
         key = _choose(RESULT_FORMATS, _RESULT_ALIASES, "json", _RESULT_GENERIC)
-        body, mime = serialize_results(answer, key), RESULT_FORMATS[key][0]
+        body = serialize_results(answer, key, spreadsheet=bool(request.values.get("format")))
+        mime = RESULT_FORMATS[key][0]
     headers: dict[str, str] = {}
     if answer.truncated:
         headers.update({"X-Result-Truncated": "true", "X-Result-Limit": str(answer.limit)})
