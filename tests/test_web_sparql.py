@@ -477,7 +477,7 @@ def test_workbench_script_in_a_browser_completes_locally_links_resources_and_sta
         assert labels and all(labels)
         context.close()
         browser.close()
-    assert guard.blocked == [] and problems.script_errors == []
+    assert guard.blocked == [] and problems.script_errors == [] and problems.csp_violations == [], problems.csp_violations
 
 
 def test_endpoint_over_a_remote_store_answers_select_and_construct(remote_store):

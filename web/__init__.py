@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from web import errors
+from web import errors, headers
 from web.i18n import LANGUAGES, translate
 
 # Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
     _install_language(app)
     errors.install(app)
+    headers.install(app)
     for area in AREAS:
         app.register_blueprint(_blueprint(area))
     return app
