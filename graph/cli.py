@@ -224,14 +224,28 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
         click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
-    chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT
+    context = click.get_current_context()
+    chosen = context.parent.get_parameter_source("lang") is not ParameterSource.DEFAULT \
+        or context.meta.get(_LANG_CHOSEN, False)
     app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
     click.echo(f"PolicyGraph on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress.serve(app, host=host, port=port, threads=4)
 
 
+_LANG_CHOSEN = "policygraph.lang_chosen"
+
+
+def _lang_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`policygraph report --lang da` means the same as `policygraph --lang da report`: people write
+    the option after the command they are thinking of, and click only reads group options before it."""
+    if value is not None:
+        ctx.find_object(Context).lang = value
+        ctx.meta[_LANG_CHOSEN] = True
+
+
 def _register_commands() -> None:
-    """Each area of graph/ contributes its commands as a COMMANDS list in its own cli_* module."""
+    """Each area of graph/ contributes its commands as a COMMANDS list in its own cli_* module; every
+    command also takes --lang after its name (unless it has a --lang of its own)."""
     import importlib
 
     for name in ("graph.cli_queries", "graph.cli_analysis", "graph.cli_report"):
@@ -243,6 +257,11 @@ def _register_commands() -> None:
             continue
         for command in module.COMMANDS:
             main.add_command(command)
+    for command in main.commands.values():
+        if not any(param.name == "lang" for param in command.params):
+            command.params.append(click.Option(["--lang"], type=click.Choice(["da", "en"]), expose_value=False,
+                                               callback=_lang_after_command,
+                                               help="Language of messages and labels (as before the command)."))
 
 
 _register_commands()

@@ -162,3 +162,11 @@ def test_csv_output_neutralises_cells_a_spreadsheet_would_run(tmp_path, plans):
     assert run(tmp_path, "load", str(plans)).exit_code == 0
     out = run(tmp_path, "query", "SELECT ?x ?n WHERE { VALUES (?x ?n) { (\"=1+1\" -5) } }", "--format", "csv")
     assert out.exit_code == 0 and out.output.splitlines() == ["x,n", "'=1+1,-5"]
+
+
+def test_lang_works_before_and_after_the_command(tmp_path, plans):
+    """The README writes `policygraph report --lang da`; click reads group options only before it."""
+    outputs = [CliRunner().invoke(main, ["--store", str(tmp_path / "store"), *args, str(plans)])
+               for args in (["--lang", "da", "validate"], ["validate", "--lang", "da"], ["validate"])]
+    assert [r.exit_code for r in outputs] == [0, 0, 0], outputs[1].output
+    assert outputs[0].output == outputs[1].output != outputs[2].output
