@@ -135,11 +135,12 @@ def run(store: Path, clients: int, seconds: float, timeout: float, workers: int)
 def summary(result: dict, timeout: float) -> list[str]:
     def figures(samples: list[tuple[int, float]]) -> str:
         ok = [s for status, s in samples if status == 200]
-        failed = sorted({status for status, _ in samples if status != 200})
+        failed = sorted(status for status, _ in samples if status != 200)
         if not ok:
             return f"0 of {len(samples)} answered (statuses {failed})"
-        return (f"{len(ok)}/{len(samples)} answered, median {statistics.median(ok) * 1000:.0f} ms, "
-                f"max {max(ok) * 1000:.0f} ms, under 1 s: {sum(1 for s in ok if s < 1)}")
+        return (f"{len(ok)}/{len(samples)} answered{f' (others: {failed})' if failed else ''}, "
+                f"median {statistics.median(ok) * 1000:.0f} ms, max {max(ok) * 1000:.0f} ms, "
+                f"under 1 s: {sum(1 for s in ok if s < 1)}")
     statuses: dict[int, int] = {}
     for status in result["attacks"]:
         statuses[status] = statuses.get(status, 0) + 1

@@ -15,7 +15,7 @@ from click.core import ParameterSource
 import pyoxigraph as ox
 
 from graph.loading import ValidationFailed, check_files, load_into_store, places_in_store
-from graph.results import format_table, parse_param
+from graph.results import format_table, parse_param, spreadsheet_csv, term_text
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, Store, StoreError, open_store
 from graph.validation import quads_to_rdflib, validate_graph, violations
@@ -149,7 +149,10 @@ def _render(result: Any, fmt: str) -> str:
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return format_table(result)
-        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
+        if fmt == "csv":  # for spreadsheets: cells that would be formulas are neutralised
+            names = [v.value for v in result.variables]
+            return spreadsheet_csv(names, ([term_text(row[n]) for n in names] for row in result))
+        formats = {"tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
         if fmt not in formats:
             raise ValueError(f"a SELECT result cannot be written as {fmt}; use table, csv, tsv or json")
         return result.serialize(format=formats[fmt]).decode("utf-8")
@@ -221,7 +224,9 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
         click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
-    chosen = click.get_current_context().parent.get_parameter_source("lang") is not ParameterSource.DEFAULT
+    context = click.get_current_context()
+    chosen = context.parent.get_parameter_source("lang") is not ParameterSource.DEFAULT \
+        or context.meta.get(_LANG_CHOSEN, False)
     app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
     try:
         # Threads for the query workers, the queries waiting for them and pages besides, so that
@@ -236,8 +241,20 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     server.run()
 
 
+_LANG_CHOSEN = "policygraph.lang_chosen"
+
+
+def _lang_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`policygraph report --lang da` means the same as `policygraph --lang da report`: people write
+    the option after the command they are thinking of, and click only reads group options before it."""
+    if value is not None:
+        ctx.find_object(Context).lang = value
+        ctx.meta[_LANG_CHOSEN] = True
+
+
 def _register_commands() -> None:
-    """Each area of graph/ contributes its commands as a COMMANDS list in its own cli_* module."""
+    """Each area of graph/ contributes its commands as a COMMANDS list in its own cli_* module; every
+    command also takes --lang after its name (unless it has a --lang of its own)."""
     import importlib
 
     for name in ("graph.cli_queries", "graph.cli_analysis", "graph.cli_report"):
@@ -249,6 +266,11 @@ def _register_commands() -> None:
             continue
         for command in module.COMMANDS:
             main.add_command(command)
+    for command in main.commands.values():
+        if not any(param.name == "lang" for param in command.params):
+            command.params.append(click.Option(["--lang"], type=click.Choice(["da", "en"]), expose_value=False,
+                                               callback=_lang_after_command,
+                                               help="Language of messages and labels (as before the command)."))
 
 
 _register_commands()

@@ -1,13 +1,11 @@
 """`policygraph questions` lists the named coherence questions; `policygraph ask ID` runs one."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import click
 
-from graph.results import compact
+from graph.results import compact, spreadsheet_csv
 
 
 def _library():
@@ -79,12 +77,8 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(result.columns)
-        for r in result.rows:
-            writer.writerow([compact(r[c]) for c in result.columns])
-        click.echo(out.getvalue(), nl=False)
+        rows = ([compact(r[c]) for c in result.columns] for r in result.rows)
+        click.echo(spreadsheet_csv(result.columns, rows), nl=False)
         return
     click.echo(named.title.get(obj.lang) or named.title["en"])
     rows = [[compact(r[c]) for c in result.columns] for r in result.rows]

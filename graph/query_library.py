@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from graph.results import foreign_digits
 from ontology import PREFIXES, base_iri
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -271,9 +272,11 @@ def _parse_literal(param: Parameter, value: Any) -> ox.Literal | None:
     kind, name = param.type, param.name
     if isinstance(value, ox.Literal):
         value = value.value
+    if kind in ("year", "date", "integer") and foreign_digits(str(value)):
+        raise QueryParameterError(f"{name} must be written with the digits 0-9, not {str(value).strip()!r}")
     if kind == "year":
         text = str(value).strip()
-        if not re.fullmatch(r"\d{4}", text):
+        if not re.fullmatch(r"[0-9]{4}", text):
             raise QueryParameterError(f"{name} must be a year of four digits like 2022, not {text!r}")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
     if kind == "date":
@@ -282,14 +285,14 @@ def _parse_literal(param: Parameter, value: Any) -> ox.Literal | None:
         text = str(value).strip()
         try:
             dt.date.fromisoformat(text)
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
                 raise ValueError
         except ValueError:
             raise QueryParameterError(f"{name} must be a date as YYYY-MM-DD, not {text!r}") from None
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     if kind == "integer":
         text = str(value).strip()
-        if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", text):
+        if isinstance(value, bool) or not re.fullmatch(r"[+-]?[0-9]+", text):
             raise QueryParameterError(f"{name} must be a whole number, not {text!r}")
         return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "text":
@@ -350,10 +353,10 @@ def parameter_choices(store, named: NamedQuery, lang: str = "en") -> dict[str, l
 def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
     try:
         iri = resolve_iri(value)
-    except QueryParameterError:
+        node = ox.NamedNode(iri)
+    except (QueryParameterError, ValueError):  # not an IRI at all (spaces, NUL): unknown, with a suggestion
         iri = None
     if iri is not None:
-        node = ox.NamedNode(iri)
         for cls in param.cls:
             if bool(store.query("ASK { ?x a ?cls }", {"x": node, "cls": ox.NamedNode(cls)})):
                 return node

@@ -61,8 +61,9 @@ class QueryFailed(Exception):
 
 
 # ------------------------------------------------------------------------------ the worker process
-def _worker_main(connection: Connection, memory_mb: int) -> None:
+def _worker_main(connection: Connection, memory_mb: int, owner: int) -> None:
     """Answer queries sent over `connection` until it closes; the parent kills it when it is late."""
+    _die_with(owner)
     os.nice(5)  # pages and library questions in the server process come first
     if memory_mb:
         limit = memory_mb * 1024 * 1024
@@ -80,6 +81,21 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
             connection.send(("ok", to_wire(answer)))
         except (SyntaxError, ValueError, OSError, RuntimeError, MemoryError) as error:
             connection.send(("error", str(error)))
+
+
+def _die_with(owner: int) -> None:
+    """A worker is busy inside the engine, not reading its pipe, so it would not notice that the
+    server died (killed, crashed) and would go on computing an orphaned query for ever; nor does
+    the fork server end while one of its children lives. A watchdog thread ends the worker once
+    the server is gone (the engine releases the GIL while it computes)."""
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+    threading.Thread(target=watch, name="policygraph-query-watchdog", daemon=True).start()
 
 
 @dataclass(eq=False)
@@ -125,7 +141,7 @@ class QueryPool:
         """Start a worker in the background; it joins the idle ones when it is up."""
         def start() -> None:
             parent, child = self._context.Pipe()
-            process = self._context.Process(target=_worker_main, args=(child, self.memory_mb),
+            process = self._context.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()),
                                             name="policygraph-query", daemon=True)
             process.start()
             child.close()

@@ -6,6 +6,7 @@ The report runs the same named queries as the CLI and the web app, so it never d
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,8 +145,15 @@ def render_html(report: Report) -> str:
     return _environment().get_template("report.html").render(report=report, lang=report.lang)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
 def _md(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    """Text from the data as inert Markdown: Markdown renderers pass raw HTML through, so `<script>`
+    in a label is escaped as HTML; `|` would split a table cell and `[x](javascript:...)`, `*` or
+    backticks would become links and formatting, so they are backslash-escaped; a newline would end
+    the table row."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False)).replace("\r", " ").replace("\n", " ")
 
 
 def render_markdown(report: Report) -> str:
@@ -158,7 +166,7 @@ def render_markdown(report: Report) -> str:
             if not section.rows:
                 lines += [text("none", lang), ""]
                 continue
-            lines.append("| " + " | ".join(section.columns + [text("evidence", lang)]) + " |")
+            lines.append("| " + " | ".join(_md(c) for c in section.columns + [text("evidence", lang)]) + " |")
             lines.append("|" + " --- |" * (len(section.columns) + 1))
             for row, sources in zip(section.rows, section.sources):
                 lines.append("| " + " | ".join(_md(c) for c in row + ["; ".join(sources)]) + " |")

@@ -1,13 +1,25 @@
 """Turning query results into text for people, and command-line parameters into RDF terms."""
 from __future__ import annotations
 
+import csv
+import io
 import re
+from typing import Iterable
 
 import pyoxigraph as ox
 
 from ontology import PREFIXES, base_iri
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+
+def foreign_digits(text: str) -> bool:
+    """True when a value is a number (or date) written with digits other than 0-9: full-width ２０２１,
+    Arabic-Indic ٢٠٢١. Python's int() and regex \\d accept them, but SPARQL does not: bound as they
+    are, a year like ２０２１ matches nothing and the question silently answers 0 rows, so such values
+    are refused instead of read."""
+    value = text.strip()
+    return not value.isascii() and re.fullmatch(r"[+-]?\d+(?:[.,:-]\d+)*", value) is not None
 
 
 def compact(term: object) -> str:
@@ -43,6 +55,8 @@ def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
         raise ValueError(f"parameter '{text}' should look like NAME=VALUE")
     name, value = text.split("=", 1)
     name = name.lstrip("?$")
+    if foreign_digits(value):
+        raise ValueError(f"parameter '{name}': write numbers with the digits 0-9, not {value!r}")
     if value.startswith("<") and value.endswith(">"):
         return name, ox.NamedNode(value[1:-1])
     prefix, _, local = value.partition(":")
@@ -52,3 +66,41 @@ def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
     if _INTEGER.match(value):
         return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     return name, ox.Literal(value)
+
+
+# ------------------------------------------------------------------------------ CSV for spreadsheets
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or carriage return) gets
+    a leading apostrophe, per OWASP's advice on CSV injection (`=HYPERLINK(...)` in a label would
+    otherwise be a live formula in the strategist's Excel).
+
+    One deliberate exception: a cell that is a plain number (`-5`, `+3.5`, `1e-3`) is left as it is.
+    A number cannot carry a formula, and prefixing it would turn budget deltas into text that no
+    longer sums; anything more than a number after the sign (`-5+cmd|...`) is prefixed."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def term_text(term: object) -> str:
+    """A term as SPARQL's CSV results format writes it: IRIs and literals bare, blank nodes as _:id."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return getattr(term, "value", str(term))
+
+
+def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[str]]) -> str:
+    """CSV meant to be opened in a spreadsheet (downloads, `--format csv`): every cell through
+    `spreadsheet_cell`. The SPARQL endpoint's own `text/csv` answers for programs stay standard."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([spreadsheet_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
+    return out.getvalue()

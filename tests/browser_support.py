@@ -82,17 +82,32 @@ class OfflineGuard:
         context.route("**/*", self.handle)
 
 
+# Every `securitypolicyviolation` event (also one a script catches) is written to the console, where
+# Chromium's own "Refused to ... Content Security Policy" messages arrive too.
+_REPORT_CSP = """document.addEventListener('securitypolicyviolation', e =>
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+                ' at ' + e.sourceFile + ':' + e.lineNumber));"""
+
+
 @dataclass
 class PageProblems:
-    """What went wrong on a page beyond its own assertions: uncaught script errors and failed loads."""
+    """What went wrong on a page beyond its own assertions: uncaught script errors, failed loads and
+    anything the Content-Security-Policy blocked (an inline script or style= the app forgot)."""
 
     script_errors: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def watch(self, page) -> None:
         page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
         page.on("response", lambda response: response.status >= 400 and response.request.resource_type != "document"
                 and self.failed_responses.append(f"{response.status} {response.url} (from {page.url})"))
+        page.add_init_script(_REPORT_CSP)
+        page.on("console", lambda message: self._console(page, message.text))
+
+    def _console(self, page, text: str) -> None:
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            self.csp_violations.append(f"{page.url}: {text[:300]}")
 
 
 def axe_violations(page, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict]:
@@ -140,16 +155,20 @@ def links_starting_with(page, prefix: str) -> list[str]:
 
 def screenshot(page, name: str, height: int | None = None, hide: str = "") -> Path:
     """A full-page screenshot under var/screenshots/, for a person to look at after the run; with
-    `height`, only the top of the page (what the README shows); `hide`: selectors left out of the picture."""
-    style = f"{hide} {{ visibility: hidden !important; }}" if hide else None
+    `height`, only the top of the page (what the README shows); `hide`: selectors left out of the picture
+    (hidden through the DOM: Playwright's `style=` option injects a <style> the page's CSP refuses)."""
+    visibility = "(els, v) => els.forEach(e => { e.style.visibility = v; })"
+    if hide:
+        page.eval_on_selector_all(hide, visibility, "hidden")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     if height is None:
-        page.screenshot(path=str(path), full_page=True, style=style)
+        page.screenshot(path=str(path), full_page=True)
     else:
         width = page.viewport_size["width"]
-        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
-                        style=style)
+        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+    if hide:
+        page.eval_on_selector_all(hide, visibility, "")
     return path
 
 

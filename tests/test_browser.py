@@ -86,6 +86,8 @@ class Visitor:
                             + "\n    ".join(self.guard.blocked))
         if self.problems.script_errors:
             problems.append("uncaught script errors:\n    " + "\n    ".join(self.problems.script_errors))
+        if self.problems.csp_violations:
+            problems.append("Content-Security-Policy violations:\n    " + "\n    ".join(self.problems.csp_violations))
         if self.problems.failed_responses:
             problems.append("failed sub-resource loads:\n    " + "\n    ".join(self.problems.failed_responses))
         assert not problems, "\n".join(problems)
@@ -103,10 +105,13 @@ def _visitor(browser, live_server, viewport: dict) -> Visitor:
 
 
 def _close(visitor: Visitor) -> None:
-    """Every test, also one that does not ask, fails if a page tried to reach the internet."""
+    """Every test, also one that does not ask, fails if a page tried to reach the internet or did
+    something the Content-Security-Policy blocked."""
     visitor.page.context.close()
     if visitor.guard.blocked:
         pytest.fail("pages tried to reach beyond 127.0.0.1: " + ", ".join(visitor.guard.blocked), pytrace=False)
+    if visitor.problems.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(visitor.problems.csp_violations), pytrace=False)
 
 
 @pytest.fixture
@@ -177,12 +182,34 @@ def test_every_menu_page_passes_axe_in_the_chosen_language(visitor, lang):
     _skip_placeholders(placeholders, len(paths) - len(placeholders))
 
 
-def test_offline_guard_blocks_and_reports_requests_to_the_internet(visitor):
+def test_offline_guard_blocks_and_reports_requests_to_the_internet(browser, live_server):
+    """The guard is the second line behind the CSP (which refuses such a fetch first), so it is
+    checked on a page with the CSP bypassed."""
+    context = browser.new_context(bypass_csp=True)
+    guard = OfflineGuard()
+    guard.install(context)
+    page = context.new_page()
+    page.goto(live_server.url("/"))
+    page.evaluate("fetch('https://cdn.example.org/lib.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    context.close()
+    assert guard.blocked == ["https://cdn.example.org/lib.js"]
+
+
+def test_csp_refuses_what_the_pages_must_not_do_and_the_tests_see_it(visitor):
+    """The policy is enforced (not only sent) and a violation reaches PageProblems, so the
+    'no CSP violation' checks of every browser test can fail."""
     visitor.open("/")
-    visitor.page.evaluate("fetch('https://cdn.example.org/lib.js').catch(() => null)")
-    visitor.page.wait_for_timeout(200)
-    assert visitor.guard.blocked == ["https://cdn.example.org/lib.js"]
-    visitor.guard.blocked.clear()
+    visitor.page.evaluate("""() => {
+        fetch('https://cdn.example.org/lib.js').catch(() => null);
+        const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s);
+    }""")
+    visitor.page.wait_for_timeout(300)
+    assert visitor.page.evaluate("() => window.ran") is None
+    assert any("connect-src" in v for v in visitor.problems.csp_violations), visitor.problems.csp_violations
+    assert any("script-src" in v for v in visitor.problems.csp_violations), visitor.problems.csp_violations
+    assert visitor.guard.blocked == []    # the CSP stopped the fetch before it left the page
+    visitor.problems.csp_violations.clear()
 
 
 # --- the page frame -------------------------------------------------------------------------------

@@ -98,6 +98,9 @@ def test_export_formats(tmp_path, plans):
     (["query", "missing.rq"], "no such query file"),
     (["query", "SELECT * WHERE { ?s ?p ?o }", "-p", "year"], "NAME=VALUE"),
     (["load", "does/not/exist"], "no such file or folder"),
+    (["query", "SELECT * WHERE { ?s ?p ?year }", "-p", "year=２０２１"], "digits 0-9"),
+    (["query", "SELECT * WHERE { ?s ?p ?year }", "-p", "year=٢٠٢١"], "digits 0-9"),
+    (["ask", "plans-expiring-without-successor", "-p", "year=٢٠٢١"], "digits 0-9"),
 ])
 def test_user_mistakes_are_one_line_and_non_zero(tmp_path, args, words):
     result = run(tmp_path, *args)
@@ -214,3 +217,17 @@ def test_findings_about_stored_nodes_name_the_file_as_written(tmp_path, plans):
     assert run(tmp_path, "load", "--no-validate", str(plans)).exit_code == 0
     result = run(tmp_path, "validate")
     assert result.exit_code == 1 and "min plan æøå.yaml: violation" in result.output
+
+
+def test_csv_output_neutralises_cells_a_spreadsheet_would_run(tmp_path, plans):
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    out = run(tmp_path, "query", "SELECT ?x ?n WHERE { VALUES (?x ?n) { (\"=1+1\" -5) } }", "--format", "csv")
+    assert out.exit_code == 0 and out.output.splitlines() == ["x,n", "'=1+1,-5"]
+
+
+def test_lang_works_before_and_after_the_command(tmp_path, plans):
+    """The README writes `policygraph report --lang da`; click reads group options only before it."""
+    outputs = [CliRunner().invoke(main, ["--store", str(tmp_path / "store"), *args, str(plans)])
+               for args in (["--lang", "da", "validate"], ["validate", "--lang", "da"], ["validate"])]
+    assert [r.exit_code for r in outputs] == [0, 0, 0], outputs[1].output
+    assert outputs[0].output == outputs[1].output != outputs[2].output

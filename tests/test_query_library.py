@@ -144,6 +144,13 @@ def test_malformed_year_gives_a_clear_message(example_store, library, value):
         run_named(example_store, library["plans-expiring-without-successor"], {"year": value})
 
 
+@pytest.mark.parametrize("value", ["２０２１", "٢٠٢١", "2٠21"])
+def test_year_in_other_digits_is_refused_not_read_as_a_year_with_no_rows(example_store, library, value):
+    """int() and regex \\d read full-width and Arabic-Indic digits; SPARQL then matches nothing."""
+    with pytest.raises(QueryParameterError, match="digits 0-9"):
+        run_named(example_store, library["plans-expiring-without-successor"], {"year": value})
+
+
 def test_other_parameter_errors(example_store, library):
     named = library["plans-expiring-without-successor"]
     with pytest.raises(QueryParameterError, match="has no parameter 'yeer'"):

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -128,3 +131,34 @@ def test_workers_answer_from_the_generation_they_are_given(tmp_path, pool):
     assert pool.run(store.generation(), ask, client="a", limit=1, timeout=30).boolean is False
     store.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}x> <{EX}p> <{EX}y> }} }}")
     assert pool.run(store.generation(), ask, client="a", limit=1, timeout=30).boolean is True
+
+
+OWNER = """
+import sys, time
+from graph.query_pool import QueryPool
+from graph.store import OxigraphStore
+if __name__ == "__main__":
+    store = OxigraphStore(sys.argv[1])
+    pool = QueryPool(workers=1)
+    while not pool._idle:
+        time.sleep(0.05)
+    print(pool._idle[0].process.pid, flush=True)
+    pool.run(store.generation(), sys.argv[2], client="a", limit=10, timeout=600)
+"""
+
+
+def test_workers_die_with_a_server_that_is_killed(disk_store, tmp_path):
+    """Otherwise a killed server leaves its workers computing orphaned cross products for ever."""
+    script = tmp_path / "owner.py"
+    script.write_text(OWNER)
+    owner = subprocess.Popen([sys.executable, str(script), str(disk_store.path), CROSS], stdout=subprocess.PIPE,
+                             text=True, cwd=Path(__file__).resolve().parents[1])
+    worker = int(owner.stdout.readline())
+    time.sleep(1.0)
+    assert _alive(worker)
+    owner.kill()
+    owner.wait(10)
+    deadline = time.monotonic() + 10
+    while _alive(worker):
+        assert time.monotonic() < deadline, "the worker outlived its server"
+        time.sleep(0.1)

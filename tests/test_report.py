@@ -54,3 +54,18 @@ def test_report_escapes_text_from_the_data(tmp_path):
     load_into_store(store, [tmp_path], validate=False)
     html = render_html(build_report(store, "da"))
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_markdown_report_escapes_html_and_table_syntax_from_the_data(tmp_path):
+    """Markdown renderers pass raw HTML through: a label `<script>` must arrive escaped, and a `|` in a
+    cell must not split the table."""
+    (tmp_path / "x.yaml").write_text(
+        "id: doc/x/plan\ntype: ActionPlan\ntitle: {da: '<script>alert(1)</script> a|b [x](javascript:y)'}\n"
+        "validUntil: 2020\n", encoding="utf-8")
+    store = OxigraphStore()
+    load_into_store(store, [tmp_path], validate=False)
+    markdown = render_markdown(build_report(store, "da"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; a\\|b \\[x\\](javascript:y)" in markdown
+    assert "<script>" not in markdown and "a|b" not in markdown
+    rows = [line for line in markdown.splitlines() if "alert(1)" in line and line.startswith("|")]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"(?<!\\)\|", rows[0])) for row in rows)

@@ -87,6 +87,13 @@ def test_malformed_input_is_400_with_a_message(example_client, query, message):
     assert twin.status_code == 400 and message in twin.get_json()["error"]
 
 
+@pytest.mark.parametrize("year", ["２０２１", "٢٠٢١"])
+def test_year_in_other_digits_is_refused(example_client, year):
+    """Python's int() reads ٢٠٢١ as 2021; the filter must not."""
+    twin = example_client.get("/network.json", query_string={"year": year, "lang": "en"})
+    assert twin.status_code == 400 and "four-digit" in twin.get_json()["error"]
+
+
 def test_unknown_focus_is_404(example_client):
     assert example_client.get("/network", query_string={"focus": "javascript:alert(1)"}).status_code == 404
     assert example_client.get("/network.json", query_string={"focus": ID + "no/such"}).status_code == 404
@@ -100,15 +107,16 @@ def test_hostile_labels_cannot_break_out_of_the_embedded_json(hostile_client):
 
 def test_in_a_browser_the_network_stabilises_and_the_panel_shows_the_clicked_node(example_app):
     """Chromium draws the page offline: physics stops, a click fills the side panel as text, and no
-    request leaves the server (no CDN). Skipped where Chromium or Playwright is not installed."""
-    import shutil
+    request leaves the server (no CDN), and the Content-Security-Policy blocks nothing. A missing
+    Chromium fails (tests/browser_support.chromium_or_fail)."""
     import threading
 
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not shutil.os.path.exists(chromium):
-        pytest.skip("no chromium")
     from werkzeug.serving import make_server
+
+    from tests.browser_support import CHROMIUM_ARGS, PageProblems, chromium_or_fail
+
+    chromium = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
 
     server = make_server("127.0.0.1", 0, example_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -116,23 +124,24 @@ def test_in_a_browser_the_network_stabilises_and_the_panel_shows_the_clicked_nod
     requests: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            problems = PageProblems()
+            problems.watch(page)
             page.on("request", lambda r: requests.append(r.url))
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(f"{base}/network?focus={PLAN}&lang=en")
-            page.wait_for_function("document.getElementById('net-status').textContent.includes('drawn')", timeout=30000)
+            page.wait_for_function("() => document.getElementById('net-status').textContent.includes('drawn')", timeout=30000)
             assert page.evaluate("window.policygraphNetwork.physics.options.enabled") is False
             page.locator("#net-canvas").scroll_into_view_if_needed()
             box = page.locator("#net-canvas").bounding_box()
             spot = page.evaluate(f"(() => {{ const n = window.policygraphNetwork; const p = n.getPositions(['{PLAN}'])['{PLAN}']; return n.canvasToDOM(p); }})()")
             page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
-            page.wait_for_function("document.querySelector('#net-panel-body h3') && document.querySelector('#net-panel-body a[href]')", timeout=10000)
+            page.wait_for_function("() => document.querySelector('#net-panel-body h3') && document.querySelector('#net-panel-body a[href]')", timeout=10000)
             assert page.text_content("#net-panel-body h3") == "Integration Action Plan 2019-22"
             assert page.get_attribute("#net-panel-body a[href]", "href") == "/id/doc/koebenhavn/integrationshandleplan-2019-22"
-            assert not errors
+            assert not errors and not problems.csp_violations, problems.csp_violations
             browser.close()
     finally:
         server.shutdown()

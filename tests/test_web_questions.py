@@ -181,6 +181,14 @@ def test_results_from_a_small_graph_are_escaped(store_from_turtle):
     assert 'href="/id/persona/x"' in page
 
 
+def test_csv_twin_neutralises_cells_a_spreadsheet_would_run(store_from_turtle):
+    graph = PERSONA_GRAPH.replace("Ayse <script>alert(1)</script>", '=HYPERLINK(\\"http://evil\\",\\"x\\")')
+    client = create_app({"STORE": store_from_turtle(graph), "TESTING": True}).test_client()
+    table = list(csv.reader(io.StringIO(client.get("/questions/personas-without-initiative.csv").get_data(as_text=True))))
+    cells = [cell for row in table[1:] for cell in row]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in cells and not any(c.startswith("=") for c in cells)
+
+
 @pytest.mark.parametrize("qid", list(LIBRARY))
 def test_every_library_question_renders_on_the_example_graph(example_client, qid):
     response = example_client.get(f"/questions/{qid}?lang=en")

@@ -80,7 +80,7 @@ def test_iris_outside_our_base_have_pages_under_resource(example_client):
 def test_unknown_iri_is_404_and_malformed_input_is_400(example_client):
     assert example_client.get("/id/no/such/thing").status_code == 404
     missing_json = example_client.get("/id/no/such/thing.json")
-    assert missing_json.status_code == 404 and missing_json.get_json()["error"] == "res_not_found"
+    assert missing_json.status_code == 404 and missing_json.get_json()["code"] == "res_not_found"
     assert example_client.get("/resource", query_string={"iri": "javascript:alert(1)"}).status_code == 404
     assert example_client.get("/resource").status_code == 400
     assert example_client.get("/resource", query_string={"iri": "http://x/" + "a" * 10000}).status_code == 400
@@ -88,7 +88,7 @@ def test_unknown_iri_is_404_and_malformed_input_is_400(example_client):
     assert bad.status_code == 400
     assert example_client.get(f"/id/{INITIATIVE}?format=exe").status_code == 400
     missing = example_client.get("/resource", query_string={"iri": "javascript:alert(1)", "format": "json"})
-    assert missing.status_code == 404 and missing.get_json()["error"] == "res_not_found"
+    assert missing.status_code == 404 and missing.get_json()["code"] == "res_not_found"
 
 
 def test_hostile_labels_and_iris_are_escaped_and_never_linked(hostile_client):

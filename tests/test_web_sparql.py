@@ -519,7 +519,7 @@ def test_workbench_script_in_a_browser_completes_locally_links_resources_and_sta
         assert labels and all(labels)
         context.close()
         browser.close()
-    assert guard.blocked == [] and problems.script_errors == []
+    assert guard.blocked == [] and problems.script_errors == [] and problems.csp_violations == [], problems.csp_violations
 
 
 def test_endpoint_over_a_remote_store_answers_select_and_construct(remote_store):
@@ -528,3 +528,19 @@ def test_endpoint_over_a_remote_store_answers_select_and_construct(remote_store)
     assert rows(client.get("/sparql", query_string={"query": SELECT}))[0]["label"]["value"] == "A"
     graph = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "ttl"})
     assert graph.status_code == 200 and len(list(ox.parse(graph.data, format=ox.RdfFormat.TURTLE))) == 1
+
+
+def test_csv_downloads_neutralise_formulas_but_negotiated_csv_stays_standard():
+    """A format=csv link is opened in a spreadsheet: `=...` would run. A program asking with
+    Accept: text/csv gets the W3C SPARQL CSV format with its values untouched."""
+    store = small_store(1)
+    store.replace_graphs([GraphContent(G.value, [
+        ox.Quad(ox.NamedNode(f"{EX}evil"), ox.NamedNode(LABEL), ox.Literal("=1+1"), G),
+        ox.Quad(ox.NamedNode(f"{EX}minus"), ox.NamedNode(LABEL), ox.Literal("-5", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer")), G)])])
+    client = create_app({"STORE": store, "TESTING": True}).test_client()
+    download = client.get("/sparql", query_string={"query": SELECT, "format": "csv"})
+    assert list(csv.reader(io.StringIO(download.get_data(as_text=True)))) == [
+        ["s", "label"], [f"{EX}evil", "'=1+1"], [f"{EX}minus", "-5"]]
+    negotiated = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/csv"})
+    assert list(csv.reader(io.StringIO(negotiated.get_data(as_text=True))))[1] == [f"{EX}evil", "=1+1"]

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g, request
 
 from graph.query_pool import default_workers
+from web import errors, headers
 from web.i18n import LANGUAGES, translate
 
 # Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
@@ -47,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
     _start_query_pool(app)
     _install_language(app)
+    errors.install(app)
+    headers.install(app)
     for area in AREAS:
         app.register_blueprint(_blueprint(area))
     return app

@@ -19,6 +19,7 @@ from graph.describe import BadIri, check_iri
 from graph.network_view import CATEGORIES, filter_choices, run_once
 from graph.query_library import QueryParameterError, load_library, run_named
 from graph.timeline import read_timeline
+from web.errors import Problem
 from web.i18n import translate
 from web.links import resource_url
 
@@ -156,7 +157,7 @@ def matrix_json():
     try:
         data = matrix_data(_municipality(), _measure())
     except BadRequest as exc:
-        return jsonify({"error": exc.message}), 400
+        raise Problem(400, exc.message) from None
     except StillComputing as exc:
         key = "chart_still_computing" if str(exc) == "timeout" else "chart_failed"
         return jsonify({"error": translate(key, g.lang), "detail": str(exc)}), 503, {"Retry-After": "30"}
@@ -188,4 +189,4 @@ def timeline_json():
     try:
         return jsonify(timeline_data(_municipality()))
     except BadRequest as exc:
-        return jsonify({"error": exc.message}), 400
+        raise Problem(400, exc.message) from None

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from graph.describe import BadIri, check_iri, exists
 from graph.network_view import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
+from web.errors import Problem
 from web.i18n import translate
 from web.links import resource_url
 
@@ -34,7 +35,7 @@ def _int(name: str, low: int, high: int, key: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # int() reads ٢٠٢١ too
         raise BadRequest(key, raw[:50])
     return int(raw)
 
@@ -118,7 +119,7 @@ def view_json():
     try:
         data = _payload(parse_filters())
     except BadRequest as exc:
-        return jsonify({"error": translate(exc.key, g.lang), "detail": exc.detail}), 400
+        raise Problem(400, translate(exc.key, g.lang), exc.detail, exc.key) from None
     except LookupError as exc:
-        return jsonify({"error": translate("net_focus_unknown", g.lang), "detail": str(exc)[:300]}), 404
+        raise Problem(404, translate("net_focus_unknown", g.lang), str(exc), "net_focus_unknown") from None
     return jsonify(data)

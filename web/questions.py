@@ -8,8 +8,6 @@ Evidence (the source passages behind a row) costs a query per row, so it is show
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,7 +18,9 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 from graph.explain import explain
 from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
-from web.sparql import QueryRefused, plain, run_with_deadline, term_json
+from graph.results import spreadsheet_csv, term_text
+from web.errors import Problem
+from web.sparql import QueryRefused, run_with_deadline, term_json
 from web.workbench import cell, editor_text, labels_for
 
 bp = Blueprint("questions", __name__)
@@ -184,22 +184,18 @@ def detail(qid: str):
     return render_template("questions_detail.html", **context), status
 
 
-def _result_or_problem(named: NamedQuery, as_json: bool) -> QueryResult | Response:
+def _result_or_problem(named: NamedQuery) -> QueryResult:
+    """The answer of a twin (.json, .csv); bad parameters become a Problem the error handler shapes."""
     try:
         return run(named, given_parameters(named), g.lang)
     except (QueryParameterError, QueryRefused) as error:
-        status = getattr(error, "status", 400)
-        if as_json:
-            return Response(jsonify({"error": str(error)}).get_data(), status, mimetype="application/json")
-        return plain(str(error), status)
+        raise Problem(getattr(error, "status", 400), str(error)) from None
 
 
 @bp.get("/questions/<qid>.json")
 def detail_json(qid: str):
     named = _named_or_404(qid)
-    result = _result_or_problem(named, as_json=True)
-    if isinstance(result, Response):
-        return result
+    result = _result_or_problem(named)
     labels = labels_for(current_app.config["STORE"],
                         [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)], g.lang)
     rows = [{c: {**term_json(t), **({"label": labels[t.value]} if isinstance(t, ox.NamedNode) and t.value in labels else {})}
@@ -214,15 +210,9 @@ def detail_json(qid: str):
 @bp.get("/questions/<qid>.csv")
 def detail_csv(qid: str):
     named = _named_or_404(qid)
-    result = _result_or_problem(named, as_json=False)
-    if isinstance(result, Response):
-        return result
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow(["" if row[c] is None else row[c].value for c in result.columns])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    result = _result_or_problem(named)
+    body = spreadsheet_csv(result.columns, ([term_text(row[c]) for c in result.columns] for row in result.rows))
+    response = Response(body, mimetype="text/csv")
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{named.id}.csv"'
     return response

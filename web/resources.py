@@ -8,9 +8,11 @@ IRIs are checked, bound as RDF terms, and links always point at our own pages.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
 from graph.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
+from web.errors import Problem
+from web.i18n import translate
 from web.links import iri_from_path, resource_url
 
 bp = Blueprint("resources", __name__)
@@ -37,31 +39,27 @@ def _wanted(forced: str | None) -> str:
     name = request.args.get("format")
     if name:
         if name not in FORMATS:
-            abort(_problem(400, "res_bad_format", name))
+            raise _problem(400, "res_bad_format", name)
         return FORMATS[name]
     mime = request.accept_mimetypes.best_match(OFFERED, "text/html")
     return "text/html" if mime == "application/xhtml+xml" else mime
 
 
-def _problem(status: int, key: str, detail: str = "", json: bool = False) -> Response:
-    """An error page (or JSON for API clients) in the reader's language, with the detail escaped."""
-    if json or request.accept_mimetypes.best_match(["text/html", "application/json"], "text/html") == "application/json" \
-            or request.args.get("format") == "json":
-        return jsonify({"error": key, "detail": detail[:300]}), status
-    body = render_template("resource_error.html", status=status, key=key, detail=detail[:300])
-    return Response(body, status, mimetype="text/html")
+def _problem(status: int, key: str, detail: str = "") -> Problem:
+    """A refusal in the reader's language; the app's error handler answers it as a page or JSON."""
+    return Problem(status, translate(key, g.lang), detail, key)
 
 
 def _show(iri: str, forced: str | None = None):
     try:
         check_iri(iri)
     except BadIri as exc:
-        return _problem(400, "res_bad_iri", str(exc))
+        raise _problem(400, "res_bad_iri", str(exc)) from None
     mime = _wanted(forced)
     store = current_app.config["STORE"]
     description = describe(store, iri, g.lang)
     if description is None:
-        return _problem(404, "res_not_found", iri, json=mime == "application/json")
+        raise _problem(404, "res_not_found", iri)
     if mime in RDF_FORMATS:
         response = Response(serialize(resource_triples(store, iri), mime), mimetype=mime)
     elif mime == "application/json":
@@ -102,5 +100,5 @@ def describe_exists(store, iri: str) -> bool:
 def by_iri():
     iri = request.args.get("iri", "")
     if not iri:
-        return _problem(400, "res_missing_iri")
+        raise _problem(400, "res_missing_iri")
     return _show(iri)

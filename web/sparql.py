@@ -36,6 +36,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from graph.answers import Answer, Cancelled, collect, results_json, term_json
 from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
 from graph.store import Dataset, StoreError
+from graph.results import spreadsheet_csv, term_text
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -167,8 +168,14 @@ def evaluate_request(text: str, dataset: Dataset | None = None) -> Answer:
 
 
 # ------------------------------------------------------------------------------ serialisation
-def serialize_results(answer: Answer, key: str) -> bytes:
-    """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON."""
+def serialize_results(answer: Answer, key: str, spreadsheet: bool = False) -> bytes:
+    """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON.
+
+    `spreadsheet`: a CSV download (a `format=csv` link) is opened in Excel, so cells that would be
+    formulas are neutralised (graph.results.spreadsheet_csv); CSV negotiated with `Accept: text/csv`
+    goes to programs and stays the standard SPARQL CSV format, values untouched."""
+    if key == "csv" and spreadsheet and answer.kind == "select":
+        return spreadsheet_csv(answer.variables, ([term_text(t) for t in row] for row in answer.rows)).encode()
     body = results_json(answer)
     if key == "json":
         return body
@@ -227,7 +234,8 @@ def answer_response(answer: Answer) -> Response:
         body, mime = serialize_graph(answer.triples, key), GRAPH_FORMATS[key][0]
     else:
         key = _choose(RESULT_FORMATS, _RESULT_ALIASES, "json", _RESULT_GENERIC)
-        body, mime = serialize_results(answer, key), RESULT_FORMATS[key][0]
+        body = serialize_results(answer, key, spreadsheet=bool(request.values.get("format")))
+        mime = RESULT_FORMATS[key][0]
     headers: dict[str, str] = {}
     if answer.truncated:
         headers.update({"X-Result-Truncated": "true", "X-Result-Limit": str(answer.limit)})
