@@ -59,9 +59,11 @@ def _start_query_pool(app: Flask) -> None:
     """Ad-hoc SPARQL (endpoint, workbench) runs in worker processes killed at the deadline, when the
     store is a database on disk that they can open; QUERY_WORKERS=0 keeps it in threads."""
     from graph.query_pool import QueryPool
+    from graph.store import Store
     from web.sparql import POOL_EXTENSION
 
-    if app.config["QUERY_WORKERS"] > 0 and app.config["STORE"].generation() is not None:
+    store = app.config["STORE"]
+    if app.config["QUERY_WORKERS"] > 0 and isinstance(store, Store) and store.generation() is not None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
                                                    app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"])
 
