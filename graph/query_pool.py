@@ -42,7 +42,7 @@ from graph.store import oxigraph_query_options
 
 HALF_LIFE = 30.0     # seconds for a client's recent use to count half
 MIN_SLICE = 0.25     # seconds a query runs before a lighter client's query may stop it
-REQUEST_COST = 0.05  # worker-seconds charged per query asked, so that asking in a loop counts too
+REQUEST_COST = 0.01  # worker-seconds charged per query asked, so that asking in a loop counts too
 LIGHT = 2.0          # recent worker-seconds under which a client may use the reserved worker
 TICK = 0.02          # seconds between two decisions of which queries get the cores
 log = logging.getLogger(__name__)

@@ -162,3 +162,23 @@ def test_workers_die_with_a_server_that_is_killed(disk_store, tmp_path):
     while _alive(worker):
         assert time.monotonic() < deadline, "the worker outlived its server"
         time.sleep(0.1)
+
+
+def test_the_endpoint_runs_ad_hoc_queries_in_the_pool_and_stops_them_at_the_deadline(disk_store):
+    from web import create_app
+    from web.sparql import POOL_EXTENSION
+
+    app = create_app({"STORE": disk_store, "TESTING": True, "QUERY_TIMEOUT": 1.0, "QUERY_WORKERS": 2})
+    pool = app.extensions[POOL_EXTENSION]
+    try:
+        before = _worker_pids(pool, 2)
+        client = app.test_client()
+        started = time.monotonic()
+        slow = client.get("/sparql", query_string={"query": CROSS}, headers={"Accept": "application/sparql-results+json"})
+        assert slow.status_code == 503 and time.monotonic() - started < 3
+        stopped = before - _worker_pids(pool, 2)
+        assert len(stopped) == 1 and not any(_alive(pid) for pid in stopped)
+        cheap = client.get("/sparql", query_string={"query": CHEAP}, headers={"Accept": "application/sparql-results+json"})
+        assert cheap.status_code == 200 and cheap.get_json()["results"]["bindings"][0]["o"]["value"] == "0"
+    finally:
+        pool.close()
