@@ -9,6 +9,7 @@ as it was.
 from __future__ import annotations
 
 import io
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -21,6 +22,7 @@ from typing import Iterable, Mapping, Union
 import pyoxigraph as ox
 
 from graph.bindings import inline_values, to_term
+from graph.sparql_text import refusal
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -28,6 +30,12 @@ Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 
 class StoreError(Exception):
     """The store could not answer or write: an unreachable endpoint, a bad query or update."""
+
+
+class RefusedText(StoreError):
+    """A query or update the store will not hand to the engine: nested or chained deeper than the
+    engine's stack takes, too long, or fetching from other servers (SERVICE, LOAD) while federation
+    is off. Callers show it as a bad request (HTTP 400, one line on the command line)."""
 
 
 @dataclass(frozen=True)
@@ -49,15 +57,33 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 
 
 class Store(ABC):
-    """What every backend offers: query with bound parameters, atomic graph replacement, export."""
+    """What every backend offers: query with bound parameters, atomic graph replacement, export.
+
+    Every text given to `query` or `update` passes `guard` first, so no caller can hand the engine a
+    text that crashes it or makes it fetch a URL. `allow_federation` (POLICYGRAPH_ALLOW_SERVICE=1)
+    lets SERVICE and LOAD through."""
+
+    allow_federation: bool = False
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         """Run a SPARQL query; the default graph is the union of all named graphs."""
 
-    @abstractmethod
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
+        self.guard(sparql)
+        self._write(sparql)
+
+    @abstractmethod
+    def _write(self, sparql: str) -> None:
+        """Run an update this module built from escaped terms (INSERT DATA, DROP) or the caller's
+        update once guarded. Loads send megabytes this way, which the guard would only slow down."""
+
+    def guard(self, sparql: str) -> None:
+        """Refuse (RefusedText) what the engine must not be given; see graph/sparql_text.py."""
+        reason = refusal(sparql, self.allow_federation)
+        if reason:
+            raise RefusedText(reason)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         """Replace each named graph with the given quads, all in one transaction; returns the quad count.
@@ -73,7 +99,7 @@ class Store(ABC):
                 count += len(content.quads)
         operations += list(then)
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
         return count
 
     def append(self, quads: list[ox.Quad]) -> None:
@@ -83,12 +109,12 @@ class Store(ABC):
             by_graph.setdefault(q.graph_name, []).append(q)
         operations = [_insert_data(graph, graph_quads) for graph, graph_quads in by_graph.items()]
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
 
     def graphs(self) -> list[str]:
         """Named graphs with their sizes are what `stats` and the UI list."""
@@ -163,6 +189,7 @@ class OxigraphStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         # Oxigraph's own substitutions refuse variables outside the projection, so both backends
         # bind the same way: escaped terms in a VALUES block opening the WHERE group.
+        self.guard(sparql)
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
@@ -204,7 +231,7 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"the store could not write: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def _write(self, sparql: str) -> None:
         try:
             self._store.update(sparql, prefixes=_prefixes())
         except SyntaxError as exc:
@@ -235,8 +262,18 @@ class MemoryReplica(Store):
         self.disk = disk
         self._copy()
 
+    @property
+    def allow_federation(self) -> bool:
+        return self.disk.allow_federation
+
+    @allow_federation.setter
+    def allow_federation(self, allowed: bool) -> None:
+        """Queries are answered (and guarded) by the copy, so it follows the disk's setting."""
+        self.disk.allow_federation = self.memory.allow_federation = allowed
+
     def _copy(self) -> None:
         self.memory: OxigraphStore = OxigraphStore()
+        self.memory.allow_federation = self.disk.allow_federation
         dump = self.disk._store.dump(format=ox.RdfFormat.N_QUADS)
         if dump:
             self.memory._store.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
@@ -252,8 +289,8 @@ class MemoryReplica(Store):
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         return self.memory.query(sparql, bindings)
 
-    def update(self, sparql: str) -> None:
-        self._both("update", sparql)
+    def _write(self, sparql: str) -> None:
+        self._both("_write", sparql)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         contents, then = list(contents), list(then)
@@ -301,6 +338,7 @@ class SparqlEndpointStore(Store):
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        self.guard(sparql)
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         sparql = _prefix_lines(sparql) + sparql
@@ -313,7 +351,7 @@ class SparqlEndpointStore(Store):
         except SyntaxError as exc:
             raise StoreError(f"the endpoint sent results that are not SPARQL JSON: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def _write(self, sparql: str) -> None:
         self._post(self.update_url, {"update": _prefix_lines(sparql) + sparql}, "*/*")
 
 
@@ -324,8 +362,12 @@ def _triples(body: bytes):
 def open_store(location: str | Path | None = None, endpoint: str | None = None,
                update_endpoint: str | None = None, token: str | None = None, in_memory: bool = False) -> Store:
     """The CLI and the web app open the store through this, from flags or the environment.
-    `in_memory`: answer from a copy in memory (the web app, where reads dominate)."""
+    `in_memory`: answer from a copy in memory (the web app, where reads dominate).
+    Federation (SERVICE, LOAD) stays off unless POLICYGRAPH_ALLOW_SERVICE=1."""
     if endpoint:
-        return SparqlEndpointStore(endpoint, update_endpoint, token=token)
-    disk = OxigraphStore(location)
-    return MemoryReplica(disk) if in_memory and location is not None else disk
+        store: Store = SparqlEndpointStore(endpoint, update_endpoint, token=token)
+    else:
+        disk = OxigraphStore(location)
+        store = MemoryReplica(disk) if in_memory and location is not None else disk
+    store.allow_federation = os.environ.get("POLICYGRAPH_ALLOW_SERVICE") == "1"
+    return store
