@@ -15,10 +15,10 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
+from graph.sparql_text import tokens
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def to_term(value: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -39,31 +39,13 @@ def to_term(value: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def _tokens(sparql: str) -> Iterator[tuple[int, str]]:
-    """(position, token) for braces, words and variables; strings, IRIs and comments are skipped."""
-    i, n = 0, len(sparql)
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            i = sparql.find("\n", i)
-            i = n if i < 0 else i
-        elif ch in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
-            i += len(quote)
-            while i < n and not sparql.startswith(quote, i):
-                i += 2 if sparql[i] == "\\" else 1
-            i += len(quote)
-        elif ch == "<" and _IRI.match(sparql, i):
-            i = _IRI.match(sparql, i).end()
-        elif ch in "{}":
-            yield i, ch
-            i += 1
-        elif ch in "?$" or ch.isalpha() or ch == "_":
-            match = _WORD.match(sparql, i + 1 if ch in "?$" else i)
-            end = match.end() if match else i + 1
-            yield i, ("?" + match.group(0)) if ch in "?$" and match else sparql[i:end]
-            i = end
-        else:
-            i += 1
+    """(position, token) for braces, words, prefixed names and variables (`?v` for `$v` too), from
+    the one SPARQL lexer: strings, IRIs and comments never look like syntax here."""
+    for token in tokens(sparql):
+        if token.kind in ("word", "pname") or (token.kind == "punct" and token.text in "{}"):
+            yield token.position, token.text
+        elif token.kind == "var":
+            yield token.position, "?" + token.text[1:]
 
 
 class _Group:

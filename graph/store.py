@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import re
 import threading
 import urllib.error
@@ -26,6 +27,7 @@ import pyoxigraph as ox
 from graph.bindings import inline_values, to_term
 from graph.store_folder import FolderError, StoreFolder
 from graph.dataset import Dataset, declares_dataset, with_using  # Dataset is part of this API
+from graph.sparql_text import refusal
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -33,6 +35,12 @@ Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 
 class StoreError(Exception):
     """The store could not answer or write: an unreachable endpoint, a bad query or update."""
+
+
+class RefusedText(StoreError):
+    """A query or update the store will not hand to the engine: nested or chained deeper than the
+    engine's stack takes, too long, or fetching from other servers (SERVICE, LOAD) while federation
+    is off. Callers show it as a bad request (HTTP 400, one line on the command line)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,13 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 
 
 class Store(ABC):
-    """What every backend offers: query with bound parameters, atomic graph replacement, export."""
+    """What every backend offers: query with bound parameters, atomic graph replacement, export.
+
+    Every text given to `query` or `update` passes `guard` first, so no caller can hand the engine a
+    text that crashes it or makes it fetch a URL. `allow_federation` (POLICYGRAPH_ALLOW_SERVICE=1)
+    lets SERVICE and LOAD through."""
+
+    allow_federation: bool = False
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
@@ -64,11 +78,23 @@ class Store(ABC):
         default graph, with every named graph visible to GRAPH. `base_iri` resolves the relative
         IRIs in the text (without one, a relative IRI is a syntax error)."""
 
-    @abstractmethod
     def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction. `dataset` is read by every operation's WHERE, as
         USING / USING NAMED would be (an update that has its own USING or WITH is then a StoreError);
         `base_iri` resolves the relative IRIs in the text."""
+        self.guard(sparql)
+        self._write(sparql, dataset=dataset, base_iri=base_iri)
+
+    @abstractmethod
+    def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+        """Run an update this module built from escaped terms (INSERT DATA, DROP) or the caller's
+        update once guarded. Loads send megabytes this way, which the guard would only slow down."""
+
+    def guard(self, sparql: str) -> None:
+        """Refuse (RefusedText) what the engine must not be given; see graph/sparql_text.py."""
+        reason = refusal(sparql, self.allow_federation)
+        if reason:
+            raise RefusedText(reason)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         """Replace each named graph with the given quads, all in one transaction; returns the quad count.
@@ -84,7 +110,7 @@ class Store(ABC):
                 count += len(content.quads)
         operations += list(then)
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
         return count
 
     def append(self, quads: list[ox.Quad]) -> None:
@@ -94,12 +120,12 @@ class Store(ABC):
             by_graph.setdefault(q.graph_name, []).append(q)
         operations = [_insert_data(graph, graph_quads) for graph, graph_quads in by_graph.items()]
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         if operations:
-            self.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
 
     def graphs(self) -> list[str]:
         """Named graphs with their sizes are what `stats` and the UI list."""
@@ -297,6 +323,7 @@ class OxigraphStore(Store):
               dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         # Oxigraph's own substitutions refuse variables outside the projection, so both backends
         # bind the same way: escaped terms in a VALUES block opening the WHERE group.
+        self.guard(sparql)
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
@@ -338,7 +365,7 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"the store could not write: {_reason(exc)}") from None
 
-    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+    def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         with self.transaction():
             try:
                 if dataset is not None:  # Oxigraph takes a dataset argument for queries only
@@ -387,10 +414,20 @@ class MemoryReplica(Store):
         self._copying = threading.Lock()
         self._copy()
 
+    @property
+    def allow_federation(self) -> bool:
+        return self.disk.allow_federation
+
+    @allow_federation.setter
+    def allow_federation(self, allowed: bool) -> None:
+        """Queries are answered (and guarded) by the copy, so it follows the disk's setting."""
+        self.disk.allow_federation = self.memory.allow_federation = allowed
+
     def _copy(self) -> None:
         stamp = self.disk.folder.pointer_stamp() if self.disk.folder else None
         memory = OxigraphStore()
         dump = self.disk.dump()
+        memory.allow_federation = self.disk.allow_federation
         if dump:
             memory._engine().bulk_load(dump, format=ox.RdfFormat.N_QUADS)
         self.memory, self._stamp = memory, stamp
@@ -430,9 +467,9 @@ class MemoryReplica(Store):
         with self._copying:
             self._copy()
 
-    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+    def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         with self.transaction():
-            self.disk.update(sparql, dataset=dataset, base_iri=base_iri)
+            self.disk._write(sparql, dataset=dataset, base_iri=base_iri)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
         with self.transaction():
@@ -483,6 +520,7 @@ class SparqlEndpointStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
               dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
+        self.guard(sparql)
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         sparql = _base_line(base_iri) + _prefix_lines(sparql) + sparql
@@ -496,7 +534,7 @@ class SparqlEndpointStore(Store):
         except SyntaxError as exc:
             raise StoreError(f"the endpoint sent results that are not SPARQL JSON: {exc}") from None
 
-    def update(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+    def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         form = [("update", _base_line(base_iri) + _prefix_lines(sparql) + sparql),
                 *_protocol_dataset(dataset, "using-graph-uri", "using-named-graph-uri")]
         self._post(self.update_url, form, "*/*")
@@ -521,8 +559,12 @@ def _triples(body: bytes):
 def open_store(location: str | Path | None = None, endpoint: str | None = None,
                update_endpoint: str | None = None, token: str | None = None, in_memory: bool = False) -> Store:
     """The CLI and the web app open the store through this, from flags or the environment.
-    `in_memory`: answer from a copy in memory (the web app, where reads dominate)."""
+    `in_memory`: answer from a copy in memory (the web app, where reads dominate).
+    Federation (SERVICE, LOAD) stays off unless POLICYGRAPH_ALLOW_SERVICE=1."""
     if endpoint:
-        return SparqlEndpointStore(endpoint, update_endpoint, token=token)
-    disk = OxigraphStore(location)
-    return MemoryReplica(disk) if in_memory and location is not None else disk
+        store: Store = SparqlEndpointStore(endpoint, update_endpoint, token=token)
+    else:
+        disk = OxigraphStore(location)
+        store = MemoryReplica(disk) if in_memory and location is not None else disk
+    store.allow_federation = os.environ.get("POLICYGRAPH_ALLOW_SERVICE") == "1"
+    return store

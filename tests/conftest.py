@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -148,3 +149,47 @@ def load_bounded():
         done = run_bounded(LOAD_ONE, str(path))
         return done.returncode, (done.stdout + done.stderr).strip()
     return load
+
+
+class Listener:
+    """A TCP listener on loopback that records every connection made to it (and answers nothing)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections: list[bytes] = []
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(300) or b"(nothing sent)")
+                except OSError:
+                    self.connections.append(b"(nothing sent)")
+
+    def seen(self, wait: float = 0.3) -> list[bytes]:
+        """The connections so far, after a moment for late ones to arrive."""
+        time.sleep(wait)
+        return list(self.connections)
+
+    def close(self) -> None:
+        self._closed = True
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    """Proof that nothing was fetched: a loopback port that counts who connects."""
+    server = Listener()
+    yield server
+    server.close()

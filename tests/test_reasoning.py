@@ -99,3 +99,12 @@ def test_example_graph_is_consistent_and_bearings_are_focus_areas():
     rows = store.query("ASK { GRAPH <%s> { ?b a pg:FocusArea } }" % R.INFERRED_OWL_GRAPH)
     assert bool(rows)
     store.close()
+
+
+@java_missing
+def test_hermit_never_fetches_an_owl_import(store_from_turtle, listener):
+    store = store_from_turtle(SMALL + f"t:ontology a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
+                                      f"  <http://www.w3.org/2002/07/owl#imports> <{listener.url}ontology> .\n")
+    report = R.infer(store)
+    assert (ID + "t/bearing", RDF_TYPE, PG + "FocusArea") in _triples(report)
+    assert listener.seen() == []

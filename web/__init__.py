@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"),
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
+    app.config["STORE"].allow_federation = bool(app.config["ALLOW_SERVICE"])  # the store enforces it
     _start_query_pool(app)
     _install_language(app)
     errors.install(app)

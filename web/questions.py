@@ -19,6 +19,7 @@ from graph.explain import explain
 from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
 from graph.results import spreadsheet_csv, term_text
+from graph.store import RefusedText
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline, term_json
 from web.workbench import cell, editor_text, labels_for
@@ -92,10 +93,14 @@ def form_fields(store: Any, named: NamedQuery, given: dict[str, str], lang: str)
 
 
 def run(named: NamedQuery, given: dict[str, str], lang: str) -> QueryResult:
-    """Run the question under the app's deadline; bad parameters raise QueryParameterError."""
+    """Run the question under the app's deadline; bad parameters raise QueryParameterError, and a text
+    the store refuses (a parameter value long enough to pass its size limit) QueryRefused(400)."""
     store = current_app.config["STORE"]
     timeout = float(current_app.config["QUERY_TIMEOUT"])
-    return run_with_deadline(lambda cancel: run_named(store, named, given, lang), timeout)
+    try:
+        return run_with_deadline(lambda cancel: run_named(store, named, given, lang), timeout)
+    except RefusedText as refused:
+        raise QueryRefused(400, str(refused)) from None
 
 
 def shown_columns(columns: list[str]) -> list[str]:

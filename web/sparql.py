@@ -14,8 +14,10 @@ What it does, and why:
 * Every query runs under a deadline (`QUERY_TIMEOUT` seconds) and a row limit (`RESULT_LIMIT`); a cut
   result says so in the `X-Result-Truncated` header. See `evaluate` for what the deadline can and
   cannot stop.
-* `SERVICE` (federated queries make this server fetch other servers) is refused unless
-  `ALLOW_SERVICE` is set; updates are refused unless `UPDATE_TOKEN` is set and the client sends it.
+* `SERVICE` and `LOAD` (they make this server fetch other servers) are refused unless `ALLOW_SERVICE`
+  is set, and so is a text nested deeper than the engine takes: the store guards every text
+  (graph/sparql_text.py), `check_query` asks the same guard before a worker is taken. Updates are
+  refused unless `UPDATE_TOKEN` is set and the client sends it.
 
 The query machinery (`evaluate`, `serialize_results`, `QueryRefused`) is shared with the workbench,
 which renders the same answers as an HTML table.
@@ -23,7 +25,6 @@ which renders the same answers as an HTML table.
 from __future__ import annotations
 
 import hmac
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from graph.answers import Answer, Cancelled, collect, results_json, term_json
 from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
+from graph.sparql_text import refusal
 from graph.store import Dataset, StoreError
 from graph.results import spreadsheet_csv, term_text
 
@@ -77,26 +79,13 @@ class QueryRefused(Exception):
 
 
 # ------------------------------------------------------------------------------ checks
-def strip_lexical(text: str) -> str:
-    """The query without strings, IRIs and comments, so keyword checks see only syntax."""
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', " ", text)
-    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', " ", text)
-    text = re.sub(r"<[^\s<>\"{}|^`\\]*>", " ", text)
-    return re.sub(r"#[^\n]*", " ", text)
-
-
-def uses_service(text: str) -> bool:
-    """True when the query has a SERVICE clause (a keyword, not a variable, prefixed name or string)."""
-    return re.search(r"(?<![\w?$:])SERVICE\b(?!\s*:)", strip_lexical(text), re.IGNORECASE) is not None
-
-
 def check_query(text: str, allow_service: bool) -> None:
     """Refuse what this endpoint will not run, before spending any time on it."""
     if not text or not text.strip():
         raise QueryRefused(400, "missing 'query' parameter")
-    if not allow_service and uses_service(text):
-        raise QueryRefused(400, "SERVICE (federated query) is not allowed on this endpoint; "
-                                "the server administrator can enable it with ALLOW_SERVICE")
+    reason = refusal(text, allow_service)  # the store's own guard, asked before a worker is taken
+    if reason:
+        raise QueryRefused(400, reason)
 
 
 # ------------------------------------------------------------------------------ evaluation
@@ -330,8 +319,6 @@ def _run_update(text: str, dataset: Dataset | None) -> Response:
                                 "token is configured and sent as 'Authorization: Bearer <token>'")
     if not text.strip():
         raise QueryRefused(400, "missing 'update' text")
-    if not current_app.config.get("ALLOW_SERVICE") and uses_service(text):
-        raise QueryRefused(400, "SERVICE is not allowed on this endpoint")
     try:
         current_app.config["STORE"].update(text, dataset=dataset,
                                            base_iri=url_for("sparql.endpoint", _external=True))

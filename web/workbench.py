@@ -19,9 +19,10 @@ from werkzeug.routing import BuildError
 from graph.bindings import inline_values
 from graph.query_library import NamedQuery, QueryParameterError, bind_parameters
 from graph.results import compact
+from graph.sparql_text import prefixed_names
 from ontology import PREFIXES, base_iri
 from web.i18n import translate
-from web.sparql import Answer, QueryRefused, evaluate_request, strip_lexical
+from web.sparql import Answer, QueryRefused, evaluate_request
 
 bp = Blueprint("workbench", __name__)
 
@@ -116,12 +117,9 @@ def answer_table(answer: Answer, store: Any, lang: str, shown: int | None = None
 def used_prefix_lines(sparql: str) -> str:
     """PREFIX lines for the standard prefixes a query uses and does not declare, so it runs anywhere."""
     declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
-    syntax = strip_lexical(sparql)
-    lines = []
-    for prefix, iri in all_prefixes().items():
-        if prefix not in declared and re.search(rf"(?<![\w?$:.-]){re.escape(prefix)}:", syntax):
-            lines.append(f"PREFIX {prefix}: <{iri}>\n")
-    return "".join(lines)
+    used = {prefix for prefix, _ in prefixed_names(sparql)}
+    return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in all_prefixes().items()
+                   if prefix in used and prefix not in declared)
 
 
 def editor_text(named: NamedQuery, bindings: dict[str, Any] | None, lang: str) -> str:
@@ -157,10 +155,10 @@ def completion_terms(store: Any) -> dict[str, list[str]]:
     from web.questions import library
 
     prefixes = all_prefixes()
-    pattern = re.compile(r"(?<![\w?$:.-])(" + "|".join(map(re.escape, prefixes)) + r"):([A-Za-z_][\w-]*)")
     for named in library().values():
-        for prefix, local in pattern.findall(strip_lexical(named.sparql)):
-            (classes if local[0].isupper() else properties).add(prefixes[prefix] + local)
+        for prefix, local in prefixed_names(named.sparql):
+            if prefix in prefixes and local:
+                (classes if local[0].isupper() else properties).add(prefixes[prefix] + local)
     return {"properties": sorted(properties), "classes": sorted(classes)}
 
 
