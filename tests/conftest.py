@@ -115,9 +115,11 @@ def example_client(example_app):
     return example_app.test_client()
 
 
-def run_bounded(code: str, *args: str, timeout: float = 60, memory: int = 1 << 30) -> subprocess.CompletedProcess:
+def run_bounded(code: str, *args: str, timeout: float = 60, memory: int = 2 << 30) -> subprocess.CompletedProcess:
     """Run Python code in a child with a memory cap and a timeout, so an input that would exhaust memory,
-    crash the interpreter or hang fails its test instead of taking the test run down with it."""
+    crash the interpreter or hang fails its test instead of taking the test run down with it. The cap
+    counts address space, not memory used: 2 GB leaves room for the store's databases (each RocksDB
+    opening reserves about 0.4 GB), far below what a bomb would take."""
     import resource
 
     def limit() -> None:
