@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive, derived_graph
 from graph.derive_rules import Facts
 from graph.store import GraphContent, Store
-from graph.validation import Finding, quads_to_rdflib, validate_graph, violations
+from graph.validation import Finding, validate_quads, violations
 from loaders import LoadedFile, load_paths
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
 
@@ -75,7 +75,7 @@ def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") 
     replaced = {c.graph for c in graph_contents(files)} | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
     kept = [q for q in store.quads() if q.graph_name.value not in replaced] if store else []
     new = [q for f in files for q in f.quads]
-    return validate_graph(quads_to_rdflib(kept + new), places_of(files), lang)
+    return validate_quads(kept + new, places_of(files), lang)
 
 
 def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
