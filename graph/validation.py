@@ -14,6 +14,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
 from graph.shacl_sparql import SparqlResult, evaluate, split_shapes, to_oxigraph
+from graph.validation_scope import REACH, affected_nodes, changed_nodes, neighbourhood, shapes_reach
 from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 
@@ -106,37 +107,50 @@ def _owner(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node:
 
 
 def validate_quads(quads: Iterable[ox.Quad], places: Mapping[str, str] | None = None, lang: str = "en",
-                   focus: Iterable[ox.NamedNode | ox.BlankNode] | None = None) -> list[Finding]:
+                   changes: Iterable[ox.Quad] | None = None) -> list[Finding]:
     """Validate the union of the quads (graph names ignored, as in the files' merged view).
 
-    With `focus`, only results about those nodes are reported (see graph/scope.py for who picks them)."""
+    With `changes` (the quads a load adds or removes), the core shapes re-check only the nodes those
+    changes can affect, over the triples around them (graph/validation_scope.py says why that is
+    enough); the SPARQL constraints always see the whole graph, which Oxigraph answers in seconds."""
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return validate_graph(quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples),
-                          places, lang, focus, oxigraph=_oxigraph_copy(triples))
-
-
-def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, lang: str = "en",
-                   focus: Iterable[ox.NamedNode | ox.BlankNode] | None = None,
-                   oxigraph: ox.Store | None = None) -> list[Finding]:
-    """Validate data (with the ontology beside it for class hierarchy) and explain every result.
-
-    `oxigraph` is the same data in an Oxigraph store, for the SPARQL constraints; made from `data` if not given."""
-    places = places or {}
-    for prefix, namespace in PREFIXES.items():
-        data.namespace_manager.bind(prefix, namespace, override=True)
+    oxigraph = _oxigraph_copy(triples)
     shapes = _shapes()
     core, constraints = split_shapes(shapes)
-    wanted = set(focus) if focus is not None else None
-    if oxigraph is None:
-        oxigraph = _oxigraph_copy(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
-    options = {"focus_nodes": sorted(n.value for n in wanted if isinstance(n, ox.NamedNode))} if wanted else {}
+    changed = changed_nodes(changes) if changes is not None else None
+    if changed is None or shapes_reach(core) > REACH:
+        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+    focus = affected_nodes(oxigraph, changed)
+    sparql = evaluate(oxigraph, constraints)
+    around = neighbourhood(oxigraph, focus | {r.focus for r in sparql})  # labels and owners of every result
+    data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in around)
+    return _validate(data, shapes, core, sparql, places or {}, lang, focus)
+
+
+def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, lang: str = "en") -> list[Finding]:
+    """Validate an rdflib graph (with the ontology beside it for class hierarchy) and explain every result."""
+    shapes = _shapes()
+    core, constraints = split_shapes(shapes)
+    oxigraph = _oxigraph_copy(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+
+
+def _validate(data: rdflib.Graph, shapes: rdflib.Graph, core: rdflib.Graph, sparql: list[SparqlResult],
+              places: Mapping[str, str], lang: str, focus: set[ox.NamedNode | ox.BlankNode] | None) -> list[Finding]:
+    """pyshacl with the core shapes over `data` (its results about `focus` only, when given), plus the
+    SPARQL constraints' results from Oxigraph, as Findings in the report's order."""
+    for prefix, namespace in PREFIXES.items():
+        data.namespace_manager.bind(prefix, namespace, override=True)
     _conforms, report, _text = shacl_validate(
         data, shacl_graph=core, ont_graph=_ontology(), inference="none",
-        abort_on_first=False, allow_warnings=True, advanced=True, **options,
+        abort_on_first=False, allow_warnings=True, advanced=True,
     )
+    wanted = {to_rdflib(node) for node in focus} if focus is not None else None
     findings = [_finding(data, report, shapes, result, places, lang)
-                for result in report.subjects(RDF.type, SH.ValidationResult)]
-    findings += [_sparql_finding(data, result, places, lang) for result in evaluate(oxigraph, constraints, wanted)]
+                for result in report.subjects(RDF.type, SH.ValidationResult)
+                if wanted is None or report.value(result, SH.focusNode) in wanted]
+    findings += [_sparql_finding(data, result, places, lang) for result in sparql]
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.place or "", f.focus, f.message))
 
