@@ -122,6 +122,10 @@ def validate_quads(quads: Iterable[ox.Quad], places: Mapping[str, str] | None = 
         data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
     focus = affected_nodes(oxigraph, changed)
+    if len(focus) * 2 > len({t.subject for t in triples}):
+        # a change to shared vocabularies or organisations touches most nodes: the whole graph is cheaper
+        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
     sparql = evaluate(oxigraph, constraints)
     around = neighbourhood(oxigraph, focus | {r.focus for r in sparql})  # labels and owners of every result
     data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in around)
