@@ -18,7 +18,7 @@ from graph.loading import ValidationFailed, check_files, load_into_store, places
 from graph.results import format_table, parse_param, spreadsheet_csv, term_text
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, Store, StoreError, open_store
-from graph.validation import quads_to_rdflib, validate_graph, violations
+from graph.validation import validate_quads, violations
 from loaders import LoadError, load_paths
 
 DEFAULT_STORE = "var/store"
@@ -104,7 +104,7 @@ def validate(obj: Context, paths: tuple[Path, ...], warnings: bool) -> None:
             findings = check_files(None, load_paths(list(paths)), obj.lang)
         else:
             quads = obj.store().quads()
-            findings = validate_graph(quads_to_rdflib(quads), places_in_store(quads), lang=obj.lang)
+            findings = validate_quads(quads, places_in_store(quads), lang=obj.lang)
     except (LoadError, StoreError) as error:
         _fail(str(error))
         return

@@ -1,15 +1,20 @@
-"""SHACL validation with pyshacl, reported in plain language with the file and line of each problem."""
+"""SHACL validation, reported in plain language with the file and line of each problem.
+
+pyshacl checks the core constraints; the SHACL-SPARQL constraints run in Oxigraph over a copy of the same
+graph in memory (graph/shacl_sparql.py says why and when that is the same thing). Both kinds of result
+become the same Finding."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import DCTERMS, RDF, SH, SKOS
+from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
+from graph.shacl_sparql import SparqlResult, evaluate, split_shapes, to_oxigraph
+from graph.validation_scope import REACH, affected_nodes, changed_nodes, neighbourhood, shapes_reach
 from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 
@@ -32,12 +37,27 @@ class Finding:
         return f"{where}{self.severity}: {what}{detail}: {self.message}"
 
 
+def to_rdflib(term: ox.Term) -> rdflib.term.Node:
+    """An Oxigraph term as rdflib's; a blank node keeps its label, so results of either engine name the same node."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+    raise TypeError(f"not a subject, predicate or object: {term!r}")
+
+
+_XSD_STRING = str(XSD.string)
+
+
 def quads_to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """The union of the quads as one rdflib graph, which is what pyshacl validates."""
-    out = io.BytesIO()
-    ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], out, ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
-    graph.parse(data=out.getvalue().decode("utf-8"), format="nt")
+    graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in quads)
     return graph
 
 
@@ -86,32 +106,96 @@ def _owner(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node:
     return node
 
 
+def validate_quads(quads: Iterable[ox.Quad], places: Mapping[str, str] | None = None, lang: str = "en",
+                   changes: Iterable[ox.Quad] | None = None) -> list[Finding]:
+    """Validate the union of the quads (graph names ignored, as in the files' merged view).
+
+    With `changes` (the quads a load adds or removes), the core shapes re-check only the nodes those
+    changes can affect, over the triples around them (graph/validation_scope.py says why that is
+    enough); the SPARQL constraints always see the whole graph, which Oxigraph answers in seconds."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    oxigraph = _oxigraph_copy(triples)
+    shapes = _shapes()
+    core, constraints = split_shapes(shapes)
+    changed = changed_nodes(changes) if changes is not None else None
+    if changed is None or shapes_reach(core) > REACH:
+        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+    focus = affected_nodes(oxigraph, changed)
+    if len(focus) * 2 > len({t.subject for t in triples}):
+        # a change to shared vocabularies or organisations touches most nodes: the whole graph is cheaper
+        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+    sparql = evaluate(oxigraph, constraints)
+    around = neighbourhood(oxigraph, focus | {r.focus for r in sparql})  # labels and owners of every result
+    data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in around)
+    return _validate(data, shapes, core, sparql, places or {}, lang, focus)
+
+
 def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, lang: str = "en") -> list[Finding]:
-    """Validate data (with the ontology beside it for class hierarchy) and explain every result."""
-    places = places or {}
+    """Validate an rdflib graph (with the ontology beside it for class hierarchy) and explain every result."""
+    shapes = _shapes()
+    core, constraints = split_shapes(shapes)
+    oxigraph = _oxigraph_copy(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+
+
+def _validate(data: rdflib.Graph, shapes: rdflib.Graph, core: rdflib.Graph, sparql: list[SparqlResult],
+              places: Mapping[str, str], lang: str, focus: set[ox.NamedNode | ox.BlankNode] | None) -> list[Finding]:
+    """pyshacl with the core shapes over `data` (its results about `focus` only, when given), plus the
+    SPARQL constraints' results from Oxigraph, as Findings in the report's order."""
     for prefix, namespace in PREFIXES.items():
         data.namespace_manager.bind(prefix, namespace, override=True)
-    shapes = _shapes()
     _conforms, report, _text = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=_ontology(), inference="none",
+        data, shacl_graph=core, ont_graph=_ontology(), inference="none",
         abort_on_first=False, allow_warnings=True, advanced=True,
     )
-    findings = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower()
-        focus = report.value(result, SH.focusNode)
-        owner = _owner(data, focus)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        message = _message(report, shapes, result, lang)
-        findings.append(Finding(
-            severity=severity, message=message or "does not meet the shape",
-            focus=str(owner), focus_label=_label(data, owner, lang),
-            path=data.namespace_manager.normalizeUri(path) if isinstance(path, rdflib.URIRef) else None,
-            value=str(value) if value is not None else None, place=places.get(str(owner)),
-        ))
+    wanted = {to_rdflib(node) for node in focus} if focus is not None else None
+    findings = [_finding(data, report, shapes, result, places, lang)
+                for result in report.subjects(RDF.type, SH.ValidationResult)
+                if wanted is None or report.value(result, SH.focusNode) in wanted]
+    findings += [_sparql_finding(data, result, places, lang) for result in sparql]
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.place or "", f.focus, f.message))
+
+
+def _oxigraph_copy(triples: Iterable[ox.Triple]) -> ox.Store:
+    """The data and the ontology in an Oxigraph store in memory, as pyshacl sees them (ontology mixed in)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
+                      for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+    return store
+
+
+def _severity(iri: rdflib.term.Node | None) -> str:
+    return str(iri).rsplit("#", 1)[-1].lower()
+
+
+def _finding(data: rdflib.Graph, report: rdflib.Graph, shapes: rdflib.Graph, result: rdflib.term.Node,
+             places: Mapping[str, str], lang: str) -> Finding:
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    return _explained(data, _severity(report.value(result, SH.resultSeverity)), _message(report, shapes, result, lang),
+                      report.value(result, SH.focusNode), path, value, places, lang)
+
+
+def _sparql_finding(data: rdflib.Graph, result: SparqlResult, places: Mapping[str, str], lang: str) -> Finding:
+    return _explained(data, _severity(result.severity), _pick_language(list(result.messages), lang),
+                      to_rdflib(result.focus), to_rdflib(result.path) if result.path else None,
+                      to_rdflib(result.value), places, lang)
+
+
+def _explained(data: rdflib.Graph, severity: str, message: str, focus: rdflib.term.Node,
+               path: rdflib.term.Node | None, value: rdflib.term.Node | None,
+               places: Mapping[str, str], lang: str) -> Finding:
+    owner = _owner(data, focus)
+    return Finding(
+        severity=severity, message=message or "does not meet the shape",
+        focus=str(owner), focus_label=_label(data, owner, lang),
+        path=data.namespace_manager.normalizeUri(path) if isinstance(path, rdflib.URIRef) else None,
+        value=str(value) if value is not None else None, place=places.get(str(owner)),
+    )
 
 
 def violations(findings: Iterable[Finding]) -> list[Finding]:
