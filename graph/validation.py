@@ -14,7 +14,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
 from graph.shacl_sparql import SparqlResult, evaluate, split_shapes, to_oxigraph
-from graph.validation_scope import REACH, affected_nodes, changed_nodes, neighbourhood, shapes_reach
+from graph.validation_scope import affected_nodes, hierarchy_changes, neighbourhood, read_patterns, report_context
 from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 
@@ -110,26 +110,36 @@ def validate_quads(quads: Iterable[ox.Quad], places: Mapping[str, str] | None = 
                    changes: Iterable[ox.Quad] | None = None) -> list[Finding]:
     """Validate the union of the quads (graph names ignored, as in the files' merged view).
 
-    With `changes` (the quads a load adds or removes), the core shapes re-check only the nodes those
-    changes can affect, over the triples around them (graph/validation_scope.py says why that is
-    enough); the SPARQL constraints always see the whole graph, which Oxigraph answers in seconds."""
+    With `changes` (the quads a load adds or removes), the core shapes re-check only the nodes whose
+    results those changes can alter (`scoped_focus`), over the triples the shapes read from them
+    (graph/validation_scope.py says why that is enough), and report only those nodes; the SPARQL
+    constraints, whose reach is unbounded, always run over the whole graph, which Oxigraph answers in
+    seconds, and all their results are reported."""
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
     oxigraph = _oxigraph_copy(triples)
     shapes = _shapes()
     core, constraints = split_shapes(shapes)
-    changed = changed_nodes(changes) if changes is not None else None
-    if changed is None or shapes_reach(core) > REACH:
-        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
-    focus = affected_nodes(oxigraph, changed)
-    if len(focus) * 2 > len({t.subject for t in triples}):
-        # a change to shared vocabularies or organisations touches most nodes: the whole graph is cheaper
-        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
     sparql = evaluate(oxigraph, constraints)
-    around = neighbourhood(oxigraph, focus | {r.focus for r in sparql})  # labels and owners of every result
+    focus, patterns = scoped_focus(oxigraph, core, changes) if changes is not None else (None, None)
+    if focus is None or patterns is None or len(focus) * 2 > len({t.subject for t in triples}):
+        # nothing to scope by, or most nodes are affected: one whole-graph run is cheaper than a slice
+        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return _validate(data, shapes, core, sparql, places or {}, lang, focus)
+    around = neighbourhood(oxigraph, focus, patterns) | report_context(oxigraph, focus | {r.focus for r in sparql})
     data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in around)
     return _validate(data, shapes, core, sparql, places or {}, lang, focus)
+
+
+def scoped_focus(merged: ox.Store, core: rdflib.Graph, changes: Iterable[ox.Quad]
+                 ) -> tuple[set[ox.NamedNode | ox.BlankNode] | None, frozenset | None]:
+    """The nodes whose core-shape results the changes can alter in the merged graph, and the walks the
+    core shapes read; (None, ...) when anything may change (the class hierarchy moved, or the shapes
+    read unboundedly far)."""
+    changes = list(changes)
+    patterns = read_patterns(core)
+    if patterns is None or hierarchy_changes(changes):
+        return None, patterns
+    return affected_nodes(merged, changes, patterns), patterns
 
 
 def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, lang: str = "en") -> list[Finding]:
