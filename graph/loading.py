@@ -74,9 +74,9 @@ def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") 
     """Validate the store as it would be after the load (other graphs kept, these replaced).
 
     With nothing kept, everything is new and the whole graph is validated. Otherwise the core shapes
-    re-check what the new quads and the quads of the replaced graphs touch (graph/validation_scope.py),
-    so loading one file into a large store costs seconds; findings about untouched stored nodes are
-    `policygraph validate`'s to report."""
+    re-check only the nodes whose results the new quads and the quads of the replaced graphs can change
+    (graph/validation_scope.py), so loading one municipality into a national store costs seconds, not
+    a whole check; findings about other stored nodes are `policygraph validate`'s to report."""
     files_graphs = {c.graph for c in graph_contents(files)}
     replaced = files_graphs | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
     stored = store.quads() if store else []
