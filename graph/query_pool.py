@@ -10,7 +10,9 @@ fresh worker takes its place.
 Why a scheduler: killing at the deadline is not enough when more clients send slow queries than
 there are cores. Three rules share the workers:
 * cores go to the queries in flight that have had the least of them (least attained service): the
-  others are paused with SIGSTOP, so a short query arriving among long ones runs within a tick;
+  others are paused with SIGSTOP once they have had `QUANTUM` s, so a short query arriving among
+  long ones runs at once and to its end (workers open the store before their first query, so that
+  a short query is short);
 * each client (an address) may have at most `per_client` queries running or waiting, and waiting
   queries are served lowest recent use first (worker-seconds plus a little per query asked,
   halving every `HALF_LIFE` s); the last idle worker is kept for light clients;
@@ -45,6 +47,7 @@ MIN_SLICE = 0.25     # seconds a query runs before a lighter client's query may 
 REQUEST_COST = 0.01  # worker-seconds charged per query asked, so that asking in a loop counts too
 LIGHT = 2.0          # recent worker-seconds under which a client may use the reserved worker
 TICK = 0.02          # seconds between two decisions of which queries get the cores
+QUANTUM = 0.3        # seconds a query runs before it may be paused for queries that had less
 log = logging.getLogger(__name__)
 
 
@@ -74,6 +77,13 @@ def _worker_main(connection: Connection, memory_mb: int, owner: int) -> None:
             generation, text, limit_rows, dataset, base_iri = connection.recv()
         except (EOFError, OSError):
             return
+        if text is None:  # a fresh worker opening the store before its first query
+            try:
+                opened = (generation, ox.Store.read_only(generation))
+            except OSError:
+                opened = None
+            connection.send(("ready", None))
+            continue
         try:
             if opened is None or opened[0] != generation:
                 opened = (generation, ox.Store.read_only(generation))
@@ -121,7 +131,7 @@ class QueryPool:
     """A fixed number of query workers and the rules for sharing them (see the module docstring)."""
 
     def __init__(self, workers: int = 8, per_client: int = 2, queue: int = 32, memory_mb: int = 2048,
-                 cores: int | None = None) -> None:
+                 cores: int | None = None, generation: Path | None = None) -> None:
         self.size, self.per_client, self.queue = workers, per_client, queue
         self.memory_mb, self.cores = memory_mb, cores or os.cpu_count() or 1
         self._context = multiprocessing.get_context("forkserver")
@@ -132,6 +142,7 @@ class QueryPool:
         self._waiting: list[_Job] = []
         self._use: dict[str, tuple[float, float]] = {}  # client -> (worker-seconds, when)
         self._closed = False
+        self._generation = str(generation) if generation else None  # the last one asked, for new workers
         for _ in range(workers):
             self._start_worker()
         threading.Thread(target=self._share_cores, name="policygraph-query-cores", daemon=True).start()
@@ -145,6 +156,12 @@ class QueryPool:
                                             name="policygraph-query", daemon=True)
             process.start()
             child.close()
+            if self._generation is not None:  # opening the store costs a first query 0.1-0.2 s, more
+                parent.send((self._generation, None, 0, None, None))  # on a busy machine: not on its time
+                if not parent.poll(60) or parent.recv()[0] != "ready":
+                    log.warning("a query worker could not open the store in 60 s; the pool has one less")
+                    process.kill()
+                    return
             with self._changed:
                 if self._closed:
                     process.kill()
@@ -182,7 +199,8 @@ class QueryPool:
                     job.ticked = now
                 flying.sort(key=lambda j: j.attained)
                 for rank, job in enumerate(flying):
-                    pause = rank >= self.cores and job.attained > flying[self.cores - 1].attained + TICK
+                    pause = (rank >= self.cores and job.attained > QUANTUM
+                             and job.attained > flying[self.cores - 1].attained + TICK)
                     if pause != job.paused:
                         job.paused = pause
                         try:
@@ -281,6 +299,7 @@ class QueryPool:
         """The answer of `text` on the store generation, or PoolRefusal/QueryFailed; never later
         than `timeout` seconds from now, whatever the query does."""
         deadline = time.monotonic() + timeout
+        self._generation = str(generation)
         job = _Job(client)
         worker = self._admit(job, deadline)
         alive = False

@@ -66,7 +66,8 @@ def _start_query_pool(app: Flask) -> None:
     store = app.config["STORE"]
     if app.config["QUERY_WORKERS"] > 0 and isinstance(store, Store) and store.generation() is not None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
-                                                   app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"])
+                                                   app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"],
+                                                   generation=store.generation())
 
 
 def _blueprint(area: str):
