@@ -215,6 +215,7 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
 
     from graph.store import MemoryReplica
     from web import create_app
+    from web.sparql import POOL_EXTENSION
 
     obj.in_memory = in_memory and not obj.endpoint
     if obj.in_memory:
@@ -234,6 +235,9 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
         threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8
         server = waitress.create_server(app, host=host, port=port, threads=threads)
     except OSError as error:
+        pool = app.extensions.get(POOL_EXTENSION)
+        if pool is not None:  # the query workers, started with the app
+            pool.close()
         _fail(f"cannot serve on {host}:{port}: {error.strerror or error} "
               "(is another policygraph serve running there? choose another --port)")
         return

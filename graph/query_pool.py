@@ -156,12 +156,9 @@ class QueryPool:
                                             name="policygraph-query", daemon=True)
             process.start()
             child.close()
-            if self._generation is not None:  # opening the store costs a first query 0.1-0.2 s, more
-                parent.send((self._generation, None, 0, None, None))  # on a busy machine: not on its time
-                if not parent.poll(60) or parent.recv()[0] != "ready":
-                    log.warning("a query worker could not open the store in 60 s; the pool has one less")
-                    process.kill()
-                    return
+            if self._generation is not None and not self._ready(parent):
+                process.kill()
+                return
             with self._changed:
                 if self._closed:
                     process.kill()
@@ -169,6 +166,18 @@ class QueryPool:
                 self._idle.append(_Worker(process, parent))
                 self._changed.notify_all()
         threading.Thread(target=start, name="policygraph-query-start", daemon=True).start()
+
+    def _ready(self, connection: Connection) -> bool:
+        """Have a new worker open the store before it is given a query: opening costs 0.1-0.2 s, more
+        on a busy machine, which must not count against its first (maybe short) query."""
+        try:
+            connection.send((self._generation, None, 0, None, None))
+            if connection.poll(60) and connection.recv()[0] == "ready":
+                return True
+        except (EOFError, OSError):  # the pool is closing, or the worker died
+            return False
+        log.warning("a query worker could not open the store in 60 s; the pool has one less")
+        return False
 
     def _kill(self, worker: _Worker) -> None:
         worker.process.kill()

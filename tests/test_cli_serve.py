@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 EX = "http://example.org/"
 TOKEN = "beside-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cli(store: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -42,22 +36,13 @@ def served(tmp_path_factory):
     """A store loaded with data/ and `policygraph serve` running over it (copy in memory, as `make serve`)."""
     store = tmp_path_factory.mktemp("beside") / "store"
     assert cli(store, "load", str(ROOT / "data")).returncode == 0
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "POLICYGRAPH_UPDATE_TOKEN": TOKEN}
-    process = subprocess.Popen([POLICYGRAPH, "--store", str(store), "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=store.parent)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            sparql(base, "ASK {}")
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited: {process.stderr.read().decode()}")
-            time.sleep(0.1)
+    process = start_server([POLICYGRAPH, "--store", str(store), "serve", "--port", str(port)],
+                           f"{base}/sparql?query=ASK%7B%7D", env=env, cwd=store.parent)
     yield store, base, port
-    process.terminate()
-    process.wait(timeout=20)
+    stop_server(process)
 
 
 @pytest.mark.parametrize("args", [

@@ -4,10 +4,8 @@ federation is off (a loopback listener counts connections)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,8 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import free_port, start_server, stop_server
 
-from graph.store import GraphContent, MemoryReplica, OxigraphStore, RefusedText, StoreError
+from graph.store import GraphContent, MemoryReplica, OxigraphStore, RefusedText
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +48,6 @@ DEEP_UPDATES = {
 HUGE = "ASK {} #" + "x" * 1_100_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _small_store(path: Path | None = None) -> OxigraphStore:
     store = OxigraphStore(path)
     quads = [ox.Quad(ox.NamedNode(f"http://example.org/{i}"), ox.NamedNode(LABEL), ox.Literal(f"Ting {i}"),
@@ -68,24 +61,14 @@ def server(tmp_path_factory):
     """`policygraph serve` (waitress, worker threads) over a small store, on a free loopback port."""
     location = tmp_path_factory.mktemp("guard-store")
     _small_store(location).close()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "POLICYGRAPH_UPDATE_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)}
     env.pop("POLICYGRAPH_ALLOW_SERVICE", None)
-    process = subprocess.Popen([POLICYGRAPH, "--store", str(location), "serve",
-                                "--port", str(port)], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
+    process = start_server([POLICYGRAPH, "--store", str(location), "serve", "--port", str(port)],
+                           f"{base}/sparql?query=ASK%7B%7D", env=env, cwd=ROOT)
     yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 def _request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
@@ -214,7 +197,7 @@ def test_the_store_opens_no_connection_while_federation_is_off(listener, tmp_pat
 def test_the_endpoint_opens_no_connection_and_says_the_same_for_any_port(listener):
     client = create_app({"STORE": _small_store(), "TESTING": True, "UPDATE_TOKEN": TOKEN}).test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    closed = f"http://127.0.0.1:{_free_port()}/"
+    closed = f"http://127.0.0.1:{free_port()}/"
     for name, text in tricky_texts(listener.url).items():
         answers = [client.get("/sparql", query_string={"query": text}),
                    client.post("/sparql", data={"query": text}),

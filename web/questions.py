@@ -15,13 +15,14 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
+from graph.answers import term_json
 from graph.explain import explain
 from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
 from graph.results import spreadsheet_csv, term_text
 from graph.store import RefusedText
 from web.errors import Problem
-from web.sparql import QueryRefused, run_with_deadline, term_json
+from web.sparql import QueryRefused, run_with_deadline
 from web.workbench import cell, editor_text, labels_for
 
 bp = Blueprint("questions", __name__)

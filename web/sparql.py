@@ -34,7 +34,7 @@ from typing import Any, Callable, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from graph.answers import Answer, Cancelled, collect, results_json, term_json
+from graph.answers import Answer, Cancelled, collect, results_json
 from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
 from graph.sparql_text import refusal
 from graph.store import Dataset, StoreError
