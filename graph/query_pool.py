@@ -118,7 +118,7 @@ class _Worker:
 class _Job:
     client: str
     arrived: float = field(default_factory=time.monotonic)
-    started: float | None = None
+    started: float = 0.0         # set when it gets a worker; every running job has one
     worker: _Worker | None = None
     preempted: bool = False
     evicted: bool = False
@@ -201,7 +201,7 @@ class QueryPool:
             time.sleep(TICK)
             with self._changed:
                 now = time.monotonic()
-                flying = [j for j in self._running if j.started and not j.preempted]
+                flying = [j for j in self._running if not j.preempted]
                 for job in flying:
                     if not job.paused:
                         job.attained += now - job.ticked
@@ -236,7 +236,7 @@ class QueryPool:
     def _make_room(self, job: _Job, now: float) -> None:
         """A waiting query of a lighter client stops the running query of the heaviest one."""
         mine = self._recent_use(job.client, now)
-        candidates = [j for j in self._running if j.started and not j.preempted and j.attained >= MIN_SLICE
+        candidates = [j for j in self._running if not j.preempted and j.attained >= MIN_SLICE
                       and self._recent_use(j.client, now) > mine + MIN_SLICE]
         if candidates and not any(j.preempted for j in self._running):
             victim = max(candidates, key=lambda j: j.attained)
@@ -295,6 +295,8 @@ class QueryPool:
             self._running.remove(job)
             self._record_use(job.client, job.attained)
             if worker_alive:
+                if job.paused:  # paused just after it sent its answer: the next query must not wait
+                    os.kill(job.worker.process.pid, signal.SIGCONT)
                 self._idle.append(job.worker)
             self._changed.notify_all()
         if not worker_alive:
@@ -319,7 +321,7 @@ class QueryPool:
                                        "narrow it down (filters, LIMIT) and try again")
             status, payload = worker.connection.recv()
             alive = True
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             if job.preempted:
                 raise PoolRefusal(503, "the query was stopped to let queries from other addresses run: the "
                                        "server is busy and yours has used the most query time recently; "

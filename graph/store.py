@@ -25,9 +25,9 @@ from typing import Iterable, Iterator, Mapping, Union
 import pyoxigraph as ox
 
 from graph.bindings import inline_values, to_term
-from graph.store_folder import FolderError, StoreFolder
 from graph.dataset import Dataset, declares_dataset, with_using  # Dataset is part of this API
 from graph.sparql_text import refusal
+from graph.store_folder import FolderError, StoreFolder
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -444,12 +444,17 @@ class MemoryReplica(Store):
                     self._copying.release()
             threading.Thread(target=copy, name="policygraph-copy", daemon=True).start()
 
+    def _answering(self) -> OxigraphStore:
+        """Inside a write, the disk (a load reading back what it wrote); else the copy, which starts
+        following a load by another process."""
+        if self.disk.in_transaction():
+            return self.disk
+        self._follow()
+        return self.memory
+
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
               dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
-        if self.disk.in_transaction():  # a load reading back what it wrote
-            return self.disk.query(sparql, bindings, dataset=dataset, base_iri=base_iri)
-        self._follow()
-        return self.memory.query(sparql, bindings, dataset=dataset, base_iri=base_iri)
+        return self._answering().query(sparql, bindings, dataset=dataset, base_iri=base_iri)
 
     def generation(self) -> Path | None:
         return self.disk.generation()
@@ -479,15 +484,11 @@ class MemoryReplica(Store):
         with self.transaction():
             self.disk.append(quads)
 
-    def drop_graphs(self, graphs: Iterable[str]) -> None:
-        with self.transaction():
-            self.disk.drop_graphs(graphs)
-
     def graphs(self) -> list[str]:
-        return self.disk.graphs() if self.disk.in_transaction() else self.memory.graphs()
+        return self._answering().graphs()
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
-        return self.disk.quads(graph) if self.disk.in_transaction() else self.memory.quads(graph)
+        return self._answering().quads(graph)
 
     def close(self) -> None:
         self.disk.close()

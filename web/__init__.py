@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from graph.query_pool import default_workers
+from graph.query_pool import QueryPool, default_workers
+from graph.store import Store
 from web import errors, headers
 from web.i18n import LANGUAGES, translate
+from web.sparql import POOL_EXTENSION
 
 # Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
 AREAS = ("home", "sparql", "workbench", "questions", "resources", "network", "charts")
@@ -59,15 +61,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _start_query_pool(app: Flask) -> None:
     """Ad-hoc SPARQL (endpoint, workbench) runs in worker processes killed at the deadline, when the
     store is a database on disk that they can open; QUERY_WORKERS=0 keeps it in threads."""
-    from graph.query_pool import QueryPool
-    from graph.store import Store
-    from web.sparql import POOL_EXTENSION
-
     store = app.config["STORE"]
-    if app.config["QUERY_WORKERS"] > 0 and isinstance(store, Store) and store.generation() is not None:
+    generation = store.generation() if isinstance(store, Store) else None
+    if app.config["QUERY_WORKERS"] > 0 and generation is not None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
                                                    app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"],
-                                                   generation=store.generation())
+                                                   generation=generation)
 
 
 def _blueprint(area: str):
