@@ -8,10 +8,10 @@ at once in well under a second.
 Why one query is enough: in SPARQL `$this` and `?this` are the same variable, so a constraint's SELECT
 run without a binding returns the rows of every node at once, each row carrying its `?this`. Keeping the
 rows whose `?this` is a focus node of the shape gives what SHACL's pre-binding of `$this` gives, provided
-`$this` is projected, every GROUP BY groups by it, and no sub-SELECT mentions it (a sub-SELECT does not
-see an outer binding). `split_shapes` checks exactly that; a constraint that does not qualify (or uses
-`$shapesGraph`, `$PATH`, a property shape or a SHACL-AF target) stays in the shapes handed to pyshacl,
-so nothing is ever silently skipped.
+every SELECT (sub-SELECTs too, as SHACL requires) projects `$this` and every GROUP BY groups by it.
+`split_shapes` checks exactly that; a constraint that does not qualify (or uses `$shapesGraph`, `$PATH`,
+a property shape or a SHACL-AF target) stays in the shapes handed to pyshacl, so nothing is ever
+silently skipped.
 
 The messages are filled in as pyshacl fills them (`{?var}` / `{$var}` replaced by the value's lexical
 form), but they keep their language tags, which pyshacl drops.
@@ -121,17 +121,16 @@ def _prefix_lines(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
 
 
 def _this_is_free(query: str) -> bool:
-    """True when ?this is projected, grouped by wherever there is grouping, and not inside a sub-SELECT."""
-    algebra = prepareQuery(query).algebra
-    if rdflib.Variable("this") not in (algebra.get("PV") or []):
-        return False
-    projections = 0
-    for part in _walk(algebra):
-        if part.name == "Project":
-            projections += 1
-        if part.name == "Group" and rdflib.Variable("this") not in (part.get("expr") or []):
+    """True when every SELECT (the outer one and each sub-SELECT) projects ?this and every GROUP BY groups
+    by it: SHACL's pre-binding then only picks out the rows of one node from the rows of all. (SHACL
+    itself requires sub-queries to return every pre-bound variable.)"""
+    this = rdflib.Variable("this")
+    for part in _walk(prepareQuery(query).algebra):
+        if part.name == "Project" and this not in (part.get("PV") or []):
             return False
-    return projections == 1
+        if part.name == "Group" and this not in (part.get("expr") or []):
+            return False
+    return True
 
 
 def _walk(node: object) -> Iterable[CompValue]:

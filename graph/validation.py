@@ -150,15 +150,41 @@ def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, 
     return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
 
 
+class _ParameterList(list):
+    """A list that answers `in` from a set: what pyshacl's shape module caches, see below."""
+
+    def __init__(self, items: Iterable[rdflib.term.Node]) -> None:
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _constraint_parameters_as_a_set() -> None:
+    """pyshacl (0.30 to 0.40 at least) tests each predicate of a shape against a *list* of the constraint
+    parameters every time it evaluates the shape: 10 million term comparisons on a municipality's
+    load. It caches that list on its shape module; put one there that answers `in` from a set and is
+    still a list (advanced mode copies it into a plain list and appends to that). The order of a
+    shape's constraints comes from the shape, not from this list. Left alone if pyshacl's layout differs."""
+    import pyshacl.shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    cached = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
+    if cached is None or (isinstance(cached, tuple) and len(cached) == 2 and type(cached[0]) is list):
+        pyshacl.shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+
+
 def _validate(data: rdflib.Graph, shapes: rdflib.Graph, core: rdflib.Graph, sparql: list[SparqlResult],
               places: Mapping[str, str], lang: str, focus: set[ox.NamedNode | ox.BlankNode] | None) -> list[Finding]:
     """pyshacl with the core shapes over `data` (its results about `focus` only, when given), plus the
     SPARQL constraints' results from Oxigraph, as Findings in the report's order."""
     for prefix, namespace in PREFIXES.items():
         data.namespace_manager.bind(prefix, namespace, override=True)
-    _conforms, report, _text = shacl_validate(
+    _constraint_parameters_as_a_set()
+    _conforms, report, _text = shacl_validate(  # no SHACL-AF: the shapes use none, and see just above
         data, shacl_graph=core, ont_graph=_ontology(), inference="none",
-        abort_on_first=False, allow_warnings=True, advanced=True,
+        abort_on_first=False, allow_warnings=True, advanced=False,
     )
     wanted = {to_rdflib(node) for node in focus} if focus is not None else None
     findings = [_finding(data, report, shapes, result, places, lang)
