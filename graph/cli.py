@@ -14,11 +14,11 @@ import click
 from click.core import ParameterSource
 import pyoxigraph as ox
 
-from graph.loading import ValidationFailed, check_files, load_into_store, places_in_store
+from graph.loading import ValidationFailed, check_files, check_store, load_into_store
 from graph.results import format_table, parse_param, spreadsheet_csv, term_text
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, Store, StoreError, open_store
-from graph.validation import validate_quads, violations
+from graph.validation import violations
 from loaders import LoadError, load_paths
 
 DEFAULT_STORE = "var/store"
@@ -103,8 +103,7 @@ def validate(obj: Context, paths: tuple[Path, ...], warnings: bool) -> None:
         if paths:
             findings = check_files(None, load_paths(list(paths)), obj.lang)
         else:
-            quads = obj.store().quads()
-            findings = validate_quads(quads, places_in_store(quads), lang=obj.lang)
+            findings = check_store(obj.store(), obj.lang)
     except (LoadError, StoreError) as error:
         _fail(str(error))
         return

@@ -4,7 +4,7 @@ This lives in graph/ because loaders never touch the store; the CLI and the web 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote
@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from graph.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive, derived_graph
 from graph.derive_rules import Facts
 from graph.store import GraphContent, Store
-from graph.validation import Finding, validate_quads, violations
+from graph.validation import Finding, MergedGraph, validate_merged, validate_quads, violations
 from loaders import LoadedFile, load_paths
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
 
@@ -62,12 +62,19 @@ def graph_contents(files: Iterable[LoadedFile]) -> list[GraphContent]:
     return [GraphContent(graph, quads) for graph, quads in by_graph.items()]
 
 
-def places_in_store(quads: Iterable[ox.Quad]) -> dict[str, str]:
-    """Node IRI -> the file its graph was loaded from (graph names percent-encode it), for findings about
-    what is already stored."""
+def places_in_store(merged: MergedGraph, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings, each about a stored node without a place pointing at the file its graph was loaded
+    from (graph names percent-encode it). Looked up for the findings only, not for every stored node."""
     marker = f"{base_iri()}graph/"
-    return {q.subject.value: unquote(q.graph_name.value[len(marker):]) for q in quads
-            if isinstance(q.subject, ox.NamedNode) and q.graph_name.value.startswith(marker)}
+
+    def place(focus: str) -> str | None:
+        if not focus.startswith(("http:", "https:", "urn:")):
+            return None
+        graphs = (q.graph_name for q in merged.quads_for_pattern(ox.NamedNode(focus), None, None))
+        return next((unquote(g.value[len(marker):]) for g in graphs
+                     if isinstance(g, ox.NamedNode) and g.value.startswith(marker)), None)
+
+    return [f if f.place else replace(f, place=place(f.focus)) for f in findings]
 
 
 def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") -> list[Finding]:
@@ -75,18 +82,23 @@ def check_files(store: Store | None, files: list[LoadedFile], lang: str = "en") 
 
     With nothing kept, everything is new and the whole graph is validated. Otherwise the core shapes
     re-check only the nodes whose results the new quads and the quads of the replaced graphs can change
-    (graph/validation_scope.py), so loading one municipality into a national store costs seconds, not
+    (graph/validation_scope.py), so loading one plan into a store of 130,000 quads costs seconds, not
     a whole check; findings about other stored nodes are `policygraph validate`'s to report."""
     files_graphs = {c.graph for c in graph_contents(files)}
     replaced = files_graphs | {ONTOLOGY_GRAPH, INFERRED_GRAPH, OWL_INFERRED_GRAPH}
-    stored = store.quads() if store else []
-    kept = [q for q in stored if q.graph_name.value not in replaced]
     new = [q for f in files for q in f.quads]
-    if not kept:
+    stored = set(store.graphs()) if store else set()
+    if not stored - replaced:
         return validate_quads(new, places_of(files), lang)
-    removed = [q for q in stored if q.graph_name.value in files_graphs]
-    places = {**places_in_store(kept), **places_of(files)}
-    return validate_quads(kept + new, places, lang, changes=new + removed)
+    removed = [q for graph in sorted(files_graphs & stored) for q in store.quads(graph)]
+    merged = MergedGraph.of(new, store.dump(), replaced & stored)
+    return places_in_store(merged, validate_merged(merged, places_of(files), lang, changes=new + removed))
+
+
+def check_store(store: Store, lang: str = "en") -> list[Finding]:
+    """Validate everything the store holds, as it is."""
+    merged = MergedGraph.of([], store.dump())
+    return places_in_store(merged, validate_merged(merged, {}, lang))
 
 
 def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,

@@ -6,7 +6,7 @@ become the same Finding."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 import rdflib
@@ -106,31 +106,73 @@ def _owner(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node:
     return node
 
 
+class MergedGraph:
+    """The graph SHACL validates: the union of the named graphs of an Oxigraph database in memory, with
+    the ontology mixed in (as pyshacl sees it). It offers the two reads validation makes: SPARQL over the
+    union, and triple patterns (a triple held by two graphs comes twice; every reader collects sets)."""
+
+    _GRAPH = ox.NamedNode("urn:x-policygraph:validated")  # for quads of the default graph, and the ontology
+
+    def __init__(self, database: ox.Store) -> None:
+        self.database = database
+
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad], dump: bytes = b"", without: Iterable[str] = ()) -> MergedGraph:
+        """The quads, plus a store's N-Quads `dump` without its graphs named in `without`. The dump is
+        parsed by Oxigraph itself, graph names kept, so no stored quad passes through Python: on a store
+        of 130,000 quads that is 1.5 s instead of 3.4 s."""
+        database = ox.Store()
+        if dump:
+            database.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+        for graph in without:
+            database.remove_graph(ox.NamedNode(graph))
+        database.bulk_extend(q if isinstance(q.graph_name, ox.NamedNode) else
+                             ox.Quad(q.subject, q.predicate, q.object, cls._GRAPH) for q in quads)
+        database.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, cls._GRAPH)
+                             for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+        return cls(database)
+
+    def query(self, sparql: str) -> ox.QuerySolutions:
+        return self.database.query(sparql, use_default_graph_as_union=True)
+
+    def quads_for_pattern(self, subject: ox.Term | None, predicate: ox.Term | None,
+                          object: ox.Term | None) -> Iterator[ox.Quad]:
+        return self.database.quads_for_pattern(subject, predicate, object)
+
+    def subject_count(self) -> int:
+        rows = self.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(rows))["n"].value)
+
+
 def validate_quads(quads: Iterable[ox.Quad], places: Mapping[str, str] | None = None, lang: str = "en",
                    changes: Iterable[ox.Quad] | None = None) -> list[Finding]:
-    """Validate the union of the quads (graph names ignored, as in the files' merged view).
+    """Validate the union of the quads (graph names ignored, as in the files' merged view)."""
+    return validate_merged(MergedGraph.of(quads), places, lang, changes)
+
+
+def validate_merged(merged: MergedGraph, places: Mapping[str, str] | None = None, lang: str = "en",
+                    changes: Iterable[ox.Quad] | None = None) -> list[Finding]:
+    """Validate the merged graph.
 
     With `changes` (the quads a load adds or removes), the core shapes re-check only the nodes whose
     results those changes can alter (`scoped_focus`), over the triples the shapes read from them
     (graph/validation_scope.py says why that is enough), and report only those nodes; the SPARQL
     constraints, whose reach is unbounded, always run over the whole graph, which Oxigraph answers in
-    seconds, and all their results are reported."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    oxigraph = _oxigraph_copy(triples)
+    about a second for 130,000 quads, and all their results are reported."""
     shapes = _shapes()
     core, constraints = split_shapes(shapes)
-    sparql = evaluate(oxigraph, constraints)
-    focus, patterns = scoped_focus(oxigraph, core, changes) if changes is not None else (None, None)
-    if focus is None or patterns is None or len(focus) * 2 > len({t.subject for t in triples}):
+    sparql = evaluate(merged, constraints)
+    focus, patterns = scoped_focus(merged, core, changes) if changes is not None else (None, None)
+    if focus is None or patterns is None or (len(focus) > 1000 and len(focus) * 2 > merged.subject_count()):
         # nothing to scope by, or most nodes are affected: one whole-graph run is cheaper than a slice
-        data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        data = quads_to_rdflib(merged.quads_for_pattern(None, None, None))
         return _validate(data, shapes, core, sparql, places or {}, lang, focus)
-    around = neighbourhood(oxigraph, focus, patterns) | report_context(oxigraph, focus | {r.focus for r in sparql})
+    around = neighbourhood(merged, focus, patterns) | report_context(merged, focus | {r.focus for r in sparql})
     data = quads_to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in around)
     return _validate(data, shapes, core, sparql, places or {}, lang, focus)
 
 
-def scoped_focus(merged: ox.Store, core: rdflib.Graph, changes: Iterable[ox.Quad]
+def scoped_focus(merged: MergedGraph, core: rdflib.Graph, changes: Iterable[ox.Quad]
                  ) -> tuple[set[ox.NamedNode | ox.BlankNode] | None, frozenset | None]:
     """The nodes whose core-shape results the changes can alter in the merged graph, and the walks the
     core shapes read; (None, ...) when anything may change (the class hierarchy moved, or the shapes
@@ -146,8 +188,8 @@ def validate_graph(data: rdflib.Graph, places: Mapping[str, str] | None = None, 
     """Validate an rdflib graph (with the ontology beside it for class hierarchy) and explain every result."""
     shapes = _shapes()
     core, constraints = split_shapes(shapes)
-    oxigraph = _oxigraph_copy(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
-    return _validate(data, shapes, core, evaluate(oxigraph, constraints), places or {}, lang, None)
+    merged = MergedGraph.of(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    return _validate(data, shapes, core, evaluate(merged, constraints), places or {}, lang, None)
 
 
 class _ParameterList(list):
@@ -193,15 +235,6 @@ def _validate(data: rdflib.Graph, shapes: rdflib.Graph, core: rdflib.Graph, spar
     findings += [_sparql_finding(data, result, places, lang) for result in sparql]
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.place or "", f.focus, f.message))
-
-
-def _oxigraph_copy(triples: Iterable[ox.Triple]) -> ox.Store:
-    """The data and the ontology in an Oxigraph store in memory, as pyshacl sees them (ontology mixed in)."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
-                      for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
-    return store
 
 
 def _severity(iri: rdflib.term.Node | None) -> str:

@@ -20,7 +20,7 @@ from pyshacl import validate
 from rdflib.namespace import RDF, SH
 
 from graph.shacl_sparql import evaluate, split_shapes
-from graph.validation import _oxigraph_copy, to_rdflib, validate_graph
+from graph.validation import MergedGraph, to_rdflib, validate_graph
 from loaders import load_paths
 from ontology import ONTOLOGY_FILE, SHAPES_FILE
 
@@ -64,7 +64,7 @@ def by_pyshacl(data: rdflib.Graph) -> set[tuple]:
 def by_oxigraph(data: rdflib.Graph) -> set[tuple]:
     from graph.shacl_sparql import to_oxigraph
 
-    store = _oxigraph_copy(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    store = MergedGraph.of(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
     _core, constraints = split_shapes(shapes())
     return {(r.shape, to_rdflib(r.focus), r.severity, to_rdflib(r.value), frozenset(_normal(str(m)) for m in r.messages))
             for r in evaluate(store, constraints)}

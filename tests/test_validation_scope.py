@@ -16,7 +16,7 @@ import rdflib
 from graph.loading import check_files, load_into_store
 from graph.shacl_sparql import evaluate, split_shapes
 from graph.store import OxigraphStore
-from graph.validation import (_oxigraph_copy, _owner, _shapes, _sparql_finding, quads_to_rdflib, scoped_focus,
+from graph.validation import (MergedGraph, _owner, _shapes, _sparql_finding, quads_to_rdflib, scoped_focus,
                               to_rdflib, validate_quads)
 from graph.validation_scope import REACH, shapes_reach
 from loaders import load_paths
@@ -187,7 +187,7 @@ def test_replacing_one_municipalitys_plan_rechecks_that_municipality_only(two_mu
     removed = [q for q in before if q.graph_name.value in replaced]
     new = [q for f in files for q in f.quads]
     after = [q for q in before if q.graph_name.value not in replaced] + new
-    focus, _patterns = scoped_focus(_oxigraph_copy(_triples(after)), split_shapes(_shapes())[0], new + removed)
+    focus, _patterns = scoped_focus(MergedGraph.of(after), split_shapes(_shapes())[0], new + removed)
     assert focus is not None
 
     of = _subjects_by_part(before + after)
@@ -216,10 +216,6 @@ def test_replacing_one_municipalitys_plan_rechecks_that_municipality_only(two_mu
     assert changed_about(broken["made_total"], "violation", "stated total must"), really_changed
 
 
-def _triples(quads):
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-
-
 def _subjects_by_part(quads) -> dict[str, set]:
     """Subjects of the graphs of syn001, syn002 and the shared part (graph .../synthetic/<part>/<file>),
     and of the records of loaded files."""
@@ -233,4 +229,4 @@ def _subjects_by_part(quads) -> dict[str, set]:
 def _sparql_keys(quads, data: rdflib.Graph) -> set[tuple]:
     """The SHACL-SPARQL constraints' findings about the whole graph, as validate_quads reports them."""
     _core, constraints = split_shapes(_shapes())
-    return _keys(_sparql_finding(data, r, {}, "en") for r in evaluate(_oxigraph_copy(_triples(quads)), constraints))
+    return _keys(_sparql_finding(data, r, {}, "en") for r in evaluate(MergedGraph.of(quads), constraints))
