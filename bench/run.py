@@ -5,10 +5,10 @@
 
 Every engine runs in its own child process (so each phase's peak memory is its own), in one run:
 
-* load: `graph.loading.load_into_store(validate=False)` into a fresh on-disk `OxigraphStore`
+* load: `graph.pipeline.load.load_into_store(validate=False)` into a fresh on-disk `OxigraphStore`
   (derived links included) vs `pyoxigraph.Store.bulk_load` of the same N-Quads file vs rdflib
   `Dataset.parse` (rdflib only on the slice);
-* queries: every question of `graph.query_library.load_library()` with its default parameters via
+* queries: every question of `graph.questions.library.load_library()` with its default parameters via
   `run_named` (median of --repeat runs) vs the same SPARQL text sent straight to the same
   pyoxigraph store (`Store.query(use_default_graph_as_union=True)`) vs rdflib on the slice (one
   run, with a timeout). Without a query library, a built-in set of representative questions runs.
@@ -37,7 +37,7 @@ TARGET_QUESTION_S = 0.2
 TARGET_LOAD_RATIO = 3.0
 TARGET_API_RATIO = 1.3
 
-# Used when graph/query_library.py (or its queries) is not there yet.
+# Used when graph/questions/library.py (or its queries) is not there yet.
 BUILTIN_QUESTIONS = {
     "builtin-goals-without-initiative": """
 SELECT ?goal ?document WHERE {
@@ -75,7 +75,7 @@ def prefixes() -> dict[str, str]:
 
 def question_ids() -> list[str]:
     try:
-        from graph.query_library import load_library
+        from graph.questions.library import load_library
         ids = sorted(load_library())
     except Exception:  # noqa: BLE001
         ids = []
@@ -88,10 +88,10 @@ SCOPE_MUNICIPALITY = "org/syn050"  # the scoped pass: one municipality, as a str
 def questions(store, scope: str | None = None) -> list[dict]:
     """[{id, sparql (as sent, values inlined), run()}] from the library, or the built-in set; with a
     scope, every question that takes a municipality is asked about that one."""
-    from graph.bindings import inline_values
+    from graph.sparql.bindings import inline_values
 
     try:
-        from graph.query_library import bind_parameters, load_library, run_named
+        from graph.questions.library import bind_parameters, load_library, run_named
         library = load_library()
     except Exception as exc:  # noqa: BLE001 - absent or broken library: fall back, say so
         library, reason = {}, f"{type(exc).__name__}: {exc}"
@@ -139,8 +139,8 @@ def phase_ours(args: dict) -> dict:
     """Our load path, then every question through our API and straight to pyoxigraph, interleaved."""
     import pyoxigraph as ox
 
-    import graph.loading as loading
-    from graph.derive import INFERRED_GRAPH
+    import graph.pipeline.load as loading
+    from graph.pipeline.derive import INFERRED_GRAPH
     from graph.store import OxigraphStore
 
     # Time the steps of load_into_store without changing it: wrap what it calls.
@@ -157,7 +157,7 @@ def phase_ours(args: dict) -> dict:
 
     store = OxigraphStore(args["store"])
     if hasattr(loading, "derive"):
-        loading.derive = timed("derive links (graph.derive.derive: read back, rules + write)", loading.derive)
+        loading.derive = timed("derive links (graph.pipeline.derive.derive: read back, rules + write)", loading.derive)
     if hasattr(loading, "derived_graph"):
         loading.derived_graph = timed("derive links from the quads in hand (rules + sums, in Python)",
                                       loading.derived_graph)
@@ -173,7 +173,7 @@ def phase_ours(args: dict) -> dict:
     raw = store._engine()
     derived = store.count(INFERRED_GRAPH)
     if derived == 0:
-        raise SystemExit("the load derived no links: graph/derive.py is broken")
+        raise SystemExit("the load derived no links: graph/pipeline/derive.py is broken")
     result = {"load_s": load_s, "load_into_store_s": load_s,
               "steps": steps, "quads": len(raw), "loaded": report.quads, "derived": derived,
               "load_peak_rss_mb": peak_rss_mb()}
@@ -489,8 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     builtin = any(q["id"].startswith("builtin-") for q in ours.get("queries", []))
-    source = ("built-in questions (no graph.query_library yet)" if builtin
-              else "graph.query_library (run_named, default parameters)")
+    source = ("built-in questions (no graph.questions.library yet)" if builtin
+              else "graph.questions.library (run_named, default parameters)")
     info = {"machine": f"{os.cpu_count()} cores", "municipalities": args.municipalities, "scale": args.scale,
             "slice": n_slice, "full_quads": count(files["full"]), "slice_quads": count(files["slice"]),
             "repeat": args.repeat, "timeout": args.timeout, "skip_rdflib": args.skip_rdflib,

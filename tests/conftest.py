@@ -57,7 +57,7 @@ def remote_store(oxigraph_server):
 @pytest.fixture
 def store_from_turtle(tmp_path):
     """Build an in-memory store from Turtle text written in the test (derived links included)."""
-    from graph.loading import load_into_store
+    from graph.pipeline.load import load_into_store
     from graph.store import OxigraphStore
 
     stores = []
@@ -79,7 +79,7 @@ def store_from_turtle(tmp_path):
 def example_store():
     """The bundled example graph loaded the way `policygraph load` does (derived links included).
     Shared by every test that only reads it; a test that writes builds its own store."""
-    from graph.loading import load_into_store
+    from graph.pipeline.load import load_into_store
     from graph.store import OxigraphStore
 
     store = OxigraphStore()

@@ -1,4 +1,4 @@
-"""The derivation rules as SPARQL CONSTRUCTs: the specification `graph/derive_rules.py` implements.
+"""The derivation rules as SPARQL CONSTRUCTs: the specification `graph/pipeline/derive_rules.py` implements.
 
 They were the engine until the national benchmark showed them at 50 s; they stay here, executable,
 so that tests can check the Python rules against them on any graph.

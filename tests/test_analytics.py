@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import analytics as A
+from graph.explore import analytics as A
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/policygraph/id/"

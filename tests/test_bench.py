@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import Template, generate  # noqa: E402
-from graph.derive import INFERRED_GRAPH  # noqa: E402
-from graph.loading import load_into_store  # noqa: E402
+from graph.pipeline.derive import INFERRED_GRAPH  # noqa: E402
+from graph.pipeline.load import load_into_store  # noqa: E402
 from graph.store import OxigraphStore  # noqa: E402
 
 PG = "https://w3id.org/policygraph/ontology#"
@@ -73,7 +73,7 @@ def test_validation_of_a_generated_file_reports_the_planted_totals(tmp_path):
     """With the shapes on, a generated file validates (this did not finish in 10 minutes when rdflib ran the
     stated-total constraint) and finds the planted inconsistencies: municipality index 3 (syn004) gets one
     wrong stated total in each of its two plans with totals; the others add up."""
-    from graph.loading import check_files
+    from graph.pipeline.load import check_files
     from loaders import load_paths
 
     path = tmp_path / "four.nq"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.bindings import inline_values, to_term
+from graph.sparql.bindings import inline_values, to_term
 
 
 def test_values_open_the_where_group_after_a_construct_template():

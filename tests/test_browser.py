@@ -37,7 +37,7 @@ def _forget_cached_answers() -> None:
     """The pages visited here fill module-level caches keyed by the shared example store (the network
     view's findings); later tests that patch the engine must not get those answers back."""
     try:
-        from graph.network_view import clear_findings_cache
+        from graph.explore.network import clear_findings_cache
     except ImportError:
         return
     clear_findings_cache()

@@ -7,7 +7,7 @@ EX = "http://example.org/"
 
 
 def test_using_clauses_go_before_every_where_and_delete_where_is_spelled_out():
-    from graph.dataset import Dataset, with_using
+    from graph.sparql.dataset import Dataset, with_using
 
     update = (f"INSERT DATA {{ <{EX}a> <{EX}p> 'WHERE USING' }} ;\n"
               f"DELETE {{ ?s <{EX}p> ?o }} INSERT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}p> ?o }} ;\n"
@@ -22,14 +22,14 @@ def test_using_clauses_go_before_every_where_and_delete_where_is_spelled_out():
 @pytest.mark.parametrize("update", [f"WITH <{EX}g> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
                                     f"delete {{ ?s ?p ?o }} using <{EX}g> where {{ ?s ?p ?o }}"])
 def test_an_update_with_its_own_dataset_takes_no_other(update):
-    from graph.dataset import Dataset, with_using
+    from graph.sparql.dataset import Dataset, with_using
 
     with pytest.raises(ValueError, match="own"):
         with_using(update, Dataset((EX + "d",)))
 
 
 def test_from_counts_only_as_a_keyword():
-    from graph.dataset import declares_dataset
+    from graph.sparql.dataset import declares_dataset
 
     assert declares_dataset(f"SELECT * FROM <{EX}g> {{ ?s ?p ?o }}")
     assert declares_dataset(f"ask from named <{EX}g> {{ }}")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.derive import INFERRED_GRAPH, derive
-from graph.loading import graph_contents, ontology_content
+from graph.pipeline.derive import INFERRED_GRAPH, derive
+from graph.pipeline.load import graph_contents, ontology_content
 from graph.store import OxigraphStore
 from loaders import load_paths
 from tests.derive_reference import reference_triples
@@ -114,7 +114,7 @@ def test_derive_replaces_the_derived_graph_and_keeps_budget_sums(tmp_path):
 
 
 def test_a_load_into_an_empty_store_derives_what_reading_the_store_back_derives():
-    from graph.loading import load_into_store
+    from graph.pipeline.load import load_into_store
 
     store = OxigraphStore()
     load_into_store(store, [ROOT / "data"], validate=False)  # derives from the quads in hand
@@ -129,7 +129,7 @@ def test_a_load_into_an_empty_store_derives_what_reading_the_store_back_derives(
 
 
 def test_a_load_next_to_other_files_derives_from_all_of_them(tmp_path):
-    from graph.loading import load_into_store
+    from graph.pipeline.load import load_into_store
 
     first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
     first.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"

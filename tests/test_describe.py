@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.describe import BadIri, check_iri, describe, resource_triples, serialize
+from graph.explore.describe import BadIri, check_iri, describe, resource_triples, serialize
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"

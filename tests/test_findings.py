@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.explain import explain
-from graph.query_library import load_library, run_named
+from graph.questions.explain import explain
+from graph.questions.library import load_library, run_named
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import graph.network_view as nv
-from graph.network_view import CATEGORIES, Filters, NetworkError, build_network, category_of, filter_choices
+import graph.explore.network as nv
+from graph.explore.network import CATEGORIES, Filters, NetworkError, build_network, category_of, filter_choices
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
@@ -94,7 +94,7 @@ def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):
 def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("engine down")
-    monkeypatch.setattr("graph.query_library.run_named", broken)
+    monkeypatch.setattr("graph.questions.library.run_named", broken)
     nv.clear_findings_cache()
     view = build_network(example_store, "en", Filters())
     assert view.nodes and view.findings == {} and "engine down" in view.findings_error
@@ -106,7 +106,7 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
     def slow(*args, **kwargs):
         time.sleep(0.5)
         raise RuntimeError("late")
-    monkeypatch.setattr("graph.query_library.run_named", slow)
+    monkeypatch.setattr("graph.questions.library.run_named", slow)
     nv.clear_findings_cache()
     found, error = nv.findings(example_store, "da", ID + "org/silkeborg", timeout=0.05)
     assert found == {} and error == "timeout"
@@ -117,7 +117,7 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
 def test_findings_are_computed_once_and_reused(example_store, monkeypatch):
     nv.clear_findings_cache()
     first, _ = nv.findings(example_store, "en", ID + "org/koebenhavn")
-    monkeypatch.setattr("graph.query_library.run_named", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("graph.questions.library.run_named", lambda *a, **k: 1 / 0)
     again, error = nv.findings(example_store, "en", ID + "org/koebenhavn")
     assert again == first and not error
     nv.clear_findings_cache()

@@ -25,7 +25,7 @@ TOKEN = "guard-token"
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 NORMAL = "SELECT ?s WHERE { ?s <%s> ?l }" % LABEL
 
-# Each of these overflowed pyoxigraph 0.5.13's stack in a worker thread (graph/sparql_text.py).
+# Each of these overflowed pyoxigraph 0.5.13's stack in a worker thread (graph/sparql/text.py).
 DEEP_QUERIES = {
     "parentheses": "ASK{FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ")}",
     "braces": "ASK" + "{" * 5000 + "}" * 5000,

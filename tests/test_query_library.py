@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.explain import explain
-from graph.query_library import (LibraryError, QueryParameterError, allowed_values, load_library,
+from graph.questions.explain import explain
+from graph.questions.library import (LibraryError, QueryParameterError, allowed_values, load_library,
                                  parameter_choices, parse_query_text, run_named)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def library():
 
 
 def fixture_store(tmp_path, turtle: str):
-    from graph.loading import load_into_store
+    from graph.pipeline.load import load_into_store
     from graph.store import OxigraphStore
 
     path = tmp_path / "fixture.ttl"
@@ -163,7 +163,7 @@ def test_other_parameter_errors(example_store, library):
 
 
 def test_typed_literals():
-    from graph.query_library import Parameter, _parse_literal
+    from graph.questions.library import Parameter, _parse_literal
 
     assert _parse_literal(Parameter("y", "year", {}), 2021) == ox.Literal("2021", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
     assert _parse_literal(Parameter("d", "date", {}), "2022-04-19").datatype.value.endswith("#date")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
+from graph.store.pool import PoolRefusal, QueryFailed, QueryPool
 from graph.store import GraphContent, OxigraphStore
 
 EX = "http://example.org/"
@@ -135,7 +135,7 @@ def test_workers_answer_from_the_generation_they_are_given(tmp_path, pool):
 
 OWNER = """
 import sys, time
-from graph.query_pool import QueryPool
+from graph.store.pool import QueryPool
 from graph.store import OxigraphStore
 if __name__ == "__main__":
     store = OxigraphStore(sys.argv[1])

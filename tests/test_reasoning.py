@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import reasoning as R
-from graph.loading import load_into_store
+from graph.pipeline import reasoning as R
+from graph.pipeline.load import load_into_store
 from graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.loading import load_into_store
-from graph.report import build_report, render_html, render_markdown
+from graph.pipeline.load import load_into_store
+from graph.questions.report import build_report, render_html, render_markdown
 from graph.store import OxigraphStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -1,4 +1,4 @@
-"""graph/results.py: command-line parameters as RDF terms and CSV cells a spreadsheet will not run."""
+"""graph/questions/results.py: command-line parameters as RDF terms and CSV cells a spreadsheet will not run."""
 from __future__ import annotations
 
 import csv
@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from graph.results import foreign_digits, parse_param, spreadsheet_cell, spreadsheet_csv
+from graph.questions.results import foreign_digits, parse_param, spreadsheet_cell, spreadsheet_csv
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx",

@@ -1,7 +1,7 @@
 """The SHACL-SPARQL constraints evaluated by Oxigraph find exactly what pyshacl finds with them.
 
 pyshacl (the reference) runs the full shapes; Oxigraph runs the `sh:sparql` constraints that
-graph/shacl_sparql.py takes over. Compared: shape, focus node, severity, value and the filled-in
+graph/pipeline/shacl_sparql.py takes over. Compared: shape, focus node, severity, value and the filled-in
 messages. The only tolerated difference is the lexical form of computed decimals: rdflib keeps Python
 Decimal's trailing '.0' (1700000.0), Oxigraph writes the canonical form (1700000).
 """
@@ -19,8 +19,8 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import RDF, SH
 
-from graph.shacl_sparql import evaluate, split_shapes
-from graph.validation import MergedGraph, to_rdflib, validate_graph
+from graph.pipeline.shacl_sparql import evaluate, split_shapes
+from graph.pipeline.validation import MergedGraph, to_rdflib, validate_graph
 from loaders import load_paths
 from ontology import ONTOLOGY_FILE, SHAPES_FILE
 
@@ -62,7 +62,7 @@ def by_pyshacl(data: rdflib.Graph) -> set[tuple]:
 
 
 def by_oxigraph(data: rdflib.Graph) -> set[tuple]:
-    from graph.shacl_sparql import to_oxigraph
+    from graph.pipeline.shacl_sparql import to_oxigraph
 
     store = MergedGraph.of(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
     _core, constraints = split_shapes(shapes())

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.sparql_text import MAX_DEPTH, MAX_NESTING, prefixed_names, refusal, shape, tokens
+from graph.sparql.text import MAX_DEPTH, MAX_NESTING, prefixed_names, refusal, shape, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 

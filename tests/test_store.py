@@ -181,8 +181,8 @@ def test_unreachable_endpoint_is_a_clear_error():
 
 
 def test_derived_links_are_rebuilt_in_their_own_graph_on_every_load(memory_store, tmp_path):
-    from graph.derive import INFERRED_GRAPH
-    from graph.loading import load_into_store
+    from graph.pipeline.derive import INFERRED_GRAPH
+    from graph.pipeline.load import load_into_store
 
     (tmp_path / "v.ttl").write_text(
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix ex: <http://example.org/> .\n"
@@ -209,8 +209,8 @@ def test_a_failed_step_after_new_graphs_were_added_drops_them_again(memory_store
 
 def test_derived_links_follow_the_named_graphs_inside_a_quad_file(memory_store, tmp_path):
     """An N-Quads file keeps its own graph names; derived links must still be built from them."""
-    from graph.derive import INFERRED_GRAPH
-    from graph.loading import load_into_store
+    from graph.pipeline.derive import INFERRED_GRAPH
+    from graph.pipeline.load import load_into_store
 
     skos = "http://www.w3.org/2004/02/skos/core#broader"
     (tmp_path / "v.nq").write_text(f"<{EX}a> <{skos}> <{EX}b> <{EX}g1> .\n<{EX}b> <{skos}> <{EX}c> <{EX}g2> .\n")

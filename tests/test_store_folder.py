@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.derive import INFERRED_GRAPH, derived_graph, read_facts
-from graph.loading import load_into_store
+from graph.pipeline.derive import INFERRED_GRAPH, derived_graph, read_facts
+from graph.pipeline.load import load_into_store
 from graph.store import GraphContent, OxigraphStore, StoreError
-from graph.store_folder import POINTER, StoreFolder
+from graph.store.folder import POINTER, StoreFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.loading import check_files, load_into_store
-from graph.shacl_sparql import evaluate, split_shapes
+from graph.pipeline.load import check_files, load_into_store
+from graph.pipeline.shacl_sparql import evaluate, split_shapes
 from graph.store import OxigraphStore
-from graph.validation import (MergedGraph, _owner, _shapes, _sparql_finding, quads_to_rdflib, scoped_focus,
+from graph.pipeline.validation import (MergedGraph, _owner, _shapes, _sparql_finding, quads_to_rdflib, scoped_focus,
                               to_rdflib, validate_quads)
-from graph.validation_scope import REACH, shapes_reach
+from graph.pipeline.validation_scope import REACH, shapes_reach
 from loaders import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

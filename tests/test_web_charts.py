@@ -7,9 +7,9 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from graph.loading import ontology_content
+from graph.pipeline.load import ontology_content
 from graph.store import GraphContent, OxigraphStore
-from graph.timeline import Row, Step, layout, read_timeline
+from graph.explore.timeline import Row, Step, layout, read_timeline
 from web import create_app
 from web.charts import level
 
@@ -117,7 +117,7 @@ def test_example_timeline_reads_dated_steps(example_store):
 def test_a_slow_matrix_answers_503_and_keeps_computing(example_app, monkeypatch):
     import time
 
-    import graph.network_view as nv
+    import graph.explore.network as nv
 
     def slow(*args, **kwargs):
         time.sleep(0.5)

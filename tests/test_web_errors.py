@@ -15,7 +15,7 @@ import pytest
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from graph.query_library import load_library
+from graph.questions.library import load_library
 
 PAGE = "doc/koebenhavn/integrationshandleplan-2019-22"
 QUESTION = "plans-expiring-without-successor"      # has a year and an iri parameter

@@ -8,7 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from graph.loading import ontology_content
+from graph.pipeline.load import ontology_content
 from graph.store import GraphContent, OxigraphStore
 from web import create_app
 

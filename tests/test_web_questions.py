@@ -9,7 +9,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from graph.query_library import KINDS, load_library, run_named
+from graph.questions.library import KINDS, load_library, run_named
 from web import create_app
 
 ID = "https://w3id.org/policygraph/id/"
@@ -211,7 +211,7 @@ SELECT ?plan WHERE { ?plan pg:municipality ?municipality }
 
 
 def test_a_required_parameter_shows_the_form_first_and_refuses_a_missing_value_later(example_client, monkeypatch):
-    from graph.query_library import parse_query_text
+    from graph.questions.library import parse_query_text
 
     named = parse_query_text(REQUIRED)
     monkeypatch.setattr("web.questions.library", lambda: {**LIBRARY, named.id: named})

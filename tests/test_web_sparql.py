@@ -403,7 +403,7 @@ def test_workbench_script_makes_no_remote_calls_and_replaces_remote_completers(e
 
 
 def test_workbench_offers_every_library_question_as_an_example(example_client):
-    from graph.query_library import load_library
+    from graph.questions.library import load_library
 
     page = example_client.get("/workbench?lang=en").get_data(as_text=True)
     examples = workbench_config(page)["examples"]

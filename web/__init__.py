@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from graph.query_pool import QueryPool, default_workers
+from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
 from web import errors, headers
 from web.i18n import LANGUAGES, translate

@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import NotFound
 
-from graph.describe import BadIri, check_iri
-from graph.network_view import CATEGORIES, filter_choices, run_once
-from graph.query_library import QueryParameterError, load_library, run_named
-from graph.timeline import read_timeline
+from graph.explore.describe import BadIri, check_iri
+from graph.explore.network import CATEGORIES, filter_choices, run_once
+from graph.questions.library import QueryParameterError, load_library, run_named
+from graph.explore.timeline import read_timeline
 from web.errors import Problem
 from web.i18n import translate
 from web.links import resource_url
@@ -84,7 +84,7 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
     named = load_library()[qid]
     lang = g.lang
     try:
-        from graph.query_library import bind_parameters
+        from graph.questions.library import bind_parameters
 
         bind_parameters(store, named, params, lang)  # bad input is a 400 now, not a background failure
     except QueryParameterError as exc:

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from graph.overview import list_documents
-from graph.stats import store_stats
+from graph.explore.overview import list_documents
+from graph.explore.stats import store_stats
 from web.i18n import LANGUAGES
 
 bp = Blueprint("home", __name__)

@@ -11,8 +11,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from graph.describe import BadIri, check_iri, exists
-from graph.network_view import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
+from graph.explore.describe import BadIri, check_iri, exists
+from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
 from web.errors import Problem
 from web.i18n import translate

@@ -2,7 +2,7 @@
 `/questions/<id>` asks one question with a GET form for its parameters, so every answer is a
 bookmarkable URL, with `.json` and `.csv` twins taking the same parameters.
 
-The library stays data (`graph/queries/*.rq`): a new file is a new page here, with no code to add.
+The library stays data (`graph/questions/queries/*.rq`): a new file is a new page here, with no code to add.
 Evidence (the source passages behind a row) costs a query per row, so it is shown on request
 (`?explain=1`) and for the first `EXPLAIN_ROWS` rows only.
 """
@@ -15,11 +15,11 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
-from graph.answers import term_json
-from graph.explain import explain
-from graph.query_library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
+from graph.store.answers import term_json
+from graph.questions.explain import explain
+from graph.questions.library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
                                  load_library, parameter_choices, run_named)
-from graph.results import spreadsheet_csv, term_text
+from graph.questions.results import spreadsheet_csv, term_text
 from graph.store import RefusedText
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
-from graph.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
+from graph.explore.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
 from web.errors import Problem
 from web.i18n import translate
 from web.links import iri_from_path, resource_url

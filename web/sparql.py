@@ -16,7 +16,7 @@ What it does, and why:
   cannot stop.
 * `SERVICE` and `LOAD` (they make this server fetch other servers) are refused unless `ALLOW_SERVICE`
   is set, and so is a text nested deeper than the engine takes: the store guards every text
-  (graph/sparql_text.py), `check_query` asks the same guard before a worker is taken. Updates are
+  (graph/sparql/text.py), `check_query` asks the same guard before a worker is taken. Updates are
   refused unless `UPDATE_TOKEN` is set and the client sends it.
 
 The query machinery (`evaluate`, `serialize_results`, `QueryRefused`) is shared with the workbench,
@@ -34,11 +34,11 @@ from typing import Any, Callable, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from graph.answers import Answer, Cancelled, collect, results_json
-from graph.query_pool import PoolRefusal, QueryFailed, QueryPool
-from graph.sparql_text import refusal
+from graph.store.answers import Answer, Cancelled, collect, results_json
+from graph.store.pool import PoolRefusal, QueryFailed, QueryPool
+from graph.sparql.text import refusal
 from graph.store import Dataset, StoreError
-from graph.results import spreadsheet_csv, term_text
+from graph.questions.results import spreadsheet_csv, term_text
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -161,7 +161,7 @@ def serialize_results(answer: Answer, key: str, spreadsheet: bool = False) -> by
     """SELECT/ASK answers in one of RESULT_FORMATS; pyoxigraph writes XML, CSV and TSV from our JSON.
 
     `spreadsheet`: a CSV download (a `format=csv` link) is opened in Excel, so cells that would be
-    formulas are neutralised (graph.results.spreadsheet_csv); CSV negotiated with `Accept: text/csv`
+    formulas are neutralised (graph.questions.results.spreadsheet_csv); CSV negotiated with `Accept: text/csv`
     goes to programs and stays the standard SPARQL CSV format, values untouched."""
     if key == "csv" and spreadsheet and answer.kind == "select":
         return spreadsheet_csv(answer.variables, ([term_text(t) for t in row] for row in answer.rows)).encode()

@@ -16,10 +16,10 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from graph.bindings import inline_values
-from graph.query_library import NamedQuery, QueryParameterError, bind_parameters
-from graph.results import compact
-from graph.sparql_text import prefixed_names
+from graph.sparql.bindings import inline_values
+from graph.questions.library import NamedQuery, QueryParameterError, bind_parameters
+from graph.questions.results import compact
+from graph.sparql.text import prefixed_names
 from ontology import PREFIXES, base_iri
 from web.i18n import translate
 from web.sparql import Answer, QueryRefused, evaluate_request

@@ -1,0 +1,131 @@
+"""`policygraph reason`, `policygraph analyse` and `policygraph path`."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from graph.cli.context import Context, fail
+from graph.store import StoreError
+
+
+@click.command()
+@click.pass_obj
+def reason(obj: Context) -> None:
+    """Materialise OWL inferences (HermiT) into the graph .../graph/inferred-owl."""
+    from graph.pipeline.reasoning import InconsistentGraph, ReasoningError, ReasoningUnavailable, materialise
+
+    try:
+        report = materialise(obj.store())
+    except (ReasoningUnavailable, InconsistentGraph, ReasoningError, StoreError) as error:
+        fail(str(error))
+        return
+    click.echo(f"Inferred {len(report.triples)} new statement(s) into <{report.graph}> "
+               f"in {report.elapsed:.1f} s ({report.input_triples} statements reasoned over; "
+               f"{report.left_out} words, years and dates left out).")
+    for prop, count in report.by_property.items():
+        click.echo(f"  {count:>6}  {prop}")
+
+
+def _more(items: list, limit: int) -> tuple[list, str]:
+    extra = len(items) - limit
+    return items[:limit], (f"  ... and {extra} more" if extra > 0 else "")
+
+
+@click.command()
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Label language (default: the global --lang).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--municipality", help="Only this municipality's plans, e.g. org/koebenhavn.")
+@click.option("--top", default=10, show_default=True, type=int, help="Rows per finding.")
+@click.pass_obj
+def analyse(obj: Context, lang: str | None, fmt: str, municipality: str | None, top: int) -> None:
+    """Headline findings: bridging initiatives and target groups, clusters, isolated plans,
+    similar plans and suggested links (suggestions are never written to the store)."""
+    from graph.explore.analytics import analyse as run
+    from ontology import base_iri
+
+    lang = lang or obj.lang
+    iri = None
+    if municipality:
+        iri = municipality if "://" in municipality else base_iri() + municipality.removeprefix("id:")
+    try:
+        found = run(obj.store(), lang, iri, top)
+    except StoreError as error:
+        fail(str(error))
+        return
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    da = lang == "da"
+    counts = found["counts"]
+    click.echo(("{documents} dokumenter, {initiatives} indsatser, {organisations} organisationer, {document_links} "
+                "forbindelser mellem dokumenter" if da else
+                "{documents} documents, {initiatives} initiatives, {organisations} organisations, {document_links} "
+                "links between documents").format(**counts))
+    sections = [("bridging_initiatives", "Brobyggende indsatser (betweenness)", "Bridging initiatives (betweenness)"),
+                ("bridging_target_groups", "Brobyggende målgrupper", "Bridging target groups"),
+                ("bridging_organisations", "Brobyggende organisationer", "Bridging organisations")]
+    for key, title_da, title_en in sections:
+        click.echo(f"\n{title_da if da else title_en}:")
+        for row in found[key] or []:
+            click.echo(f"  {row['score']:.3f}  {row['label']}  [{row['id']}]")
+        if not found[key]:
+            click.echo("  -")
+    click.echo("\n" + ("Klynger af planer:" if da else "Clusters of plans:"))
+    for n, cluster in enumerate(found["clusters"], 1):
+        shown, more = _more(cluster["members"], top)
+        click.echo(f"  {n}. {cluster['size']} " + ("planer" if da else "plans")
+                   + (f" ({', '.join(cluster['themes'])})" if cluster["themes"] else ""))
+        for member in shown:
+            click.echo(f"     - {member['label']}")
+        if more:
+            click.echo("   " + more)
+    isolated = found["isolated"]
+    click.echo("\n" + (f"Planer uden nogen angivet forbindelse til den største gruppe: {len(isolated)} gruppe(r)" if da
+                       else f"Plans with no stated link to the largest group: {len(isolated)} group(s)"))
+    shown, more = _more(isolated, top)
+    for component in shown:
+        click.echo("  - " + "; ".join(m["label"] for m in component["members"]))
+    if more:
+        click.echo(more)
+    click.echo("\n" + ("Mest ens planer (Jaccard, målgrupper og temaer):" if da
+                       else "Most similar plans (Jaccard, target groups and themes):"))
+    for row in found["similar_plans"]:
+        click.echo(f"  {row['score']:.2f}  {row['a_label']}  <->  {row['b_label']}")
+    click.echo("\n" + ("Foreslåede forbindelser (forslag, ikke gemt):" if da else "Suggested links (suggestions, not stored):"))
+    for row in found["suggested_links"]:
+        click.echo(f"  {row['score']:.2f}  {row['a_label']}  <->  {row['b_label']}")
+        for reason_text in row["reasons"]:
+            click.echo(f"        {reason_text}")
+    if not found["suggested_links"]:
+        click.echo("  -")
+
+
+@click.command()
+@click.argument("start")
+@click.argument("end")
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Label language (default: the global --lang).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def path(obj: Context, start: str, end: str, lang: str | None, fmt: str) -> None:
+    """The shortest explained path between two resources (ids like doc/koebenhavn/... or full IRIs)."""
+    from graph.explore.analytics import AnalyticsError, explained_path, format_path, read_graph
+
+    try:
+        steps = explained_path(read_graph(obj.store(), lang or obj.lang), start, end)
+    except (AnalyticsError, StoreError) as error:
+        fail(str(error))
+        return
+    if fmt == "json":
+        click.echo(json.dumps([s.as_dict() for s in steps], indent=2, ensure_ascii=False))
+        return
+    if not steps:
+        click.echo("(the same resource)")
+        return
+    click.echo(format_path(steps))
+    for n, step in enumerate(steps, 1):
+        arrow = f"--{step.relation}-->" if step.forward else f"<--{step.relation}--"
+        click.echo(f"  {n}. {step.source} {arrow} {step.target}")
+
+
+COMMANDS = [reason, analyse, path]

@@ -1,0 +1,96 @@
+"""`policygraph questions` lists the named coherence questions; `policygraph ask ID` runs one."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from graph.cli.context import fail
+from graph.questions.results import compact, spreadsheet_csv
+
+
+def _library():
+    from graph.questions.library import LibraryError, load_library
+
+    try:
+        return load_library()
+    except LibraryError as error:
+        fail(str(error))
+
+
+@click.command()
+@click.option("--kind", help="Only questions of this kind (gap, overlap, synergy, continuity, consistency, overview).")
+@click.pass_obj
+def questions(obj, kind: str | None) -> None:
+    """List the named coherence questions (id, kind, title)."""
+    library = _library()
+    rows = [(q.id, q.kind, q.title.get(obj.lang) or q.title.get("en", "")) for q in library.values()
+            if kind is None or q.kind == kind]
+    width = max([len(r[0]) for r in rows] + [2])
+    for qid, qkind, title in rows:
+        click.echo(f"{qid.ljust(width)}  {qkind.ljust(11)}  {title}")
+
+
+@click.command()
+@click.argument("question_id")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--explain", "with_explain", is_flag=True, help="Show the source passages behind each row.")
+@click.pass_obj
+def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: bool) -> None:
+    """Run a named question with its parameters (see `policygraph questions`)."""
+    from graph.questions.explain import explain
+    from graph.questions.library import QueryParameterError, run_named
+    from graph.store import StoreError
+
+    library = _library()
+    if question_id not in library:
+        from rapidfuzz import process
+
+        best = process.extractOne(question_id, list(library), score_cutoff=60)
+        fail(f"unknown question '{question_id}'" + (f"; did you mean '{best[0]}'?" if best else
+                                                        "; see `policygraph questions`"))
+    named = library[question_id]
+    values = {}
+    for text in params:
+        if "=" not in text:
+            fail(f"parameter '{text}' should look like NAME=VALUE")
+        name, value = text.split("=", 1)
+        values[name.strip().lstrip("?$")] = value
+    try:
+        store = obj.store()
+        result = run_named(store, named, values, lang=obj.lang)
+        evidence = [explain(store, row, named, obj.lang) for row in result.rows] if with_explain else None
+    except QueryParameterError as error:
+        fail(str(error))
+        return
+    except StoreError as error:
+        fail(str(error))
+        return
+    if fmt == "json":
+        data = {"id": named.id, "columns": result.columns, "elapsed": round(result.elapsed, 4),
+                "rows": [{c: (None if r[c] is None else compact(r[c])) for c in result.columns} for r in result.rows]}
+        if evidence is not None:
+            for row, items in zip(data["rows"], evidence):
+                row["_evidence"] = [e.__dict__ for e in items]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        rows = ([compact(r[c]) for c in result.columns] for r in result.rows)
+        click.echo(spreadsheet_csv(result.columns, rows), nl=False)
+        return
+    click.echo(named.title.get(obj.lang) or named.title["en"])
+    rows = [[compact(r[c]) for c in result.columns] for r in result.rows]
+    widths = [min(60, max([len(c)] + [len(x[i]) for x in rows])) for i, c in enumerate(result.columns)]
+    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    click.echo(line(result.columns))
+    click.echo(line(["-" * w for w in widths]))
+    for i, cells in enumerate(rows):
+        click.echo(line(cells))
+        if evidence is not None:
+            for e in evidence[i]:
+                click.echo(f"    <- {e.file} [{e.locator}] \"{e.quote}\" ({e.graph_file})")
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''}, {result.elapsed * 1000:.0f} ms)")
+
+
+COMMANDS = [questions, ask]

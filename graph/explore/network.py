@@ -1,0 +1,424 @@
+"""The network the web app draws: nodes, links and options for vis-network, built with networkx
+(neighbourhoods, degrees) and pyvis (node dicts and physics options), without pyvis's HTML page
+(it links Bootstrap from a CDN; the app must work offline).
+
+Two views: `plans` (documents linked by stated relations and shared target groups/themes, from
+graph.explore.analytics.document_network) and `all` (every resource with every labelled link). Filters pick
+the documents in scope; their parts follow them, and organisations and concepts stay when they link
+to something in scope. A node cap keeps large graphs usable and says what it left out. Findings of
+the coherence engine (overlaps, synergies, gaps) are marked in text as well as colour; if the engine
+fails or is slow the network is still drawn and the page says so.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+from pyvis.network import Network
+
+from graph.explore.analytics import (DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, only_municipality, relation_label,
+                             short_id)
+from graph.store import Store
+
+DEFAULT_CAP = 2000
+MAX_HOPS = 3
+FINDINGS_TIMEOUT = 5.0  # seconds; the network is drawn without findings after this
+DOCUMENT_TYPES = ("Policy", "Strategy", "ActionPlan", "Plan")
+
+# Category -> (shape, fill colour, font colour, dashed border). Every category has its own shape
+# (or, for the two box kinds, a dashed border), so colour is never the only cue.
+CATEGORIES: dict[str, tuple[str, str, str, bool]] = {
+    "policy": ("box", "#1f4e79", "#ffffff", False),
+    "strategy": ("ellipse", "#5b2a86", "#ffffff", False),
+    "actionplan": ("database", "#00695c", "#ffffff", False),
+    "plan": ("box", "#e3eefa", "#1b1b1b", True),
+    "part": ("square", "#2e7d32", "#1b1b1b", False),
+    "goal": ("star", "#b8860b", "#1b1b1b", False),
+    "initiative": ("dot", "#c62828", "#1b1b1b", False),
+    "targetgroup": ("triangle", "#6a1b9a", "#1b1b1b", False),
+    "theme": ("triangleDown", "#d35400", "#1b1b1b", False),
+    "organisation": ("diamond", "#455a64", "#1b1b1b", False),
+    "process": ("hexagon", "#6d4c41", "#1b1b1b", False),
+    "other": ("text", "#ffffff", "#1b1b1b", False),
+}
+_CLASS_CATEGORY = [
+    ("Policy", "policy"), ("Strategy", "strategy"), ("ActionPlan", "actionplan"), ("Plan", "plan"),
+    ("Initiative", "initiative"), ("ReservedFund", "initiative"), ("Goal", "goal"), ("SuccessCriterion", "goal"),
+    ("FocusArea", "part"), ("Bearing", "part"), ("Vision", "part"), ("Mission", "part"),
+    ("TargetGroup", "targetgroup"), ("Theme", "theme"),
+    ("Municipality", "organisation"), ("CityCouncil", "organisation"), ("Committee", "organisation"),
+    ("Administration", "organisation"), ("AdvisoryBody", "organisation"), ("ExternalPartner", "organisation"),
+    ("Organisation", "organisation"), ("Decision", "process"), ("ProcessStep", "process"),
+    ("Workshop", "process"), ("Persona", "process"),
+]
+FINDING_KINDS = ("overlap", "synergy", "gap")
+
+
+class NetworkError(ValueError):
+    """A user mistake in the network's parameters (the message says which)."""
+
+
+@dataclass
+class Filters:
+    """What the GET form asks for; IRIs are full IRIs, `year` an int."""
+
+    view: str = "plans"
+    focus: str | None = None
+    hops: int = 1
+    municipality: str | None = None
+    administration: str | None = None
+    committee: str | None = None
+    doctype: str | None = None
+    theme: str | None = None
+    target_group: str | None = None
+    year: int | None = None
+    findings: bool = True
+    cap: int = DEFAULT_CAP
+
+    @property
+    def scoped(self) -> bool:
+        return any((self.administration, self.committee, self.doctype, self.theme, self.target_group, self.year))
+
+
+@dataclass
+class NetworkView:
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    total_nodes: int
+    total_edges: int
+    cut_nodes: int = 0
+    cut_edges: int = 0
+    cut_by_category: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    findings_error: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+
+
+def category_of(types: set[str]) -> str:
+    for cls, category in _CLASS_CATEGORY:
+        if PG + cls in types:
+            return category
+    return "other"
+
+
+# -------------------------------------------------------------------------------- reading
+
+def read_network_data(store: Store, lang: str, municipality: str | None = None,
+                      concepts: tuple[str, ...] = ()) -> GraphData:
+    """Types, labels and the labelled links, read lean: graph.explore.analytics.read_graph also reads every
+    description (for text similarity) and the whole broader closure, which on a national-scale graph
+    took most of a minute; the network needs only labels in two languages, and the broader closure
+    only below the theme or target group a filter names (`concepts`)."""
+    types: dict[str, set[str]] = {}
+    for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
+        types.setdefault(row["s"].value, set()).add(row["k"].value)
+    labels: dict[str, dict[str, str]] = {}
+    rows = store.query("SELECT ?s ?l WHERE { VALUES ?p { skos:prefLabel dct:title } ?s ?p ?l "
+                       "FILTER(isIRI(?s) && (LANGMATCHES(LANG(?l), ?lang) || LANGMATCHES(LANG(?l), \"da\") || LANG(?l) = \"\")) }",
+                       {"lang": ox.Literal(lang)})
+    for row in rows:
+        literal = row["l"]
+        labels.setdefault(row["s"].value, {}).setdefault(literal.language or "", literal.value)
+    values = " ".join(f"<{p}>" for p in RELATIONS)
+    edges = {(r["s"].value, r["p"].value, r["o"].value) for r in store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}")}
+    within = {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
+    broader: set[tuple[str, str]] = set()
+    for concept in concepts:
+        broader |= {(r["a"].value, concept) for r in store.query(
+            "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
+    data = GraphData(types, labels, {}, edges, within, broader, lang)
+    if municipality:
+        data = only_municipality(store, data, municipality)
+    return data
+
+
+# -------------------------------------------------------------------------------- scoping
+
+def _documents_in_scope(store: Store, data: GraphData, f: Filters) -> set[str]:
+    docs = set(data.documents)
+    if f.doctype:
+        docs = {d for d in docs if data.has_type(d, f.doctype)}
+    for org in (f.administration, f.committee):
+        if org:
+            rows = store.query("""SELECT DISTINCT ?doc WHERE {
+                  ?o org:unitOf* ?org .
+                  { ?doc pg:preparedBy|pg:adoptedBy|pg:responsibleBody ?o }
+                  UNION { ?part pg:withinDocument ?doc ; pg:responsibleBody ?o } }""", {"org": ox.NamedNode(org)})
+            docs &= {r["doc"].value for r in rows}
+    for wanted, of in ((f.theme, data.themes_of), (f.target_group, data.groups_of)):
+        if wanted:
+            docs = {d for d in docs if any(c == wanted or (c, wanted) in data.broader for c in of.get(d, set()))}
+    if f.year is not None:
+        docs &= _valid_in(store, f.year)
+    return docs
+
+
+def _valid_in(store: Store, year: int) -> set[str]:
+    """Documents whose validity period includes the year (an open end counts as open)."""
+    found = set()
+    for row in store.query("SELECT ?d ?from ?until WHERE { ?d pg:validFrom ?from OPTIONAL { ?d pg:validUntil ?until } }"):
+        start = _year(row["from"])
+        end = _year(row["until"]) if row["until"] is not None else None
+        if start is not None and start <= year and (end is None or year <= end):
+            found.add(row["d"].value)
+    return found
+
+
+def _year(term: Any) -> int | None:
+    try:
+        return int(str(term.value)[:4])
+    except (AttributeError, ValueError):
+        return None
+
+
+def _full_graph(data: GraphData) -> nx.MultiDiGraph:
+    """Every labelled link between resources; `dct:audience` of an initiative is left out because
+    the derived pg:servesTargetGroup says the same."""
+    graph = nx.MultiDiGraph()
+    for s, p, o in sorted(data.edges):
+        if p == DCT + "audience" and data.has_type(s, "Initiative"):
+            continue
+        graph.add_edge(s, o, key=p, predicate=p)
+    return graph
+
+
+def _scoped_graph(data: GraphData, docs: set[str], f: Filters) -> nx.MultiDiGraph:
+    """The documents in scope, their parts, and the other resources linked to them."""
+    graph = _full_graph(data) if f.view == "all" or f.focus else _plans_graph(data)
+    everything = set(data.documents) == docs and not f.scoped
+    if everything:
+        return graph
+
+    def in_scope(node: str) -> bool | None:
+        if data.is_document(node):
+            return node in docs
+        if node in data.within:
+            return data.within[node] in docs
+        if PG + "PlanComponent" in data.types.get(node, set()):
+            return False
+        return None  # organisations, concepts, decisions: kept when linked to something in scope
+
+    keep = {n for n in graph if in_scope(n)}
+    others = {n for n in graph if in_scope(n) is None and any(m in keep for m in nx.all_neighbors(graph, n))}
+    return graph.subgraph(keep | others).copy()
+
+
+def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
+    """Documents with one labelled, directed link per stated relation (a relation between their
+    parts is lifted to the documents, as graph.explore.analytics.document_network does, and says so).
+    Shared target groups or themes alone link almost every pair (a hairball), so they are left to
+    the synergy findings, which weigh them."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(data.documents)
+    for s, p, o in sorted(data.edges):
+        if p not in DOCUMENT_LINKS:
+            continue
+        a, b = data.document_of(s), data.document_of(o)
+        if not a or not b or a == b or (p == PG + "coordinatesWith" and a > b):
+            continue  # the symmetric link once
+        label = relation_label(p, data.lang) + ("" if (a, b) == (s, o) else " " + WORDS["via_parts"].get(data.lang, WORDS["via_parts"]["da"]))
+        graph.add_edge(a, b, key=label, label=label)
+    return graph
+
+
+# ----------------------------------------------------------------------------- findings
+
+FINDINGS_TTL = 300.0  # seconds a computed result is reused
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="slow-questions")
+_LOCK = threading.Lock()
+_CACHE: dict[tuple, tuple[float, dict]] = {}
+_RUNNING: dict[tuple, concurrent.futures.Future] = {}
+
+
+def clear_findings_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def findings(store: Store, lang: str, municipality: str | None, timeout: float = FINDINGS_TIMEOUT) -> tuple[dict, str]:
+    """Overlaps, synergies and gaps from the named questions, or ({}, reason) on failure or slowness.
+
+    A query cannot be cancelled, so a slow computation is not started again for every request: it
+    runs once (one worker), later requests wait on the same run, and its result is kept for a few
+    minutes; a page that timed out shows the findings on a reload once they are ready."""
+    from graph.questions.library import load_library, run_named
+
+    def run() -> dict[str, list[dict[str, str]]]:
+        library = load_library()
+        params = {"municipality": municipality} if municipality else {}
+        result: dict[str, list[dict[str, str]]] = {}
+        for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
+                                ("synergy", "plan-synergies", "plan1", "plan2"),
+                                ("gap", "goals-without-initiative", "goal", None)):
+            rows = run_named(store, library[qid], params, lang).rows
+            result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
+                             "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
+                            for r in rows if r.get(a) is not None]
+        return result
+
+    found, error = run_once(("findings", store, lang, municipality), run, timeout)
+    return (found or {}), error
+
+
+def run_once(key: tuple, compute, timeout: float) -> tuple[Any, str]:
+    """Run `compute()` at most once at a time per key, wait up to `timeout` seconds, and keep a
+    successful result for FINDINGS_TTL seconds. Returns (result, "") or (None, reason); the reason is
+    "timeout" when the run goes on in the background (a reload later finds it done)."""
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached and time.monotonic() - cached[0] < FINDINGS_TTL:
+            return cached[1], ""
+        future = _RUNNING.get(key)
+        if future is None:
+            future = _EXECUTOR.submit(compute)
+            _RUNNING[key] = future
+
+            def done(f: concurrent.futures.Future) -> None:
+                with _LOCK:
+                    _RUNNING.pop(key, None)
+                    if not f.cancelled() and f.exception() is None:
+                        _CACHE[key] = (time.monotonic(), f.result())
+            future.add_done_callback(done)
+    try:
+        return future.result(timeout=timeout), ""
+    except concurrent.futures.TimeoutError:
+        return None, "timeout"
+    except Exception as exc:  # a failing engine must not take the page down with it
+        return None, f"{type(exc).__name__}: {exc}"[:200]
+
+
+# ------------------------------------------------------------------------------ building
+
+def _neighbourhood(graph: nx.MultiDiGraph, focus: str, hops: int) -> nx.MultiDiGraph:
+    if focus not in graph:
+        single = nx.MultiDiGraph()
+        single.add_node(focus)
+        return single
+    nodes = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, cutoff=hops)
+    return graph.subgraph(nodes).copy()
+
+
+def _capped(graph: nx.MultiDiGraph, data: GraphData, cap: int, focus: str | None) -> tuple[list[str], Counter]:
+    """The nodes to draw: the focus, then documents, then the best connected; and what was left out."""
+    degree = dict(graph.degree())
+    ranked = sorted(graph.nodes, key=lambda n: (n != focus, not data.is_document(n), -degree.get(n, 0), data.label(n), n))
+    kept, cut = ranked[:cap], ranked[cap:]
+    return kept, Counter(category_of(data.types.get(n, set())) for n in cut)
+
+
+def _options(big: bool) -> dict[str, Any]:
+    """vis-network options via pyvis: stabilisation that ends (then physics is switched off in
+    network.js), keyboard navigation and navigation buttons, readable fonts for projectors."""
+    net = Network(directed=True)
+    net.barnes_hut(gravity=-6000, spring_length=160, overlap=0.2)
+    options = json.loads(net.options.to_json())
+    options["physics"]["stabilization"] = {"enabled": True, "iterations": 150 if big else 400, "updateInterval": 25, "fit": True}
+    options["physics"]["minVelocity"] = 1
+    options["edges"] = {"smooth": False if big else {"enabled": True, "type": "dynamic"},
+                        "font": {"size": 14, "align": "middle", "strokeWidth": 4, "strokeColor": "#ffffff"},
+                        "color": {"color": "#555555", "highlight": "#000000"}, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}}
+    options["nodes"] = {"font": {"size": 18, "face": "system-ui, sans-serif"}, "borderWidth": 2, "size": 16,
+                        "widthConstraint": {"maximum": 220}}
+    options["interaction"] = {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False},
+                              "navigationButtons": True, "tooltipDelay": 150, "hideEdgesOnDrag": big}
+    return options
+
+
+def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | None = None) -> NetworkView:
+    """The network for the filters: nodes and links as vis-network dicts, plus what the cap left out.
+
+    `labels` gives the UI words for finding tags (e.g. {"overlap": "overlap"}) in the reader's language."""
+    if f.view not in ("plans", "all"):
+        raise NetworkError(f"unknown view {f.view!r} (use plans or all)")
+    if not 1 <= f.hops <= MAX_HOPS:
+        raise NetworkError(f"hops must be 1 to {MAX_HOPS}")
+    labels = labels or {k: k for k in FINDING_KINDS}
+    data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c))
+    docs = _documents_in_scope(store, data, f)
+    graph = _scoped_graph(data, docs, f)
+    if f.focus:
+        graph = _neighbourhood(graph, f.focus, f.hops)
+    if not f.focus and f.view == "all":
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0 and not data.is_document(n)])
+    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    kept, cut = _capped(graph, data, max(1, f.cap), f.focus)
+    shown = graph.subgraph(kept)
+
+    found, error = (findings(store, lang, f.municipality) if f.findings else ({}, ""))
+    marks: dict[str, list[str]] = {}
+    for kind in ("overlap", "gap"):
+        for row in found.get(kind, []):
+            for node in (row["a"], row["b"]):
+                if node in shown:
+                    marks.setdefault(node, []).append(kind)
+
+    net = Network(directed=True)
+    for node in kept:
+        category = category_of(data.types.get(node, set()))
+        shape, colour, font, dashed = CATEGORIES[category]
+        label = data.label(node)
+        tags = sorted(set(marks.get(node, [])))
+        shown_label = label + "".join(f" [{labels[t]}]" for t in tags)
+        # title is plain text: vis-network renders a string title as text, never as HTML
+        title = "\n".join([label, labels.get(category, category), short_id(node)] + [labels[t] for t in tags])
+        attrs: dict[str, Any] = {"shape": shape, "title": title, "font": {"color": font},
+                                 "color": {"background": colour, "border": "#1b1b1b"}}
+        if dashed or "gap" in tags:
+            attrs["shapeProperties"] = {"borderDashes": [6, 4]}
+        if tags:
+            attrs["borderWidth"] = 5
+            attrs["color"]["border"] = "#ff6f00" if "overlap" in tags else "#b10e1e"
+        if node == f.focus:
+            attrs["borderWidth"] = 6
+        net.add_node(node, label=shown_label[:120], **attrs)
+        net.node_map[node]["category"] = category
+        net.node_map[node]["findings"] = tags
+        net.node_map[node]["fullLabel"] = label
+    # Edges are built here, not with pyvis's add_edge, which scans every edge on each call (quadratic).
+    edges = []
+    for a, b, key, attrs in shown.edges(keys=True, data=True):
+        text = attrs.get("label")
+        if text is None and attrs.get("predicate"):
+            text = relation_label(attrs["predicate"], lang)
+        edges.append({"from": a, "to": b, "label": text, "title": f"{data.label(a)} — {text} — {data.label(b)}"})
+    for row in found.get("synergy", []):
+        if row["a"] in shown and row["b"] in shown:
+            text = f"{labels['synergy']} ({row['strength']})"
+            edges.append({"from": row["a"], "to": row["b"], "label": text, "arrows": "", "dashes": [10, 6],
+                          "width": 3, "color": {"color": "#2e7d32"}, "finding": "synergy",
+                          "title": f"{data.label(row['a'])} — {text} — {data.label(row['b'])}"})
+    shown_findings = {kind: [dict(r, a_label=data.label(r["a"]), b_label=data.label(r["b"]) if r["b"] else "")
+                             for r in rows if r["a"] in shown or r["b"] in shown]
+                      for kind, rows in found.items()}
+    return NetworkView(nodes=list(net.nodes), edges=edges, total_nodes=total_nodes, total_edges=total_edges,
+                       cut_nodes=total_nodes - len(kept), cut_edges=total_edges - shown.number_of_edges(),
+                       cut_by_category=dict(sorted(cut.items())), findings=shown_findings, findings_error=error,
+                       options=_options(len(kept) > 300),
+                       categories=sorted({n["category"] for n in net.nodes}, key=list(CATEGORIES).index))
+
+
+def filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Values for the form's selects, labelled in the reader's language (Danish as fallback)."""
+    def choices(sparql: str) -> list[tuple[str, str]]:
+        rows = store.query("SELECT ?s (SAMPLE(COALESCE(?l1, ?l2, STR(?s))) AS ?label) WHERE { " + sparql +
+                           " OPTIONAL { ?s skos:prefLabel|dct:title ?l1 FILTER(LANGMATCHES(LANG(?l1), ?lang)) }"
+                           " OPTIONAL { ?s skos:prefLabel|dct:title ?l2 FILTER(LANGMATCHES(LANG(?l2), \"da\")) } }"
+                           " GROUP BY ?s", {"lang": ox.Literal(lang)})
+        return sorted(((r["s"].value, r["label"].value) for r in rows if isinstance(r["s"], ox.NamedNode)),
+                      key=lambda c: (c[1].lower(), c[0]))
+    return {
+        "municipality": choices("?s a pg:Municipality . FILTER EXISTS { ?d pg:municipality ?s }"),
+        "administration": choices("?s a pg:Administration ."),
+        "committee": choices("?s a pg:Committee ."),
+        "theme": choices("?s a pg:Theme ."),
+        "target_group": choices("?s a pg:TargetGroup ."),
+    }

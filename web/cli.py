@@ -1,0 +1,54 @@
+"""`policygraph serve`: the web app contributes its command to the `policygraph` group, so that
+graph/ never imports web/. The `policygraph` script starts here (pyproject.toml)."""
+from __future__ import annotations
+
+import time
+
+import click
+import waitress
+
+from graph.cli import main
+from graph.cli.context import Context, fail, language_chosen, with_lang_after_name
+from graph.store import MemoryReplica
+from web import create_app
+from web.sparql import POOL_EXTENSION
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--in-memory/--on-disk", envvar="POLICYGRAPH_IN_MEMORY", default=True, show_default=True,
+              help="Answer from a copy of the store in memory (writes still go to disk first).")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
+    """Serve the web app over the store with waitress."""
+    obj.in_memory = in_memory and not obj.endpoint
+    if obj.in_memory:
+        click.echo("Copying the store into memory (--on-disk skips this)...", err=True)
+    started = time.monotonic()
+    if isinstance(obj.store(), MemoryReplica):
+        click.echo(f"Store copied into memory in {time.monotonic() - started:.1f} s", err=True)
+
+    # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
+    chosen = language_chosen(click.get_current_context())
+    app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
+    try:
+        # Threads for the query workers, the queries waiting for them and pages besides, so that
+        # waiting ad-hoc queries never hold every thread (graph/store/pool.py).
+        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8
+        server = waitress.create_server(app, host=host, port=port, threads=threads)
+    except OSError as error:
+        pool = app.extensions.get(POOL_EXTENSION)
+        if pool is not None:  # the query workers, started with the app
+            pool.close()
+        fail(f"cannot serve on {host}:{port}: {error.strerror or error} "
+              "(is another policygraph serve running there? choose another --port)")
+        return
+    click.echo(f"PolicyGraph on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    server.run()
+
+
+main.add_command(with_lang_after_name(serve))
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
