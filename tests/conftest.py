@@ -18,7 +18,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "data"
-SEEDS = Path("/work/shared/seeds")
 
 
 @pytest.fixture

@@ -66,7 +66,9 @@ def test_run_prints_its_table(tmp_path):
     assert "load, full graph (derived included)" in out
     assert "query library, national, no parameters, total" in out
     assert "peak memory" in out
-    assert "PASS" in out or "FAIL" in out
+    verdicts = [line for line in out.splitlines() if "PASS (" in line or "FAIL (" in line]
+    assert len(verdicts) >= 3, "each target gets a verdict line: " + out
+    assert all(line.rstrip().endswith(")") for line in verdicts), verdicts
 
 
 def test_validation_of_a_generated_file_reports_the_planted_totals(tmp_path):

@@ -4,8 +4,9 @@ page frame (menu, language switch, skip link) works, the workbench runs a query 
 shows a node's details.
 
 Pages are collected from the links the app itself shows (the menu, links to /id/ and /questions/), so
-a new area is covered as soon as it is in the menu. A page-specific check whose link is not there yet
-skips with the reason; a missing Chromium fails unless POLICYGRAPH_SKIP_BROWSER=1."""
+a new area is covered as soon as it is in the menu. A menu link to a missing or empty page fails, and
+so does a page-specific check whose page or link is gone; a missing Chromium fails unless
+POLICYGRAPH_SKIP_BROWSER=1."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -136,14 +137,13 @@ def phone(browser, live_server):
 
 
 def _is_placeholder(visitor: Visitor) -> bool:
-    """A route stub another area put in so links resolve ("todo"): no <main>, a few words. Such a page
-    is reported as not built yet instead of failing the checks meant for real pages."""
+    """An empty page (no <main>, a few words), e.g. a stub put in so that a link resolves."""
     return visitor.page.locator("main").count() == 0 and len(visitor.page.inner_text("body")) < 200
 
 
-def _skip_placeholders(placeholders: list[str], checked: int) -> None:
-    if placeholders:
-        pytest.skip(f"checked {checked} page(s); not built yet (placeholder without <main>): {', '.join(placeholders)}")
+def _no_placeholders(placeholders: list[str], checked: int) -> None:
+    """Every page the menu links to is a real page: a broken or empty menu link fails."""
+    assert not placeholders, f"checked {checked} page(s); empty pages (no <main>) behind menu links: {placeholders}"
 
 
 def _menu_paths(visitor: Visitor, lang: str) -> list[str]:
@@ -154,13 +154,12 @@ def _menu_paths(visitor: Visitor, lang: str) -> list[str]:
 
 
 def _first_link(visitor: Visitor, start: str, prefix: str, why: str) -> str:
-    """The first link under `prefix` on the page at `start`, or a skip naming the missing page."""
+    """The first link under `prefix` on the page at `start` (a missing page or link fails, naming what
+    could then not be checked)."""
     response = visitor.page.goto(visitor.server.url(start))
-    if response is None or response.status == 404:
-        pytest.skip(f"{start} does not exist yet, so {why} cannot be checked")
+    assert response is not None and response.ok, f"{start} did not open, so {why} cannot be checked"
     links = links_starting_with(visitor.page, prefix)
-    if not links:
-        pytest.skip(f"no link to {prefix} on {start} yet, so {why} cannot be checked")
+    assert links, f"no link to {prefix} on {start}, so {why} cannot be checked"
     return links[0]
 
 
@@ -179,7 +178,7 @@ def test_every_menu_page_passes_axe_in_the_chosen_language(visitor, lang):
         visitor.check_accessibility(f"{path} ({lang})")
         screenshot(visitor.page, f"{slug(path)}-{lang}")
     visitor.assert_clean()
-    _skip_placeholders(placeholders, len(paths) - len(placeholders))
+    _no_placeholders(placeholders, len(paths) - len(placeholders))
 
 
 def test_offline_guard_blocks_and_reports_requests_to_the_internet(browser, live_server):
@@ -242,7 +241,7 @@ def test_menu_marks_the_current_page_for_sight_and_screen_readers(visitor):
         colours = current.evaluate("a => [getComputedStyle(a).backgroundColor, getComputedStyle(a.closest('header')).backgroundColor]")
         assert colours[0] != colours[1], f"{path}: the current menu entry looks like the others"
     visitor.assert_clean()
-    _skip_placeholders(placeholders, len(paths) - len(placeholders))
+    _no_placeholders(placeholders, len(paths) - len(placeholders))
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(visitor):
@@ -290,7 +289,7 @@ def test_every_menu_page_reflows_on_a_phone_without_sideways_scrolling(phone):
         screenshot(phone.page, f"phone-{slug(path)}")
     assert not wide, "pages that need sideways scrolling on a phone (WCAG 1.4.10 reflow):\n" + "\n".join(wide)
     phone.assert_clean()
-    _skip_placeholders(placeholders, len(paths) - len(placeholders))
+    _no_placeholders(placeholders, len(paths) - len(placeholders))
 
 
 def test_projector_gets_large_type_and_a_one_line_header(projector):
@@ -344,15 +343,14 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?plan ?title WHERE { ?plan a pg:ActionPlan ; dct:title ?title } ORDER BY ?title LIMIT 5"""
 
 
-def _open_or_skip(visitor: Visitor, path: str, what: str) -> None:
+def _open(visitor: Visitor, path: str, what: str) -> None:
     response = visitor.page.goto(visitor.server.url(path))
-    if response is None or response.status == 404 or _is_placeholder(visitor):
-        pytest.skip(f"{path} is not built yet, so {what} cannot be checked")
-    assert response.ok, f"{path}: HTTP {response.status}"
+    assert response is not None and response.ok, f"{path} did not open, so {what} cannot be checked"
+    assert not _is_placeholder(visitor), f"{path} is an empty page, so {what} cannot be checked"
 
 
 def test_workbench_editor_runs_a_typed_query_and_shows_result_rows(visitor):
-    _open_or_skip(visitor, "/workbench?lang=en", "the SPARQL editor")
+    _open(visitor, "/workbench?lang=en", "the SPARQL editor")
     editor = visitor.page.locator("#yasgui .CodeMirror").first
     editor.wait_for(state="visible")
     # CodeMirror keeps its text in its own model; set it there, as typing would, then run.
@@ -368,7 +366,7 @@ def test_workbench_editor_runs_a_typed_query_and_shows_result_rows(visitor):
 
 
 def test_workbench_plain_form_runs_a_query_without_the_editor_script(visitor):
-    _open_or_skip(visitor, "/workbench?lang=da", "the plain query form")
+    _open(visitor, "/workbench?lang=da", "the plain query form")
     form_box = visitor.page.locator("textarea[name=query]")
     form_box.fill(WORKBENCH_QUERY)
     with visitor.page.expect_navigation():
@@ -388,15 +386,14 @@ def _focus_iri(visitor: Visitor) -> str:
     """A document the front page links to, preferably one with a rich neighbourhood."""
     visitor.open("/?lang=en")
     links = links_starting_with(visitor.page, "/id/")
-    if not links:
-        pytest.skip("the front page links to no resource page yet, so there is no focus for the network view")
+    assert links, "the front page links to no resource page, so there is no focus for the network view"
     chosen = NETWORK_FOCUS if NETWORK_FOCUS in links else links[0]
     return "https://w3id.org/policygraph/id/" + chosen.removeprefix("/id/")
 
 
 def test_network_view_draws_the_graph_and_shows_a_clicked_node_in_the_side_panel(visitor):
     focus = _focus_iri(visitor)
-    _open_or_skip(visitor, f"/network?lang=en&focus={quote(focus, safe='')}", "the network view")
+    _open(visitor, f"/network?lang=en&focus={quote(focus, safe='')}", "the network view")
     canvas = visitor.page.locator("main canvas").first
     canvas.wait_for(state="visible")
     box = canvas.bounding_box()
