@@ -170,7 +170,7 @@ def test_example_findings_in_danish(example):
 def test_cli_analyse_and_path(tmp_path):
     from click.testing import CliRunner
 
-    from graph.cli import main
+    from web.cli import main
 
     runner = CliRunner()
     store = str(tmp_path / "store")

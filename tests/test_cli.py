@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
+from web.cli import main
 
 PLAN = """\
 id: doc/test/plan
@@ -158,7 +158,7 @@ def test_reloading_a_quad_file_replaces_its_own_graphs(tmp_path):
     assert "http://example.org/g1" in {g["graph"] for g in first["graphs"]}
 
 
-CLI = "import sys\nfrom graph.cli import main\nmain(prog_name='policygraph')\n"
+CLI = "import sys\nfrom web.cli import main\nmain(prog_name='policygraph')\n"
 RDF_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
 LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY lol0 "lol">\n'
           + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10)) + "]>\n" + RDF_OPEN

@@ -74,7 +74,7 @@ def test_cli_reason_without_java(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
     import owlready2
-    from graph.cli import main
+    from web.cli import main
 
     monkeypatch.setattr(owlready2, "JAVA_EXE", str(tmp_path / "no-java"))
     monkeypatch.setattr(shutil, "which", lambda _name: None)

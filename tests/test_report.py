@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from graph.pipeline.load import load_into_store
-from graph.questions.report import build_report, render_html, render_markdown
+from graph.questions.report import build_report
+from web.report import render_html, render_markdown
 from graph.store import OxigraphStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"

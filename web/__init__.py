@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
 from web import errors, headers
-from web.i18n import LANGUAGES, translate
+from ontology.texts import LANGUAGES, translate
 from web.sparql import POOL_EXTENSION
 
 # Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.

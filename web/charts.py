@@ -20,7 +20,7 @@ from graph.explore.network import CATEGORIES, filter_choices, run_once
 from graph.questions.library import QueryParameterError, load_library, run_named
 from graph.explore.timeline import read_timeline
 from web.errors import Problem
-from web.i18n import translate
+from ontology.texts import translate
 from web.links import resource_url
 
 bp = Blueprint("charts", __name__)

@@ -1,16 +1,21 @@
-"""`policygraph serve`: the web app contributes its command to the `policygraph` group, so that
-graph/ never imports web/. The `policygraph` script starts here (pyproject.toml)."""
+"""`policygraph serve` and `policygraph report`: the web app contributes the commands that draw pages
+or documents to the `policygraph` group, so that graph/ never imports web/. The `policygraph` script
+starts here (pyproject.toml)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 import waitress
 
 from graph.cli import main
 from graph.cli.context import Context, fail, language_chosen, with_lang_after_name
-from graph.store import MemoryReplica
+from graph.questions.library import QueryParameterError
+from graph.questions.report import build_report
+from graph.store import MemoryReplica, StoreError
 from web import create_app
+from web.report import render_html, render_markdown
 from web.sparql import POOL_EXTENSION
 
 
@@ -48,7 +53,26 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     server.run()
 
 
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: coherence-report.<html|md>).")
+@click.pass_obj
+def report(obj, fmt: str, output: Path | None) -> None:
+    """Write the coherence report (gaps, overlaps, synergies, continuity, inconsistencies) with sources."""
+    try:
+        built = build_report(obj.store(), obj.lang)
+    except (StoreError, QueryParameterError) as error:
+        fail(str(error))
+        return
+    output = output or Path(f"coherence-report.{'html' if fmt == 'html' else 'md'}")
+    output.write_text(render_html(built) if fmt == "html" else render_markdown(built), encoding="utf-8")
+    counts = ", ".join(f"{built.count(kind)} {kind}" for kind in ("gap", "overlap", "synergy", "continuity", "consistency"))
+    click.echo(f"Wrote {output} ({counts}).", err=True)
+
+
 main.add_command(with_lang_after_name(serve))
+main.add_command(with_lang_after_name(report))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

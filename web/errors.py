@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from web.i18n import LANGUAGES, translate
+from ontology.texts import LANGUAGES, translate
 
 DETAIL_CHARS = 300
 # Generic werkzeug errors get a sentence of our own; a Problem brings its own message.

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from graph.explore.overview import list_documents
 from graph.explore.stats import store_stats
-from web.i18n import LANGUAGES
+from ontology.texts import LANGUAGES
 
 bp = Blueprint("home", __name__)
 

@@ -15,7 +15,7 @@ from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
 from web.errors import Problem
-from web.i18n import translate
+from ontology.texts import translate
 from web.links import resource_url
 
 bp = Blueprint("network", __name__)

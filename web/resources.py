@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 
 from graph.explore.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
 from web.errors import Problem
-from web.i18n import translate
+from ontology.texts import translate
 from web.links import iri_from_path, resource_url
 
 bp = Blueprint("resources", __name__)

@@ -21,7 +21,7 @@ from graph.questions.library import NamedQuery, QueryParameterError, bind_parame
 from graph.questions.results import compact
 from graph.sparql.text import prefixed_names
 from ontology import PREFIXES, base_iri
-from web.i18n import translate
+from ontology.texts import translate
 from web.sparql import Answer, QueryRefused, evaluate_request
 
 bp = Blueprint("workbench", __name__)

@@ -1,52 +1,23 @@
-"""The coherence report: every gap, overlap, synergy, continuity break and inconsistency the query
-library finds, each with its evidence and source, as one self-contained HTML file or Markdown.
+"""The coherence report as data: every gap, overlap, synergy, continuity break and inconsistency the
+query library finds, each with its evidence and source (web/report.py renders it as HTML or Markdown).
 
 The report runs the same named queries as the CLI and the web app, so it never disagrees with them.
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.questions.explain import explain
 from graph.questions.library import NamedQuery, load_library, run_named
 from graph.questions.results import compact
 from graph.store import Store
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 SECTIONS = ["gap", "overlap", "synergy", "continuity", "consistency"]
 MAX_ROWS = 50
-
-TEXT = {
-    "title": {"da": "Sammenhængsrapport", "en": "Coherence report"},
-    "intro": {"da": "Huller, overlap, synergier, brud i kontinuiteten og uoverensstemmelser i planerne, "
-                    "hver med kilde.",
-              "en": "Gaps, overlaps, synergies, continuity breaks and inconsistencies across the plans, "
-                    "each with its source."},
-    "gap": {"da": "Huller", "en": "Gaps"},
-    "overlap": {"da": "Overlap", "en": "Overlaps"},
-    "synergy": {"da": "Synergier", "en": "Synergies"},
-    "continuity": {"da": "Kontinuitet", "en": "Continuity"},
-    "consistency": {"da": "Uoverensstemmelser", "en": "Inconsistencies"},
-    "none": {"da": "Intet fundet.", "en": "Nothing found."},
-    "evidence": {"da": "Kilde", "en": "Source"},
-    "generated": {"da": "Dannet", "en": "Generated"},
-    "findings": {"da": "fund", "en": "findings"},
-    "shown": {"da": "Viser de første {n} af {total}.", "en": "Showing the first {n} of {total}."},
-    "contents": {"da": "Indhold", "en": "Contents"},
-    "sparql": {"da": "Forespørgsel", "en": "Query"},
-}
-
-
-def text(key: str, lang: str) -> str:
-    return TEXT[key].get(lang, TEXT[key]["en"])
-
 
 @dataclass
 class Section:
@@ -132,46 +103,3 @@ def build_report(store: Store, lang: str = "da") -> Report:
         if query.kind in SECTIONS and not any(p.required and p.default is None for p in query.parameters):
             report.sections.setdefault(query.kind, []).append(_section(store, query, lang))
     return report
-
-
-def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.globals.update(text=text, sections=SECTIONS, max_rows=MAX_ROWS)
-    return env
-
-
-def render_html(report: Report) -> str:
-    """One file, no external resources: it can be mailed or opened on an intranet without internet."""
-    return _environment().get_template("report.html").render(report=report, lang=report.lang)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-
-
-def _md(value: str) -> str:
-    """Text from the data as inert Markdown: Markdown renderers pass raw HTML through, so `<script>`
-    in a label is escaped as HTML; `|` would split a table cell and `[x](javascript:...)`, `*` or
-    backticks would become links and formatting, so they are backslash-escaped; a newline would end
-    the table row."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False)).replace("\r", " ").replace("\n", " ")
-
-
-def render_markdown(report: Report) -> str:
-    lang = report.lang
-    lines = [f"# {text('title', lang)}", "", text("intro", lang), "", f"{text('generated', lang)}: {report.generated}", ""]
-    for kind in SECTIONS:
-        lines += [f"## {text(kind, lang)} ({report.count(kind)} {text('findings', lang)})", ""]
-        for section in report.sections.get(kind, []):
-            lines += [f"### {_md(section.title)}", "", f"*{_md(section.question)}*", ""]
-            if not section.rows:
-                lines += [text("none", lang), ""]
-                continue
-            lines.append("| " + " | ".join(_md(c) for c in section.columns + [text("evidence", lang)]) + " |")
-            lines.append("|" + " --- |" * (len(section.columns) + 1))
-            for row, sources in zip(section.rows, section.sources):
-                lines.append("| " + " | ".join(_md(c) for c in row + ["; ".join(sources)]) + " |")
-            if section.total > len(section.rows):
-                lines.append("")
-                lines.append(text("shown", lang).format(n=len(section.rows), total=section.total))
-            lines.append("")
-    return "\n".join(lines) + "\n"

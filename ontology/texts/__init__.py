@@ -1,5 +1,7 @@
-"""UI texts in Danish and English, kept as data in `web/texts/*.yaml` (one file per area of the app)
-so that translators review both languages side by side without reading code."""
+"""Every text a person reads, in Danish and English: the web pages, the coherence report and the
+command line take them from here. Kept as data in `ontology/texts/*.yaml` (one file per area) so that
+translators review both languages side by side without reading code; here because `ontology` is the
+one package every layer may import (web -> graph -> loaders -> ontology)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -7,7 +9,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-TEXTS_DIR = Path(__file__).parent / "texts"
+TEXTS_DIR = Path(__file__).parent
 LANGUAGES = ("da", "en")
 
 
