@@ -10,19 +10,18 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rapidfuzz import process as fuzzy
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from loaders.errors import LoadError, utf8_text
-from loaders.literals import XSD, expected_form, invalid_literals
-from ontology import authoring_context
+from loaders.literals import expected_form, invalid_literals
+from ontology import XSD, authoring_context, suggest
 
 # Deeper than any plan nests (a plan holds initiatives holding budget lines); deeper input is refused
 # before the recursive walks below could overflow Python's stack.
@@ -202,8 +201,8 @@ class _Checker:
         if definition is None:
             if ":" in key or key.startswith("@"):
                 return self.plain(value, parent, key)
-            suggestion = fuzzy.extractOne(key, list(self.terms))
-            hint = f"did you mean '{suggestion[0]}'?" if suggestion and suggestion[1] >= 70 else "see the authoring format in the README"
+            suggestion = suggest(key, self.terms)
+            hint = f"did you mean '{suggestion}'?" if suggestion else "see the authoring format in the README"
             raise self.fail(f"unknown key '{key}'", parent, key, hint)
         if definition.get("@container") == "@language":
             return self.language_map(key, value, parent)
@@ -223,8 +222,8 @@ class _Checker:
             if not isinstance(value, str) or not value.strip() or " " in value.strip():
                 raise self.fail(f"'{key}' expects an identifier (a name without spaces), got {value!r}", parent, where)
             if datatype == "@vocab" and ":" not in value and value not in self.terms:
-                suggestion = fuzzy.extractOne(value, [t for t in self.terms if t[:1].isupper()])
-                hint = f"did you mean '{suggestion[0]}'?" if suggestion and suggestion[1] >= 70 else None
+                suggestion = suggest(value, [t for t in self.terms if t[:1].isupper()])
+                hint = f"did you mean '{suggestion}'?" if suggestion else None
                 raise self.fail(f"'{key}' has the unknown value '{value}'", parent, where, hint)
             return value
         return self.plain(value, parent, where)
@@ -287,16 +286,3 @@ def jsonld_to_quads(document: dict[str, Any], graph: str, base: str, path: Path)
     graph_name = ox.NamedNode(graph)
     triples = ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
-
-
-def iter_relative_ids(document: Any) -> Iterator[str]:
-    """Every identifier written in a document, for checks that need them (e.g. dangling references)."""
-    if isinstance(document, dict):
-        for key, value in document.items():
-            if key == "id" and isinstance(value, str):
-                yield value
-            else:
-                yield from iter_relative_ids(value)
-    elif isinstance(document, list):
-        for item in document:
-            yield from iter_relative_ids(item)

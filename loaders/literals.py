@@ -11,7 +11,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ontology import XSD, prefixed
 
 # datatype -> (the cast Oxigraph can do, a condition on the cast value ?v, what a reader should write)
 _CHECKS: dict[str, tuple[str, str, str]] = {
@@ -70,6 +70,4 @@ def invalid_literals(literals: Iterable[ox.Literal]) -> list[ox.Literal]:
 
 def describe(literal: ox.Literal) -> str:
     """`"2021-13-45"^^xsd:date`, as the author wrote it."""
-    datatype = literal.datatype.value
-    short = f"xsd:{datatype[len(XSD):]}" if datatype.startswith(XSD) else f"<{datatype}>"
-    return f'"{literal.value}"^^{short}'
+    return f'"{literal.value}"^^{prefixed(literal.datatype.value)}'

@@ -13,9 +13,8 @@ import pyoxigraph as ox
 from loaders.authoring import jsonld_to_quads, yaml_to_jsonld
 from loaders.errors import LoadError
 from loaders.rdf_files import RDF_FORMATS, read_rdf_file
-from ontology import base_iri
+from ontology import PG, RDF, base_iri
 
-PG = "https://w3id.org/policygraph/ontology#"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -44,7 +43,7 @@ def _file_record(path: Path, graph: str, display: str) -> list[ox.Quad]:
     """Facts about the file itself, inside its own graph, so every fact can be traced to the file it came from."""
     g = ox.NamedNode(graph)
     return [
-        ox.Quad(g, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PG + "SourceFile"), g),
+        ox.Quad(g, ox.NamedNode(RDF + "type"), ox.NamedNode(PG + "SourceFile"), g),
         ox.Quad(g, ox.NamedNode(PG + "fileName"), ox.Literal(display), g),
     ]
 

@@ -9,6 +9,7 @@ import pytest
 from graph.pipeline import reasoning as R
 from graph.pipeline.load import load_into_store
 from graph.store import OxigraphStore
+from ontology import OWL_INFERRED_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/policygraph/id/"
@@ -36,7 +37,7 @@ def _triples(report) -> set[tuple[str, str, str]]:
 @java_missing
 def test_inferences_go_into_their_own_graph(store_from_turtle):
     store = store_from_turtle(SMALL)
-    asserted = {str(q) for q in store.quads() if q.graph_name.value != R.INFERRED_OWL_GRAPH}
+    asserted = {str(q) for q in store.quads() if q.graph_name.value != OWL_INFERRED_GRAPH}
     report = R.materialise(store)
     found = _triples(report)
     assert (ID + "t/bearing", RDF_TYPE, PG + "FocusArea") in found
@@ -46,8 +47,8 @@ def test_inferences_go_into_their_own_graph(store_from_turtle):
     assert (ID + "t/bearing", PG + "focusAreaOf", ID + "t/policy") in found
     assert (ID + "t/bearing", RDF_TYPE, PG + "Bearing") not in found, "asserted facts are not repeated"
     assert report.left_out >= 2  # the gYear and the date, and the title
-    assert store.count(R.INFERRED_OWL_GRAPH) == len(report.triples)
-    assert {str(q) for q in store.quads() if q.graph_name.value != R.INFERRED_OWL_GRAPH} == asserted
+    assert store.count(OWL_INFERRED_GRAPH) == len(report.triples)
+    assert {str(q) for q in store.quads() if q.graph_name.value != OWL_INFERRED_GRAPH} == asserted
     assert report.by_property["rdf:type"] >= 2
     again = R.materialise(store)  # the inferred graph is not read back as input
     assert _triples(again) == found
@@ -58,7 +59,7 @@ def test_an_inconsistent_graph_names_the_clash(store_from_turtle):
     store = store_from_turtle(SMALL + "t:clash a pg:Goal , pg:Initiative .\n")
     with pytest.raises(R.InconsistentGraph, match="t/clash is both a pg:Goal and a pg:Initiative"):
         R.infer(store)
-    assert R.INFERRED_OWL_GRAPH not in store.graphs()
+    assert OWL_INFERRED_GRAPH not in store.graphs()
 
 
 def test_missing_java_gives_one_clear_line(monkeypatch, tmp_path):
@@ -96,7 +97,7 @@ def test_example_graph_is_consistent_and_bearings_are_focus_areas():
     assert (ID + "doc/koebenhavn/integrationspolitik-2019-22", PG + "implementedBy",
             ID + "doc/koebenhavn/integrationshandleplan-2019-22") in found
     assert not any(t.subject.value.startswith("urn:") or t.object.value.startswith("urn:") for t in report.triples)
-    rows = store.query("ASK { GRAPH <%s> { ?b a pg:FocusArea } }" % R.INFERRED_OWL_GRAPH)
+    rows = store.query("ASK { GRAPH <%s> { ?b a pg:FocusArea } }" % OWL_INFERRED_GRAPH)
     assert bool(rows)
     store.close()
 

@@ -39,6 +39,7 @@ from graph.store.pool import PoolRefusal, QueryFailed, QueryPool
 from graph.sparql.text import refusal
 from graph.store import Dataset, StoreError
 from graph.questions.results import spreadsheet_csv, term_text
+from ontology import RDF, all_prefixes
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -175,9 +176,7 @@ def serialize_results(answer: Answer, key: str, spreadsheet: bool = False) -> by
 def serialize_graph(triples: list[ox.Triple], key: str) -> bytes:
     rdf_format = GRAPH_FORMATS[key][1]
     if rdf_format == ox.RdfFormat.TURTLE:
-        from ontology import PREFIXES, base_iri
-
-        return ox.serialize(triples, format=rdf_format, prefixes={**PREFIXES, "id": base_iri()})
+        return ox.serialize(triples, format=rdf_format, prefixes=all_prefixes())
     return ox.serialize(triples, format=rdf_format)
 
 
@@ -351,7 +350,7 @@ def service_description() -> list[ox.Triple]:
     """SPARQL 1.1 Service Description of this endpoint: what it speaks and which formats it writes."""
     sd = "http://www.w3.org/ns/sparql-service-description#"
     formats = "http://www.w3.org/ns/formats/"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    rdf_type = ox.NamedNode(RDF + "type")
     endpoint = ox.NamedNode(url_for("sparql.endpoint", _external=True))
     service, dataset, graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
 

@@ -7,6 +7,7 @@ import click
 
 from graph.cli.context import fail
 from graph.questions.results import compact, spreadsheet_csv
+from ontology import suggest
 
 
 def _library():
@@ -45,10 +46,8 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
 
     library = _library()
     if question_id not in library:
-        from rapidfuzz import process
-
-        best = process.extractOne(question_id, list(library), score_cutoff=60)
-        fail(f"unknown question '{question_id}'" + (f"; did you mean '{best[0]}'?" if best else
+        best = suggest(question_id, library)
+        fail(f"unknown question '{question_id}'" + (f"; did you mean '{best}'?" if best else
                                                         "; see `policygraph questions`"))
     named = library[question_id]
     values = {}

@@ -15,11 +15,11 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from graph.pipeline.derive_rules import Derived, Facts
+from ontology import PG, RDF, XSD
 
-PG = "https://w3id.org/policygraph/ontology#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+RDF_TYPE = ox.NamedNode(RDF + "type")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
 
 # which flat link groups a line's money, and the property that names the group on the sum node
 GROUPINGS = {

@@ -16,9 +16,7 @@ import pyoxigraph as ox
 from graph.pipeline.budget_sums import budget_sum_quads
 from graph.pipeline.derive_rules import CLASSES, READS, Facts, derive_all
 from graph.store import GraphContent, Store
-
-INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/derived"
-OWL_INFERRED_GRAPH = "https://w3id.org/policygraph/id/graph/inferred-owl"  # written by graph/pipeline/reasoning.py
+from ontology import INFERRED_GRAPH
 
 
 def read_facts(store: Store) -> Facts:

@@ -15,13 +15,10 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-PG = "https://w3id.org/policygraph/ontology#"
-DCT = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ORG = "http://www.w3.org/ns/org#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SCHEMA_VALUE = "http://schema.org/value"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from ontology import DCT, ORG, PG, RDF, SCHEMA, SKOS, XSD
+
+SCHEMA_VALUE = SCHEMA + "value"
+RDF_TYPE = RDF + "type"
 DOCUMENT_KINDS = (PG + "Policy", PG + "Strategy", PG + "ActionPlan", PG + "Plan")
 CLASSES = DOCUMENT_KINDS + (PG + "Initiative", PG + "Goal", PG + "Municipality")
 

@@ -11,12 +11,12 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from graph.pipeline.derive import INFERRED_GRAPH, OWL_INFERRED_GRAPH, derive, derived_graph
+from graph.pipeline.derive import derive, derived_graph
 from graph.pipeline.derive_rules import Facts
 from graph.store import GraphContent, Store
 from graph.pipeline.validation import Finding, MergedGraph, validate_merged, validate_quads, violations
 from loaders import LoadedFile, load_paths
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, base_iri
+from ontology import INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, OWL_INFERRED_GRAPH, base_iri
 
 
 class ValidationFailed(Exception):

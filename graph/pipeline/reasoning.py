@@ -32,18 +32,11 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from graph.pipeline.derive import INFERRED_GRAPH as DERIVED_GRAPH
-from graph.pipeline.derive import OWL_INFERRED_GRAPH
 from graph.store import GraphContent, Store
-from ontology import ONTOLOGY_GRAPH, PG, base_iri
+from ontology import INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, OWL_INFERRED_GRAPH, RDF, RDFS, XSD, curie
 
-INFERRED_OWL_GRAPH = OWL_INFERRED_GRAPH
 JAVA_HINT = "OWL reasoning needs Java (HermiT): apt-get install default-jre-headless"
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = RDF + "type"
 OWL_IMPORTS = OWL + "imports"
 _SKOLEM = "urn:x-policygraph-bnode:"  # not /.well-known/genid/: the OWL API would read that as anonymous
@@ -86,7 +79,7 @@ class ReasoningReport:
     input_triples: int
     left_out: int                      # literals HermiT cannot read, plus annotation values
     elapsed: float
-    graph: str = INFERRED_OWL_GRAPH
+    graph: str = OWL_INFERRED_GRAPH
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,7 +87,7 @@ class ReasoningReport:
 
 def asserted_quads(store: Store) -> list[ox.Quad]:
     """Everything a file stated plus the ontology: all named graphs but the derived and inferred ones."""
-    skip = {DERIVED_GRAPH, INFERRED_OWL_GRAPH}
+    skip = {INFERRED_GRAPH, OWL_INFERRED_GRAPH}
     return [q for q in store.quads() if q.graph_name.value not in skip]
 
 
@@ -254,9 +247,9 @@ def infer(store: Store) -> ReasoningReport:
 def materialise(store: Store) -> ReasoningReport:
     """Infer and replace the inferred-owl graph with the result, in one transaction."""
     report = infer(store)
-    graph = ox.NamedNode(INFERRED_OWL_GRAPH)
+    graph = ox.NamedNode(OWL_INFERRED_GRAPH)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in report.triples]
-    store.replace_graphs([GraphContent(INFERRED_OWL_GRAPH, quads)])
+    store.replace_graphs([GraphContent(OWL_INFERRED_GRAPH, quads)])
     return report
 
 
@@ -335,13 +328,5 @@ def explain_inconsistency(quads: list[ox.Quad]) -> list[str]:
 
 
 def _short(iri: str) -> str:
-    if iri.startswith(_SKOLEM):
-        return "a blank node"
-    for long, prefix in ((base_iri(), ""), (PG, "pg:"), (OWL, "owl:"), (RDFS, "rdfs:"),
-                         ("http://purl.org/dc/terms/", "dct:"), ("http://www.w3.org/2004/02/skos/core#", "skos:"),
-                         ("http://www.w3.org/ns/prov#", "prov:"), ("http://www.w3.org/ns/org#", "org:"),
-                         ("http://schema.org/", "schema:"), ("http://data.europa.eu/eli/ontology#", "eli:"),
-                         (RDF, "rdf:")):
-        if iri.startswith(long):
-            return prefix + iri[len(long):]
-    return iri
+    """An IRI in a message: its short form, or "a blank node" for a blank node HermiT was given a name for."""
+    return "a blank node" if iri.startswith(_SKOLEM) else curie(iri)

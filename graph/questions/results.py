@@ -8,7 +8,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from ontology import PREFIXES, base_iri
+from ontology import XSD, all_prefixes, expand, prefixed
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
@@ -23,15 +23,12 @@ def foreign_digits(text: str) -> bool:
 
 
 def compact(term: object) -> str:
-    """A term as a reader wants to see it: prefixed names for IRIs, the bare text of literals."""
+    """A term as the CLI prints it: IRIs as query text writes them (`ontology.prefixed`, so a value can
+    be passed back with --param), the bare text of literals."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        for prefix, namespace in [("id", base_iri()), *PREFIXES.items()]:
-            if iri.startswith(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
-        return f"<{iri}>"
+        return prefixed(term.value)
     if isinstance(term, ox.Literal):
         return term.value + (f"@{term.language}" if term.language else "")
     return str(term)
@@ -57,14 +54,11 @@ def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
     name = name.lstrip("?$")
     if foreign_digits(value):
         raise ValueError(f"parameter '{name}': write numbers with the digits 0-9, not {value!r}")
-    if value.startswith("<") and value.endswith(">"):
-        return name, ox.NamedNode(value[1:-1])
     prefix, _, local = value.partition(":")
-    if local and (prefix in PREFIXES or prefix == "id") and "//" not in value:
-        namespace = base_iri() if prefix == "id" else PREFIXES[prefix]
-        return name, ox.NamedNode(namespace + local)
+    if (value.startswith("<") and value.endswith(">")) or (local and prefix in all_prefixes() and "//" not in value):
+        return name, ox.NamedNode(expand(value))
     if _INTEGER.match(value):
-        return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return name, ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
     return name, ox.Literal(value)
 
 

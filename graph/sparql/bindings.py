@@ -16,8 +16,7 @@ from typing import Iterator, Mapping
 import pyoxigraph as ox
 
 from graph.sparql.text import tokens
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ontology import XSD
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

@@ -13,8 +13,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ontology import RDF, XSD
+
+_XSD_STRING = XSD + "string"
+_RDF_LANG_STRING = RDF + "langString"
 
 
 class Cancelled(Exception):
