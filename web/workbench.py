@@ -20,13 +20,15 @@ from graph.sparql.bindings import inline_values
 from graph.questions.library import NamedQuery, QueryParameterError, bind_parameters
 from graph.questions.results import compact
 from graph.sparql.text import prefixed_names
-from ontology import PREFIXES, base_iri
+from graph.store.labels import Labeller
+from ontology import OWL, RDFS, XSD, all_prefixes, base_iri
 from ontology.texts import translate
 from web.sparql import Answer, QueryRefused, evaluate_request
 
 bp = Blueprint("workbench", __name__)
 
 SHOWN_ROWS = 1000  # rows rendered as HTML; the downloads carry up to RESULT_LIMIT
+MAX_NAMED = 2000   # IRIs of one table given their names
 _DECLARED_TERMS = """
 SELECT DISTINCT ?term ?type WHERE {
   VALUES ?type { rdf:Property owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:Class rdfs:Class }
@@ -35,11 +37,7 @@ SELECT DISTINCT ?term ?type WHERE {
 """
 _NUMERIC = {"integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger",
             "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"}
-_CLASS_TYPES = {PREFIXES["owl"] + "Class", PREFIXES["rdfs"] + "Class"}
-
-
-def all_prefixes() -> dict[str, str]:
-    return {**PREFIXES, "id": base_iri()}
+_CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
 
 
 # ------------------------------------------------------------------------------ cells
@@ -66,23 +64,12 @@ def link_for(iri: str) -> str | None:
 
 
 def labels_for(store: Any, iris: Iterable[str], lang: str) -> dict[str, str]:
-    """Labels (in the UI language, else Danish, else any) for IRIs, in one query."""
-    nodes = sorted({i for i in iris if i})[:2000]
-    if not nodes:
-        return {}
-    values = " ".join(str(ox.NamedNode(i)) for i in nodes)
-    query = f"""SELECT ?x (MIN(?l1) AS ?own) (MIN(?l2) AS ?da) (MIN(?l3) AS ?any) WHERE {{
-      VALUES ?x {{ {values} }}
-      ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l3 .
-      OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l1 FILTER(LANGMATCHES(LANG(?l1), {ox.Literal(lang)})) }}
-      OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label|foaf:name ?l2 FILTER(LANGMATCHES(LANG(?l2), "da")) }}
-    }} GROUP BY ?x"""
-    out = {}
-    for row in store.query(query):
-        label = row["own"] or row["da"] or row["any"]
-        if label is not None:
-            out[row["x"].value] = label.value
-    return out
+    """The name of each IRI (graph.store.labels), read in one query; a huge table names its first
+    MAX_NAMED IRIs and shows the rest in their short form."""
+    nodes = sorted({i for i in iris if i})[:MAX_NAMED]
+    labeller = Labeller(store, lang)
+    labeller.load(nodes)
+    return {iri: labeller(iri) for iri in nodes}
 
 
 def cell(term: Any, labels: dict[str, str] | None = None) -> Cell:
@@ -91,7 +78,7 @@ def cell(term: Any, labels: dict[str, str] | None = None) -> Cell:
     if isinstance(term, ox.NamedNode):
         return Cell((labels or {}).get(term.value) or compact(term), link_for(term.value), term.value)
     if isinstance(term, ox.Literal):
-        numeric = term.datatype.value.rsplit("#", 1)[-1] in _NUMERIC and term.datatype.value.startswith(PREFIXES["xsd"])
+        numeric = term.datatype.value.rsplit("#", 1)[-1] in _NUMERIC and term.datatype.value.startswith(XSD)
         return Cell(term.value, lang=term.language or None, numeric=numeric)
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", blank=True)

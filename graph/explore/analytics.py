@@ -29,12 +29,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.store import Store
-from ontology import PG, PREFIXES, base_iri
+from graph.store.labels import Labeller
+from ontology import DCT, PG, PROV, SKOS, curie, expand, suggest
 
 SEED = 42
-DCT = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
 
 DOCUMENT_CLASSES = {PG + c for c in ("Policy", "Strategy", "ActionPlan", "Plan", "PolicyDocument")}
 ORGANISATION_CLASSES = {PG + c for c in ("Organisation", "Municipality", "CityCouncil", "Committee",
@@ -97,21 +95,15 @@ class GraphData:
     """What the views need, read from the store in a handful of queries (union of all graphs)."""
 
     types: dict[str, set[str]]
-    labels: dict[str, dict[str, str]]           # iri -> lang -> label
+    label: Labeller                             # every resource's name, loaded for the whole graph
     texts: dict[str, list[str]]                 # iri -> Danish title/description/label texts
     edges: set[tuple[str, str, str]]            # (subject, predicate, object), IRIs only
     within: dict[str, str]                      # component -> its document
     broader: set[tuple[str, str]]               # (narrower, broader), transitive
-    lang: str = "da"
 
-    def label(self, iri: str) -> str:
-        found = self.labels.get(iri, {})
-        for lang in (self.lang, "da", "en", ""):
-            if found.get(lang):
-                return found[lang]
-        if found:
-            return found[sorted(found)[0]]
-        return short_id(iri)
+    @property
+    def lang(self) -> str:
+        return self.label.lang
 
     def is_document(self, iri: str) -> bool:
         return bool(self.types.get(iri, set()) & DOCUMENT_CLASSES)
@@ -161,16 +153,6 @@ class GraphData:
         return " ".join(t for p in parts for t in self.texts.get(p, []))
 
 
-def short_id(iri: str) -> str:
-    base = base_iri()
-    if iri.startswith(base):
-        return iri[len(base):]
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
 def _value(term) -> str | None:
     return None if term is None else term.value
 
@@ -181,25 +163,20 @@ def read_graph(store: Store, lang: str = "da", municipality: str | None = None) 
     types: dict[str, set[str]] = defaultdict(set)
     for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
         types[row["s"].value].add(row["k"].value)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    labels = Labeller(store, lang)
+    labels.load_all()
     texts: dict[str, list[str]] = defaultdict(list)
     rows = store.query("SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel dct:title dct:description } "
-                       "?s ?p ?l FILTER(isIRI(?s)) }")
+                       "?s ?p ?l FILTER(isIRI(?s) && LANG(?l) IN (\"da\", \"\")) }")
     for row in sorted(rows, key=lambda r: (r["s"].value, r["p"].value, r["l"].value)):
-        s, p, literal = row["s"].value, row["p"].value, row["l"]
-        language = getattr(literal, "language", None) or ""
-        if p != DCT + "description":
-            if p == SKOS + "prefLabel" or language not in labels[s]:
-                labels[s].setdefault(language, literal.value)
-        if language in ("da", ""):
-            texts[s].append(literal.value)
+        texts[row["s"].value].append(row["l"].value)
     values = " ".join(f"<{p}>" for p in RELATIONS)
     edges = {(r["s"].value, r["p"].value, r["o"].value) for r in store.query(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}")}
     within = {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
     broader = {(r["a"].value, r["b"].value) for r in store.query(
         "SELECT DISTINCT ?a ?b WHERE { ?a skos:broaderTransitive ?b FILTER(isIRI(?a) && isIRI(?b)) }")}
-    data = GraphData(dict(types), dict(labels), dict(texts), edges, within, broader, lang)
+    data = GraphData(dict(types), labels, dict(texts), edges, within, broader)
     if municipality:
         data = only_municipality(store, data, municipality)
     return data
@@ -216,7 +193,7 @@ def only_municipality(store: Store, data: GraphData, municipality: str) -> Graph
     edges = {e for e in data.edges if e[0] not in outside and e[2] not in outside}
     within = {p: d for p, d in data.within.items() if p not in outside}
     types = {i: t for i, t in data.types.items() if i not in outside}
-    return GraphData(types, data.labels, data.texts, edges, within, data.broader, data.lang)
+    return GraphData(types, data.label, data.texts, edges, within, data.broader)
 
 
 def _word(key: str, lang: str) -> str:
@@ -225,7 +202,7 @@ def _word(key: str, lang: str) -> str:
 
 def relation_label(predicate: str, lang: str) -> str:
     found = RELATIONS.get(predicate, {})
-    return found.get(lang) or found.get("da") or short_id(predicate)
+    return found.get(lang) or found.get("da") or curie(predicate)
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -355,7 +332,7 @@ def explained_graph(data: GraphData) -> nx.Graph:
 # ---------------------------------------------------------------------------------- findings
 
 def _ranked(centrality: dict[str, float], nodes: Iterable[str], data: GraphData, top: int) -> list[dict]:
-    rows = [{"id": short_id(n), "iri": n, "label": data.label(n), "score": round(centrality.get(n, 0.0), 4)}
+    rows = [{"id": curie(n), "iri": n, "label": data.label(n), "score": round(centrality.get(n, 0.0), 4)}
             for n in nodes if centrality.get(n, 0.0) > 0]
     return sorted(rows, key=lambda r: (-r["score"], r["label"], r["iri"]))[:top]
 
@@ -397,7 +374,7 @@ def plan_clusters(data: GraphData, graph: nx.Graph | None = None) -> list[dict]:
             continue
         ordered = sorted(members, key=lambda m: (data.label(m), m))
         themes = Counter(t for m in members for t in data.themes_of.get(m, set()))
-        clusters.append({"size": len(members), "members": [{"id": short_id(m), "label": data.label(m)} for m in ordered],
+        clusters.append({"size": len(members), "members": [{"id": curie(m), "label": data.label(m)} for m in ordered],
                          "themes": [data.label(t) for t, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]})
     return sorted(clusters, key=lambda c: (-c["size"], c["members"][0]["label"]))
 
@@ -410,7 +387,7 @@ def isolated_components(data: GraphData, graph: nx.Graph | None = None) -> list[
     stated.add_nodes_from(sorted(graph.nodes))
     stated.add_edges_from(sorted((a, b) for a, b, r in graph.edges(data="relations") if r))
     components = sorted((sorted(c) for c in nx.connected_components(stated)), key=lambda c: (-len(c), c))
-    return [{"size": len(c), "members": [{"id": short_id(m), "label": data.label(m)} for m in c]}
+    return [{"size": len(c), "members": [{"id": curie(m), "label": data.label(m)} for m in c]}
             for c in components[1:]]
 
 
@@ -424,7 +401,7 @@ def plan_similarity(data: GraphData, top: int | None = None) -> list[dict]:
         features_b = {("g", g) for g in gb} | {("t", t) for t in tb}
         score = _jaccard(features_a, features_b)
         if score > 0:
-            rows.append({"a": short_id(a), "b": short_id(b), "a_label": data.label(a), "b_label": data.label(b),
+            rows.append({"a": curie(a), "b": curie(b), "a_label": data.label(a), "b_label": data.label(b),
                          "score": round(score, 4), "groups": round(_jaccard(ga, gb), 4),
                          "themes": round(_jaccard(ta, tb), 4),
                          "shared_groups": sorted(data.label(g) for g in ga & gb),
@@ -521,7 +498,7 @@ def suggest_links(data: GraphData, top: int = 20, threshold: float = 0.15,
                              key=lambda kv: (-kv[0], kv[1]))[:5]
             shown = [sorted(words[s].items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if words[s] else s for _, s in weights]
             reasons.append(f"{_word('shared_terms', data.lang)} ({text:.2f}): " + ", ".join(shown))
-        suggestions.append(Suggestion(short_id(a), short_id(b), data.label(a), data.label(b), round(score, 4),
+        suggestions.append(Suggestion(curie(a), curie(b), data.label(a), data.label(b), round(score, 4),
                                       round(text, 4), round(features, 4), reasons))
     suggestions.sort(key=lambda s: (-s.score, s.a, s.b))
     return suggestions[:top]
@@ -545,18 +522,12 @@ class Step:
 
 def resolve(data: GraphData, graph: nx.Graph, name: str) -> str:
     """An id relative to the base IRI, or a full IRI, that is a node of the graph."""
-    name = name.strip().strip("<>")
-    if name.startswith("id:"):
-        name = name[3:]
-    iri = name if "://" in name or name.startswith("urn:") else base_iri() + name
+    iri = expand(name)
     if iri in graph:
         return iri
-    from rapidfuzz import process
-
-    candidates = sorted(short_id(n) for n in graph.nodes)
-    best = process.extractOne(short_id(iri), candidates)
-    hint = f"; did you mean '{best[0]}'?" if best and best[1] >= 60 else ""
-    raise AnalyticsError(f"unknown resource '{name}'{hint}")
+    best = suggest(curie(iri), sorted(curie(n) for n in graph.nodes))
+    hint = f"; did you mean '{best}'?" if best else ""
+    raise AnalyticsError(f"unknown resource '{curie(iri)}'{hint}")
 
 
 def explained_path(data: GraphData, start: str, end: str, graph: nx.Graph | None = None) -> list[Step]:
@@ -566,13 +537,13 @@ def explained_path(data: GraphData, start: str, end: str, graph: nx.Graph | None
     try:
         nodes = nx.shortest_path(graph, a, b)
     except nx.NetworkXNoPath:
-        raise AnalyticsError(f"no path links '{short_id(a)}' and '{short_id(b)}'") from None
+        raise AnalyticsError(f"no path links '{curie(a)}' and '{curie(b)}'") from None
     steps = []
     for u, v in zip(nodes, nodes[1:]):
         edge = graph.edges[u, v]
         forward = edge["source"] == u
-        steps.append(Step(short_id(u), data.label(u), short_id(edge["predicate"]),
-                          relation_label(edge["predicate"], data.lang), short_id(v), data.label(v), forward))
+        steps.append(Step(curie(u), data.label(u), curie(edge["predicate"]),
+                          relation_label(edge["predicate"], data.lang), curie(v), data.label(v), forward))
     return steps
 
 
@@ -596,7 +567,7 @@ def analyse(store: Store, lang: str = "da", municipality: str | None = None, top
     isolated = isolated_components(data, documents)
     return {
         "lang": lang,
-        "municipality": short_id(municipality) if municipality else None,
+        "municipality": curie(municipality) if municipality else None,
         "counts": {"documents": len(data.documents), "initiatives": len(data.initiatives),
                    "organisations": organisation_network(data).number_of_nodes(),
                    "document_links": documents.number_of_edges()},

@@ -17,10 +17,11 @@ import pyoxigraph as ox
 
 from graph.questions.explain import evidence_for
 from graph.store import Store
-from ontology import PREFIXES, base_iri
+from graph.store.labels import Labeller
+from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, PREFIXES, RDF, XSD, curie
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-DERIVED_GRAPHS = ("https://w3id.org/policygraph/id/graph/derived", "https://w3id.org/policygraph/id/graph/inferred-owl")
+RDF_TYPE = RDF + "type"
+DERIVED_GRAPHS = (INFERRED_GRAPH, OWL_INFERRED_GRAPH)
 MAX_IRI_LENGTH = 2048
 MAX_INCOMING = 500
 # Stated structure, parent -> part: the breadcrumb walks these upwards (policy > focus area > goal > initiative).
@@ -30,56 +31,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-
-
-def _terms(prefix: str, entries: str) -> dict[str, dict[str, str]]:
-    rows = (line.split("|") for line in entries.strip().splitlines())
-    return {PREFIXES[prefix] + name.strip(): {"da": da.strip(), "en": en.strip()} for name, da, en in rows}
-
-
-# Terms of other vocabularies the ontology uses but does not label (name | da | en).
-EXTERNAL_LABELS: dict[str, dict[str, str]] = {
-    **_terms("rdf", "type | type | type"),
-    **_terms("rdfs", """label | etiket | label
-subClassOf | underklasse af | subclass of
-isDefinedBy | defineret i | defined by
-domain | domæne | domain
-range | værdiområde | range
-comment | kommentar | comment
-subPropertyOf | underegenskab af | subproperty of"""),
-    **_terms("skos", """prefLabel | navn | name
-altLabel | andet navn | alternative name
-note | note | note
-notation | nummer | notation
-definition | definition | definition
-scopeNote | anvendelse | scope note
-broader | bredere begreb | broader concept
-inScheme | i begrebssystem | in scheme
-topConceptOf | topbegreb i | top concept of
-closeMatch | svarer næsten til | close match
-broaderTransitive | under (alle niveauer) | broader (any level)
-narrowerTransitive | omfatter (alle niveauer) | narrower (any level)"""),
-    **_terms("dct", """title | titel | title
-description | beskrivelse | description
-audience | målgruppe | audience
-subject | tema | subject
-replaces | afløser | replaces
-relation | relateret til | related to
-isPartOf | del af | part of
-hasPart | har del | has part
-publisher | udgiver | publisher
-dateAccepted | vedtaget den | date accepted"""),
-    **_terms("prov", """wasDerivedFrom | kilde | derived from
-used | behandler | used
-wasAssociatedWith | involverer | associated with
-wasAttributedTo | tilskrevet | attributed to
-wasInfluencedBy | påvirket af | influenced by"""),
-    **_terms("schema", """value | beløb | amount
-currency | valuta | currency"""),
-    **_terms("org", "unitOf | enhed under | unit of"),
-    **_terms("foaf", "homepage | hjemmeside | homepage"),
-    **_terms("owl", "inverseOf | omvendt af | inverse of"),
 }
 
 
@@ -152,61 +103,17 @@ def check_iri(text: str) -> ox.NamedNode:
         raise BadIri(f"not a valid IRI: {exc}") from None
 
 
-def short_name(iri: str) -> str:
-    base = base_iri()
-    if iri.startswith(base):
-        return iri[len(base):]
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
 def exists(store: Store, node: ox.NamedNode) -> bool:
     """A resource 'is in the graph' when some statement names it as subject or object."""
     result = store.query("ASK WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node})
     return bool(result)
 
 
-class Labeller:
-    """Labels in the reader's language (else Danish, else English, else any, else the short name),
-    fetched once per page for every IRI the page names."""
-
-    def __init__(self, store: Store, lang: str) -> None:
-        self.store, self.lang = store, lang
-        self.cache: dict[str, dict[str, str]] = {}
-
-    def load(self, iris: set[str]) -> None:
-        missing = [i for i in iris if i not in self.cache]
-        for iri in missing:
-            self.cache[iri] = {}
-        for chunk in (missing[i:i + 200] for i in range(0, len(missing), 200)):
-            values = " ".join(str(ox.NamedNode(i)) for i in chunk)
-            rows = self.store.query("SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
-                                    "VALUES ?p { skos:prefLabel dct:title rdfs:label } ?s ?p ?l FILTER(isLITERAL(?l)) }")
-            for row in rows:
-                found = self.cache[row["s"].value]
-                found.setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
-
-    def all(self, iri: str) -> dict[str, str]:
-        self.load({iri})
-        return self.cache[iri]
-
-    def __call__(self, iri: str) -> str:
-        found = self.all(iri)
-        for lang in (self.lang, "da", "en", ""):
-            if found.get(lang):
-                return found[lang]
-        if iri in EXTERNAL_LABELS:
-            return EXTERNAL_LABELS[iri].get(self.lang) or EXTERNAL_LABELS[iri]["en"]
-        return next(iter(found.values()), short_name(iri))
-
-
 def _datatype(literal: ox.Literal) -> str:
     dt = literal.datatype.value if literal.datatype else ""
-    if dt in (PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"):
+    if dt in (XSD + "string", RDF + "langString"):
         return ""
-    return short_name(dt)
+    return curie(dt)
 
 
 def _value(term: Any, labels: Labeller, derived: bool = False) -> Value:

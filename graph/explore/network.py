@@ -23,9 +23,11 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
-from graph.explore.analytics import (DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, only_municipality, relation_label,
-                             short_id)
+from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, WORDS, GraphData, only_municipality,
+                                     relation_label)
 from graph.store import Store
+from graph.store.labels import Labeller
+from ontology import DCT, PG, curie
 
 DEFAULT_CAP = 2000
 MAX_HOPS = 3
@@ -120,13 +122,8 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
     types: dict[str, set[str]] = {}
     for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
         types.setdefault(row["s"].value, set()).add(row["k"].value)
-    labels: dict[str, dict[str, str]] = {}
-    rows = store.query("SELECT ?s ?l WHERE { VALUES ?p { skos:prefLabel dct:title } ?s ?p ?l "
-                       "FILTER(isIRI(?s) && (LANGMATCHES(LANG(?l), ?lang) || LANGMATCHES(LANG(?l), \"da\") || LANG(?l) = \"\")) }",
-                       {"lang": ox.Literal(lang)})
-    for row in rows:
-        literal = row["l"]
-        labels.setdefault(row["s"].value, {}).setdefault(literal.language or "", literal.value)
+    labels = Labeller(store, lang)
+    labels.load_all()
     values = " ".join(f"<{p}>" for p in RELATIONS)
     edges = {(r["s"].value, r["p"].value, r["o"].value) for r in store.query(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}")}
@@ -135,7 +132,7 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
     for concept in concepts:
         broader |= {(r["a"].value, concept) for r in store.query(
             "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
-    data = GraphData(types, labels, {}, edges, within, broader, lang)
+    data = GraphData(types, labels, {}, edges, within, broader)
     if municipality:
         data = only_municipality(store, data, municipality)
     return data
@@ -369,7 +366,7 @@ def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | 
         tags = sorted(set(marks.get(node, [])))
         shown_label = label + "".join(f" [{labels[t]}]" for t in tags)
         # title is plain text: vis-network renders a string title as text, never as HTML
-        title = "\n".join([label, labels.get(category, category), short_id(node)] + [labels[t] for t in tags])
+        title = "\n".join([label, labels.get(category, category), curie(node)] + [labels[t] for t in tags])
         attrs: dict[str, Any] = {"shape": shape, "title": title, "font": {"color": font},
                                  "color": {"background": colour, "border": "#1b1b1b"}}
         if dashed or "gap" in tags:
@@ -407,18 +404,17 @@ def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | 
 
 
 def filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Values for the form's selects, labelled in the reader's language (Danish as fallback)."""
-    def choices(sparql: str) -> list[tuple[str, str]]:
-        rows = store.query("SELECT ?s (SAMPLE(COALESCE(?l1, ?l2, STR(?s))) AS ?label) WHERE { " + sparql +
-                           " OPTIONAL { ?s skos:prefLabel|dct:title ?l1 FILTER(LANGMATCHES(LANG(?l1), ?lang)) }"
-                           " OPTIONAL { ?s skos:prefLabel|dct:title ?l2 FILTER(LANGMATCHES(LANG(?l2), \"da\")) } }"
-                           " GROUP BY ?s", {"lang": ox.Literal(lang)})
-        return sorted(((r["s"].value, r["label"].value) for r in rows if isinstance(r["s"], ox.NamedNode)),
-                      key=lambda c: (c[1].lower(), c[0]))
-    return {
-        "municipality": choices("?s a pg:Municipality . FILTER EXISTS { ?d pg:municipality ?s }"),
-        "administration": choices("?s a pg:Administration ."),
-        "committee": choices("?s a pg:Committee ."),
-        "theme": choices("?s a pg:Theme ."),
-        "target_group": choices("?s a pg:TargetGroup ."),
+    """Values for the form's selects, named in the reader's language, sorted by name."""
+    wheres = {
+        "municipality": "?s a pg:Municipality . FILTER EXISTS { ?d pg:municipality ?s }",
+        "administration": "?s a pg:Administration .",
+        "committee": "?s a pg:Committee .",
+        "theme": "?s a pg:Theme .",
+        "target_group": "?s a pg:TargetGroup .",
     }
+    found = {key: {r["s"].value for r in store.query(f"SELECT DISTINCT ?s WHERE {{ {where} FILTER(isIRI(?s)) }}")}
+             for key, where in wheres.items()}
+    labels = Labeller(store, lang)
+    labels.load(set().union(*found.values()))
+    return {key: sorted(((iri, labels(iri)) for iri in iris), key=lambda c: (c[1].lower(), c[0]))
+            for key, iris in found.items()}

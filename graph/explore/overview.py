@@ -4,26 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.store import Store
+from graph.store.labels import Labeller
 
 _DOCUMENTS = """
-PREFIX pg: <https://w3id.org/policygraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?doc ?kind (SAMPLE(?t) AS ?title) (SAMPLE(?m) AS ?municipality) (SAMPLE(?from) AS ?start) (SAMPLE(?to) AS ?end)
+SELECT ?doc ?class (SAMPLE(?m) AS ?municipality) (SAMPLE(?from) AS ?start) (SAMPLE(?to) AS ?end)
 WHERE {
   VALUES ?class { pg:Policy pg:Strategy pg:ActionPlan pg:Plan }
   ?doc a ?class .
-  ?class rdfs:label ?kind . FILTER(LANG(?kind) = ?lang)
-  OPTIONAL { ?doc dct:title ?tl FILTER(LANG(?tl) = ?lang) }
-  OPTIONAL { ?doc dct:title ?td FILTER(LANG(?td) = "da") }
-  BIND(COALESCE(?tl, ?td) AS ?t)
-  OPTIONAL { ?doc pg:municipality/skos:prefLabel ?m FILTER(LANG(?m) = ?lang) }
+  OPTIONAL { ?doc pg:municipality ?m }
   OPTIONAL { ?doc pg:validFrom ?from }
   OPTIONAL { ?doc pg:validUntil ?to }
 }
-GROUP BY ?doc ?kind
-ORDER BY (!BOUND(?municipality)) ?municipality ?start ?title
+GROUP BY ?doc ?class
 """
 
 
@@ -36,12 +28,21 @@ class DocumentRow:
     period: str
 
 
+def _period(start: str, end: str) -> str:
+    return start if start == end else f"{start}–{end}" if start and end else start or (f"–{end}" if end else "")
+
+
 def list_documents(store: Store, lang: str) -> list[DocumentRow]:
+    """Every document with its kind, name, municipality and period; documents without a municipality
+    last, then by municipality, first year, name and IRI."""
+    found = list(store.query(_DOCUMENTS))
+    labels = Labeller(store, lang)
+    labels.load(r[v].value for r in found for v in ("doc", "class", "municipality") if r[v] is not None)
     rows = []
-    for r in store.query(_DOCUMENTS, {"lang": lang}):
-        start = r["start"].value if r["start"] is not None else ""
-        end = r["end"].value if r["end"] is not None else ""
-        period = start if start == end else f"{start}–{end}" if start and end else start or (f"–{end}" if end else "")
-        rows.append(DocumentRow(r["doc"].value, r["kind"].value[:1].upper() + r["kind"].value[1:], r["title"].value if r["title"] else r["doc"].value,
-                                r["municipality"].value if r["municipality"] else "", period))
-    return rows
+    for r in found:
+        kind = labels(r["class"].value)
+        rows.append(DocumentRow(r["doc"].value, kind[:1].upper() + kind[1:], labels(r["doc"].value),
+                                labels(r["municipality"].value) if r["municipality"] is not None else "",
+                                _period(*(r[v].value if r[v] is not None else "" for v in ("start", "end")))))
+    starts = {r["doc"].value: r["start"].value if r["start"] is not None else "" for r in found}
+    return sorted(rows, key=lambda d: (not d.municipality, d.municipality, starts[d.iri], d.title, d.iri))

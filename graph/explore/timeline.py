@@ -9,29 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from graph.store import Store
+from graph.store.labels import Labeller
 
 _DOCUMENTS = """
-SELECT ?doc ?kind ?title ?titleDa ?muni ?from ?until WHERE {
+SELECT ?doc ?kind ?muni ?from ?until WHERE {
   VALUES ?kind { pg:Policy pg:Strategy pg:ActionPlan pg:Plan }
   ?doc a ?kind .
-  OPTIONAL { ?doc dct:title ?title FILTER(LANGMATCHES(LANG(?title), ?lang)) }
-  OPTIONAL { ?doc dct:title ?titleDa FILTER(LANGMATCHES(LANG(?titleDa), "da")) }
   OPTIONAL { ?doc pg:municipality ?muni }
   OPTIONAL { ?doc pg:validFrom ?from }
   OPTIONAL { ?doc pg:validUntil ?until }
 }
 """
 _STEPS = """
-SELECT ?step ?doc ?date ?stated ?label ?labelDa ?typeLabel WHERE {
+SELECT ?step ?doc ?date ?stated ?type WHERE {
   ?step a pg:ProcessStep ; prov:used ?doc .
   OPTIONAL { ?step pg:date ?date }
   OPTIONAL { ?step pg:dateAsStated ?stated }
-  OPTIONAL { ?step skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), ?lang)) }
-  OPTIONAL { ?step skos:prefLabel ?labelDa FILTER(LANGMATCHES(LANG(?labelDa), "da")) }
-  OPTIONAL { ?step pg:stepType/rdfs:label ?typeLabel FILTER(LANGMATCHES(LANG(?typeLabel), ?lang)) }
+  OPTIONAL { ?step pg:stepType ?type }
 }
 """
 KIND_NAMES = {"Policy": "policy", "Strategy": "strategy", "ActionPlan": "actionplan", "Plan": "plan"}
@@ -92,25 +87,23 @@ def _text(term) -> str:
 
 def read_timeline(store: Store, lang: str, municipality: str | None = None) -> Timeline:
     """Documents (of one municipality, if given) with their periods and dated process steps."""
+    documents = [r for r in store.query(_DOCUMENTS) if not municipality or _text(r["muni"]) == municipality]
+    steps = list(store.query(_STEPS))
+    labels = Labeller(store, lang)
+    labels.load([r["doc"].value for r in documents] + [r[v].value for r in steps for v in ("step", "type") if r[v]])
     rows: dict[str, Row] = {}
-    for r in store.query(_DOCUMENTS, {"lang": ox.Literal(lang)}):
+    for r in documents:
         iri = r["doc"].value
-        muni = _text(r["muni"])
-        if municipality and muni != municipality:
-            continue
         kind = KIND_NAMES.get(r["kind"].value.rsplit("#", 1)[-1], "plan")
         if iri in rows:  # a document of two kinds keeps the first; PolicyDocument subclasses are exclusive in practice
             continue
-        rows[iri] = Row(iri, _text(r["title"]) or _text(r["titleDa"]) or iri, kind, muni,
-                        _year(_text(r["from"])), _year(_text(r["until"])))
-    for r in store.query(_STEPS, {"lang": ox.Literal(lang)}):
+        rows[iri] = Row(iri, labels(iri), kind, _text(r["muni"]), _year(_text(r["from"])), _year(_text(r["until"])))
+    for r in steps:
         row = rows.get(r["doc"].value)
-        if row is None:
+        if row is None or any(s.iri == r["step"].value for s in row.steps):
             continue
-        if any(s.iri == r["step"].value for s in row.steps):
-            continue
-        row.steps.append(Step(r["step"].value, _text(r["label"]) or _text(r["labelDa"]) or r["step"].value,
-                              _text(r["typeLabel"]), _text(r["date"])[:10], _text(r["stated"])))
+        row.steps.append(Step(r["step"].value, labels(r["step"].value), labels(r["type"].value) if r["type"] else "",
+                              _text(r["date"])[:10], _text(r["stated"])))
     for row in rows.values():
         row.steps.sort(key=lambda s: (s.date or "9999", s.label))
     return layout(list(rows.values()))

@@ -11,10 +11,11 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
+from rdflib.namespace import RDF, SH, XSD
 
 from graph.pipeline.shacl_sparql import SparqlResult, evaluate, split_shapes, to_oxigraph
 from graph.pipeline.validation_scope import affected_nodes, hierarchy_changes, neighbourhood, read_patterns, report_context
+from graph.store.labels import LABEL_PROPERTIES, by_language, choose
 from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 
@@ -70,12 +71,12 @@ def _ontology() -> rdflib.Graph:
 
 
 def _pick_language(values: list[rdflib.term.Node], lang: str) -> str:
-    texts = [v for v in values if isinstance(v, rdflib.Literal)]
-    for wanted in (lang, "en", "da", None):
-        for text in texts:
-            if text.language == wanted:
-                return str(text)
-    return str(texts[0]) if texts else ""
+    """A message in the reader's language, by the same fallback as a resource's name."""
+    texts: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, rdflib.Literal):
+            texts.setdefault(value.language or "", str(value))
+    return choose(texts, lang) or ""
 
 
 def _message(report: rdflib.Graph, shapes: rdflib.Graph, result: rdflib.term.Node, lang: str) -> str:
@@ -90,8 +91,11 @@ def _message(report: rdflib.Graph, shapes: rdflib.Graph, result: rdflib.term.Nod
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str | None:
-    values = list(graph.objects(node, SKOS.prefLabel)) + list(graph.objects(node, DCTERMS.title))
-    return _pick_language(values, lang) or None
+    """The node's name as graph.store.labels gives it, read from the graph being validated (its files
+    are not in the store yet, so a Labeller cannot read them); None when the node has no label."""
+    found = by_language((prop, value.language or "", str(value)) for prop in LABEL_PROPERTIES
+                        for value in graph.objects(node, rdflib.URIRef(prop)) if isinstance(value, rdflib.Literal))
+    return choose(found, lang)
 
 
 def _owner(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node:

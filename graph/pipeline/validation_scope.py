@@ -29,7 +29,9 @@ from typing import Iterable
 import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, RDFS, SH
+
+from graph.store.labels import LABEL_PROPERTIES
 
 REACH = 2  # how far the bundled core shapes read from a focus node (a value's type)
 
@@ -197,7 +199,7 @@ def neighbourhood(store: ox.Store, focus: set[Node], patterns: frozenset[Pattern
     return triples
 
 
-_LABELS = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(DCTERMS.title)))
+_LABELS = tuple(ox.NamedNode(p) for p in LABEL_PROPERTIES)
 
 
 def report_context(store: ox.Store, nodes: Iterable[Node]) -> set[ox.Triple]:

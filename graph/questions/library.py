@@ -18,10 +18,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from graph.questions.results import foreign_digits
-from ontology import PREFIXES, base_iri
+from graph.store.labels import Labeller
+from ontology import XSD, all_prefixes, curie, expand, suggest
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 KINDS = ("gap", "overlap", "synergy", "continuity", "consistency", "overview")
 TYPES = ("iri", "year", "date", "integer", "text")
 LANGS = ("da", "en")
@@ -223,7 +223,7 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
     if not re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _strip_comments(body)):
         fail("the file has no SPARQL query after its metadata")
     try:  # syntax check against an empty store, with our prefixes
-        ox.Store().query(body, prefixes=_all_prefixes())
+        ox.Store().query(body, prefixes=all_prefixes())
     except SyntaxError as error:
         raise LibraryError(f"{path}:{first}: SPARQL syntax error: {error}") from None
 
@@ -248,22 +248,17 @@ def _strip_comments(sparql: str) -> str:
     return "\n".join(re.sub(r"#.*$", "", line) if '"' not in line else line for line in sparql.splitlines())
 
 
-def _all_prefixes() -> dict[str, str]:
-    return {**PREFIXES, "id": base_iri()}
-
-
 def _expand(name: str) -> str:
-    if name.startswith("<") and name.endswith(">"):
-        return name[1:-1]
-    prefix, sep, local = name.partition(":")
-    if sep and "//" not in name:
-        prefixes = _all_prefixes()
-        if prefix not in prefixes:
-            raise ValueError(f"unknown prefix '{prefix}:' in {name!r}")
-        return prefixes[prefix] + local
-    if "://" in name:
-        return name
-    raise ValueError(f"not a prefixed name or IRI: {name!r}")
+    """A class named in a question's metadata: <iri>, an IRI, or prefix:name with a known prefix; never
+    a relative id, which a typo would turn into a class that silently matches nothing."""
+    if (name.startswith("<") and name.endswith(">")) or "://" in name:
+        return expand(name)
+    prefix, sep, _local = name.partition(":")
+    if not sep:
+        raise ValueError(f"not a prefixed name or IRI: {name!r}")
+    if prefix not in all_prefixes():
+        raise ValueError(f"unknown prefix '{prefix}:' in {name!r}")
+    return expand(name)
 
 
 # ------------------------------------------------------------------------------------ parameters
@@ -310,38 +305,22 @@ def resolve_iri(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise QueryParameterError("an empty value is not an id")
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) or text.startswith("urn:"):
-        return text
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in _all_prefixes():
-        return _all_prefixes()[prefix] + local
-    if re.search(r"[\s<>\"{}|^`\\]", text):
+    if not text.startswith("<") and re.search(r"[\s<>\"{}|^`\\]", text):
         raise QueryParameterError(f"{text!r} is not an id")
-    return base_iri() + text
-
-
-def short_id(iri: str) -> str:
-    base = base_iri()
-    return iri[len(base):] if iri.startswith(base) else iri
+    return expand(text)
 
 
 def allowed_values(store, param: Parameter, lang: str = "en") -> list[tuple[str, str]]:
-    """The instances of an iri parameter's class as (relative id, label), sorted by label: for dropdowns."""
+    """The instances of an iri parameter's class as (short id, name), sorted by name: for dropdowns."""
     if param.type != "iri":
         return []
-    found: dict[str, str] = {}
+    instances: set[str] = set()
     for cls in param.cls:
-        rows = store.query(
-            "SELECT ?x (MIN(?l1) AS ?own) (MIN(?l2) AS ?any) WHERE { ?x a ?cls . "
-            "OPTIONAL { ?x skos:prefLabel|dct:title ?l1 FILTER(LANGMATCHES(LANG(?l1), ?lang)) } "
-            "OPTIONAL { ?x skos:prefLabel|dct:title ?l2 } FILTER(isIRI(?x)) } GROUP BY ?x",
-            {"cls": ox.NamedNode(cls), "lang": ox.Literal(lang)})
-        for row in rows:
-            label = row["own"] or row["any"]
-            key = short_id(row["x"].value)
-            found[key] = label.value if label is not None else key
+        rows = store.query("SELECT DISTINCT ?x WHERE { ?x a ?cls FILTER(isIRI(?x)) }", {"cls": ox.NamedNode(cls)})
+        instances |= {row["x"].value for row in rows}
+    labels = Labeller(store, lang)
+    labels.load(instances)
+    found = {curie(iri): labels(iri) for iri in instances}
     return sorted(found.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
@@ -360,8 +339,6 @@ def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
         for cls in param.cls:
             if bool(store.query("ASK { ?x a ?cls }", {"x": node, "cls": ox.NamedNode(cls)})):
                 return node
-    from rapidfuzz import fuzz, process
-
     choices = allowed_values(store, param, lang)
     for other in LANGS:  # a name typed in either language should find its match
         if other != lang:
@@ -375,13 +352,10 @@ def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
             keys.setdefault(cid, cid)
             keys.setdefault(label, cid)
             keys.setdefault(cid.rsplit("/", 1)[-1], cid)
-        query = short_id(iri) if iri is not None else str(value).strip()
-        best = process.extractOne(query, list(keys), scorer=fuzz.WRatio, score_cutoff=60)
-        tail = process.extractOne(query.rsplit("/", 1)[-1], list(keys), scorer=fuzz.WRatio, score_cutoff=60)
-        if tail and (not best or tail[1] > best[1]):
-            best = tail
+        typed = curie(iri) if iri is not None else str(value).strip()
+        best = suggest([typed, typed.rsplit("/", 1)[-1]], keys)
         if best:
-            message += f"; did you mean '{keys[best[0]]}'?"
+            message += f"; did you mean '{keys[best]}'?"
     else:
         message += f" (the graph has no instances of {', '.join(param.cls)})"
     raise QueryParameterError(message)
@@ -422,10 +396,3 @@ def run_named(store, named: NamedQuery, params: Mapping[str, Any] | None = None,
     rows = [dict(zip(columns, row)) for row in result]  # a solution iterates in column order; by name is 2x slower
     elapsed = time.perf_counter() - started
     return QueryResult(columns=columns, rows=rows, elapsed=elapsed, query=named, bindings=bindings)
-
-
-def run_library(store, lang: str = "en", library: dict[str, NamedQuery] | None = None) -> dict[str, QueryResult]:
-    """Every question with its defaults (used by the report and the benchmark)."""
-    library = library if library is not None else load_library()
-    return {qid: run_named(store, named, {}, lang) for qid, named in library.items()
-            if not any(p.required and p.default is None for p in named.parameters)}

@@ -15,6 +15,7 @@ from graph.questions.explain import explain
 from graph.questions.library import NamedQuery, load_library, run_named
 from graph.questions.results import compact
 from graph.store import Store
+from graph.store.labels import Labeller
 
 SECTIONS = ["gap", "overlap", "synergy", "continuity", "consistency"]
 MAX_ROWS = 50
@@ -42,27 +43,9 @@ class Report:
         return sum(s.total for s in self.sections.get(kind, []))
 
 
-def _labels(store: Store, iris: set[str], lang: str) -> dict[str, str]:
-    """Readable names for every IRI in the results, in one query."""
-    if not iris:
-        return {}
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    sparql = f"""SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?fallback) WHERE {{
-        VALUES ?x {{ {values} }}
-        OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label ?l FILTER(LANG(?l) = ?lang) }}
-        OPTIONAL {{ ?x skos:prefLabel|dct:title|rdfs:label ?d FILTER(LANG(?d) = "da") }}
-    }} GROUP BY ?x"""
-    out = {}
-    for row in store.query(sparql, {"lang": lang}):
-        label = row["label"] or row["fallback"]
-        if label is not None:
-            out[row["x"].value] = label.value
-    return out
-
-
-def _cell(term: object, labels: dict[str, str]) -> str:
+def _cell(term: object, labels: Labeller) -> str:
     if isinstance(term, ox.NamedNode):
-        return labels.get(term.value, compact(term))
+        return labels(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     return compact(term)
@@ -83,8 +66,8 @@ def _columns(columns: list[str]) -> list[tuple[str, str]]:
 def _section(store: Store, query: NamedQuery, lang: str) -> Section:
     result = run_named(store, query, {}, lang=lang)
     shown = result.rows[:MAX_ROWS]
-    iris = {t.value for row in shown for t in row.values() if isinstance(t, ox.NamedNode)}
-    labels = _labels(store, iris, lang)
+    labels = Labeller(store, lang)
+    labels.load(t.value for row in shown for t in row.values() if isinstance(t, ox.NamedNode))
     columns = _columns(list(result.columns))
     rows = [[_cell(row.get(v), labels) for _h, v in columns] for row in shown]
     sources = []

@@ -1,6 +1,7 @@
 """The store and its backends: one small API (base.py), embedded Oxigraph on disk or in memory
 (oxigraph.py, with its folder of generations in folder.py), a copy in memory for serving (memory.py),
-any SPARQL 1.1 endpoint (endpoint.py), and ad-hoc queries in worker processes (pool.py)."""
+any SPARQL 1.1 endpoint (endpoint.py), ad-hoc queries in worker processes (pool.py), and the one
+way to name a resource (labels.py)."""
 from __future__ import annotations
 
 import os

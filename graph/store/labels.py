@@ -1,0 +1,148 @@
+"""The name of a resource, the same on every page, in the report, the CLI and the analytics.
+
+It sits with the store because everything that names a resource reads it through the store API, and
+every room of graph (and web) may use the store.
+
+One fallback order, for everything that names a resource:
+1. a label in the reader's language, 2. one in the other of Danish and English, 3. a label in any
+other language (untagged first, then by language tag), 4. the name the ontology gives a term of
+another vocabulary that the graph does not label (EXTERNAL_LABELS, same languages order), 5. the
+short form of the IRI (`ontology.curie`). Labels are the literals of LABEL_PROPERTIES; when a resource
+has more than one in a language, the property earlier in that tuple wins, then the smallest text,
+so the choice never depends on the order a store returns rows in.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from graph.store.base import Store
+from ontology import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, curie
+
+LABEL_PROPERTIES = (SKOS + "prefLabel", DCT + "title", RDFS + "label", FOAF + "name")
+LANGUAGES = ("da", "en")
+CHUNK = 2000  # IRIs per query: one query for a page (a results table names up to 2000)
+
+
+def fallback_languages(lang: str) -> tuple[str, ...]:
+    """The reader's language, then the other of Danish and English."""
+    return (lang, *(other for other in LANGUAGES if other != lang))
+
+
+def choose(by_language: Mapping[str, str], lang: str) -> str | None:
+    """One text from language -> text in the fallback order (steps 1-3 of the module's docstring)."""
+    for wanted in fallback_languages(lang):
+        if by_language.get(wanted):
+            return by_language[wanted]
+    rest = sorted(tag for tag, text in by_language.items() if text)
+    return by_language[rest[0]] if rest else None
+
+
+def by_language(labels: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """(property, language, text) triples to language -> the text that wins in that language."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for prop, language, text in labels:
+        rank = (LABEL_PROPERTIES.index(prop), text)
+        if language not in ranked or rank < ranked[language]:
+            ranked[language] = rank
+    return {language: text for language, (_, text) in ranked.items()}
+
+
+def _terms(namespace: str, entries: str) -> dict[str, dict[str, str]]:
+    rows = (line.split("|") for line in entries.strip().splitlines())
+    return {namespace + name.strip(): {"da": da.strip(), "en": en.strip()} for name, da, en in rows}
+
+
+# Terms of other vocabularies the ontology uses but does not label (name | da | en).
+EXTERNAL_LABELS: dict[str, dict[str, str]] = {
+    **_terms(RDF, "type | type | type"),
+    **_terms(RDFS, """label | etiket | label
+subClassOf | underklasse af | subclass of
+isDefinedBy | defineret i | defined by
+domain | domæne | domain
+range | værdiområde | range
+comment | kommentar | comment
+subPropertyOf | underegenskab af | subproperty of"""),
+    **_terms(SKOS, """prefLabel | navn | name
+altLabel | andet navn | alternative name
+note | note | note
+notation | nummer | notation
+definition | definition | definition
+scopeNote | anvendelse | scope note
+broader | bredere begreb | broader concept
+inScheme | i begrebssystem | in scheme
+topConceptOf | topbegreb i | top concept of
+closeMatch | svarer næsten til | close match
+broaderTransitive | under (alle niveauer) | broader (any level)
+narrowerTransitive | omfatter (alle niveauer) | narrower (any level)"""),
+    **_terms(DCT, """title | titel | title
+description | beskrivelse | description
+audience | målgruppe | audience
+subject | tema | subject
+replaces | afløser | replaces
+relation | relateret til | related to
+isPartOf | del af | part of
+hasPart | har del | has part
+publisher | udgiver | publisher
+dateAccepted | vedtaget den | date accepted"""),
+    **_terms(PROV, """wasDerivedFrom | kilde | derived from
+used | behandler | used
+wasAssociatedWith | involverer | associated with
+wasAttributedTo | tilskrevet | attributed to
+wasInfluencedBy | påvirket af | influenced by"""),
+    **_terms(SCHEMA, """value | beløb | amount
+currency | valuta | currency"""),
+    **_terms(ORG, "unitOf | enhed under | unit of"),
+    **_terms(FOAF, "homepage | hjemmeside | homepage"),
+    **_terms(OWL, "inverseOf | omvendt af | inverse of"),
+}
+
+_VALUES = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+
+
+class Labeller:
+    """Names resources in one language (the fallback order is the module's docstring), reading the
+    labels of many IRIs in one query: a page calls `load` with every IRI it shows, then names each."""
+
+    def __init__(self, store: Store, lang: str) -> None:
+        self.store, self.lang = store, lang
+        self.cache: dict[str, dict[str, str]] = {}
+        self.complete = False  # after load_all: an IRI not in the cache has no label, no query needed
+
+    def load(self, iris: Iterable[str]) -> None:
+        """Read the labels of the IRIs not read yet (a few queries of CHUNK IRIs at most)."""
+        if self.complete:
+            return
+        missing = sorted({i for i in iris if i and i not in self.cache})
+        for iri in missing:
+            self.cache[iri] = {}
+        for start in range(0, len(missing), CHUNK):
+            values = " ".join(str(ox.NamedNode(i)) for i in missing[start:start + CHUNK])
+            self._read("SELECT ?s ?p ?l WHERE { VALUES ?s { " + values + " } VALUES ?p { " + _VALUES + " } "
+                       "?s ?p ?l FILTER(isLITERAL(?l)) }")
+
+    def load_all(self) -> None:
+        """Read the labels of every IRI in the graph in one query: for views that name the whole graph."""
+        self._read("SELECT ?s ?p ?l WHERE { VALUES ?p { " + _VALUES + " } ?s ?p ?l FILTER(isIRI(?s) && isLITERAL(?l)) }")
+        self.complete = True
+
+    def _read(self, sparql: str) -> None:
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for row in self.store.query(sparql):
+            found.setdefault(row["s"].value, []).append((row["p"].value, row["l"].language or "", row["l"].value))
+        for iri, labels in found.items():
+            self.cache[iri] = by_language(labels)
+
+    def all(self, iri: str) -> dict[str, str]:
+        """Every language's label of the IRI as stated in the graph (language "" for an untagged one)."""
+        self.load((iri,))
+        return self.cache.get(iri, {})
+
+    def has(self, iri: str) -> bool:
+        """Whether the graph labels the IRI (else it is named by the ontology's list or its short form)."""
+        return bool(self.all(iri))
+
+    def __call__(self, iri: str) -> str:
+        return (choose(self.all(iri), self.lang) or choose(EXTERNAL_LABELS.get(iri, {}), self.lang)
+                or curie(iri))
