@@ -44,19 +44,15 @@ if str(ROOT) not in sys.path:
 import pyoxigraph as ox  # noqa: E402
 
 from loaders import load_paths  # noqa: E402
-from ontology import PG, base_iri  # noqa: E402
+from ontology import DCT, PG, RDF, SCHEMA, SKOS, XSD, base_iri  # noqa: E402
 
 DATA = ROOT / "data"
 DEFAULT_MUNICIPALITIES = 98
 DEFAULT_SCALE = 32
 DEFAULT_SEED = 20240601
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "http://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE = RDF + "type"
+LANG_STRING = RDF + "langString"
 
 TEMPLATE_PREFIXES = ("koebenhavn/", "silkeborg/", "organisations/")
 TEMPLATE_FILES: tuple[str, ...] = ()

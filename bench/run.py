@@ -68,9 +68,9 @@ def peak_rss_mb() -> float:
 
 
 def prefixes() -> dict[str, str]:
-    from ontology import PREFIXES, base_iri
+    from ontology import all_prefixes
 
-    return {**PREFIXES, "id": base_iri()}
+    return all_prefixes()
 
 
 def question_ids() -> list[str]:

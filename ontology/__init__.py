@@ -9,9 +9,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ontology.names import (DATA_PREFIX, DCAT, DCT, DEFAULT_BASE, ELI, FOAF, GRAPH_BASE, INFERRED_GRAPH, ORG, OWL,
-                            OWL_INFERRED_GRAPH, PG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SH, SKOS, TIME, XSD,
-                            all_prefixes, base_iri, curie, expand, prefixed, suggest)
+from ontology.names import (DATA_PREFIX, DCAT, DCT, DEFAULT_BASE, ELI, FOAF, FORMATS, GRAPH_BASE, INFERRED_GRAPH,
+                            ORG, OWL, OWL_INFERRED_GRAPH, PG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SD, SH, SKOS, TIME,
+                            XSD, all_prefixes, base_iri, curie, expand, prefixed, suggest)
 
 HERE = Path(__file__).resolve().parent
 ONTOLOGY_FILE = HERE / "policygraph.ttl"
@@ -19,10 +19,13 @@ SHAPES_FILE = HERE / "shapes.ttl"
 CONTEXT_FILE = HERE / "context.jsonld"
 ONTOLOGY_GRAPH = "https://w3id.org/policygraph/ontology"
 
-__all__ = ["CONTEXT_FILE", "DATA_PREFIX", "DCAT", "DCT", "DEFAULT_BASE", "ELI", "FOAF", "GRAPH_BASE",
-           "INFERRED_GRAPH", "ONTOLOGY_FILE", "ONTOLOGY_GRAPH", "ORG", "OWL", "OWL_INFERRED_GRAPH", "PG", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
-           "SH", "SHAPES_FILE", "SKOS", "TIME", "XSD", "all_prefixes", "authoring_context", "base_iri", "curie",
-           "expand", "prefixed", "suggest"]
+__all__ = [
+    "CONTEXT_FILE", "ONTOLOGY_FILE", "ONTOLOGY_GRAPH", "SHAPES_FILE", "authoring_context",
+    "DATA_PREFIX", "DEFAULT_BASE", "GRAPH_BASE", "INFERRED_GRAPH", "OWL_INFERRED_GRAPH", "PREFIXES",
+    "DCAT", "DCT", "ELI", "FOAF", "FORMATS", "ORG", "OWL", "PG", "PROV", "RDF", "RDFS", "SCHEMA", "SD", "SH", "SKOS",
+    "TIME", "XSD",
+    "all_prefixes", "base_iri", "curie", "expand", "prefixed", "suggest",
+]
 
 
 @lru_cache(maxsize=1)

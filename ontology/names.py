@@ -27,6 +27,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
+SD = "http://www.w3.org/ns/sparql-service-description#"   # the endpoint's self-description only,
+FORMATS = "http://www.w3.org/ns/formats/"                  # so not among PREFIXES
 
 PREFIXES: dict[str, str] = {
     "pg": PG, "org": ORG, "skos": SKOS, "dct": DCT, "prov": PROV, "time": TIME, "dcat": DCAT, "eli": ELI,

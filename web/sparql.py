@@ -39,7 +39,7 @@ from graph.store.pool import PoolRefusal, QueryFailed, QueryPool
 from graph.sparql.text import refusal
 from graph.store import Dataset, StoreError
 from graph.questions.results import spreadsheet_csv, term_text
-from ontology import RDF, all_prefixes
+from ontology import FORMATS, RDF, SD, all_prefixes
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -348,8 +348,7 @@ def _no_query() -> Response:
 
 def service_description() -> list[ox.Triple]:
     """SPARQL 1.1 Service Description of this endpoint: what it speaks and which formats it writes."""
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    formats = "http://www.w3.org/ns/formats/"
+    sd, formats = SD, FORMATS
     rdf_type = ox.NamedNode(RDF + "type")
     endpoint = ox.NamedNode(url_for("sparql.endpoint", _external=True))
     service, dataset, graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")

@@ -42,12 +42,10 @@ def analyse(obj: Context, lang: str | None, fmt: str, municipality: str | None, 
     """Headline findings: bridging initiatives and target groups, clusters, isolated plans,
     similar plans and suggested links (suggestions are never written to the store)."""
     from graph.explore.analytics import analyse as run
-    from ontology import base_iri
+    from ontology import expand
 
     lang = lang or obj.lang
-    iri = None
-    if municipality:
-        iri = municipality if "://" in municipality else base_iri() + municipality.removeprefix("id:")
+    iri = expand(municipality) if municipality else None
     try:
         found = run(obj.store(), lang, iri, top)
     except StoreError as error:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from graph.store import Store
+from graph.store.labels import Labeller
 
 _CLASS_COUNTS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?l) AS ?label) WHERE {
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class .
-  FILTER(STRSTARTS(STR(?class), "https://w3id.org/policygraph/ontology#") || ?class = skos:Concept)
-  OPTIONAL { ?class rdfs:label ?l FILTER(LANG(?l) = ?lang) }
+  FILTER(STRSTARTS(STR(?class), STR(pg:)) || ?class = skos:Concept)
 } GROUP BY ?class ORDER BY DESC(?n) ?class
 """
 
@@ -18,9 +16,8 @@ _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROU
 
 def store_stats(store: Store, lang: str = "en") -> dict:
     graphs = [{"graph": r["g"].value, "statements": int(r["n"].value)} for r in store.query(_GRAPH_COUNTS)]
-    classes = []
-    for row in store.query(_CLASS_COUNTS, {"lang": lang}):
-        iri = row["class"].value
-        label = row["label"].value if row["label"] is not None else iri.rsplit("#", 1)[-1]
-        classes.append({"class": iri, "label": label, "count": int(row["n"].value)})
+    counts = [(row["class"].value, int(row["n"].value)) for row in store.query(_CLASS_COUNTS)]
+    labels = Labeller(store, lang)
+    labels.load(iri for iri, _ in counts)
+    classes = [{"class": iri, "label": labels(iri), "count": count} for iri, count in counts]
     return {"statements": sum(g["statements"] for g in graphs), "graphs": graphs, "classes": classes}

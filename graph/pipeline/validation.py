@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SH, XSD
 from graph.pipeline.shacl_sparql import SparqlResult, evaluate, split_shapes, to_oxigraph
 from graph.pipeline.validation_scope import affected_nodes, hierarchy_changes, neighbourhood, read_patterns, report_context
 from graph.store.labels import LABEL_PROPERTIES, by_language, choose
-from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
+from ontology import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, curie
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def _explained(data: rdflib.Graph, severity: str, message: str, focus: rdflib.te
     return Finding(
         severity=severity, message=message or "does not meet the shape",
         focus=str(owner), focus_label=_label(data, owner, lang),
-        path=data.namespace_manager.normalizeUri(path) if isinstance(path, rdflib.URIRef) else None,
+        path=curie(str(path)) if isinstance(path, rdflib.URIRef) else None,
         value=str(value) if value is not None else None, place=places.get(str(owner)),
     )
 

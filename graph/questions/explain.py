@@ -12,14 +12,15 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-GRAPH_PREFIX = "https://w3id.org/policygraph/id/graph/"
+from graph.store.labels import Labeller
+from ontology import GRAPH_BASE
 
 
 @dataclass(frozen=True)
 class Evidence:
     node: str                # IRI of the resource explained
-    label: str               # its label in the requested language
-    document: str            # title of the source document
+    label: str               # its name (graph.store.labels), "" for a blank node
+    document: str            # name of the source document
     file: str                # the source document's file name (data/sources/...)
     locator: str             # the place in the source
     quote: str               # verbatim text
@@ -29,22 +30,16 @@ class Evidence:
 
     @property
     def graph_file(self) -> str:
-        return self.graph[len(GRAPH_PREFIX):] if self.graph.startswith(GRAPH_PREFIX) else self.graph
+        return self.graph[len(GRAPH_BASE):] if self.graph.startswith(GRAPH_BASE) else self.graph
 
 
 _PASSAGES = """
-SELECT DISTINCT ?node ?graph ?source ?locator ?quote ?file ?title ?label WHERE {
+SELECT DISTINCT ?node ?graph ?source ?locator ?quote ?file WHERE {
   GRAPH ?graph { ?node prov:wasDerivedFrom ?passage . }
   ?passage pg:inDocument ?source .
   OPTIONAL { ?passage pg:locator ?locator }
   OPTIONAL { ?passage pg:quotation ?quote }
   OPTIONAL { ?source pg:fileName ?file }
-  OPTIONAL { ?source dct:title ?t1 FILTER(LANGMATCHES(LANG(?t1), ?lang)) }
-  OPTIONAL { ?source dct:title ?t2 FILTER(LANGMATCHES(LANG(?t2), "da")) }
-  BIND(COALESCE(?t1, ?t2) AS ?title)
-  OPTIONAL { ?node skos:prefLabel|dct:title ?l1 FILTER(LANGMATCHES(LANG(?l1), ?lang)) }
-  OPTIONAL { ?node skos:prefLabel|dct:title ?l2 FILTER(LANGMATCHES(LANG(?l2), "da")) }
-  BIND(COALESCE(?l1, ?l2) AS ?label)
 }
 ORDER BY ?graph ?file ?locator ?quote
 """
@@ -76,13 +71,21 @@ def evidence_for(store, node: Any, lang: str = "en", role: str = "") -> list[Evi
     """The passages a resource (an IRI) was derived from."""
     if not isinstance(node, ox.NamedNode):
         return []
-    return _evidence(store.query(_PASSAGES, {"node": node, "lang": ox.Literal(lang)}), role)
+    return _evidence(store, store.query(_PASSAGES, {"node": node}), lang, role)
 
 
-def _evidence(rows, role: str = "") -> list[Evidence]:
-    names = {v.value for v in rows.variables}
+def _evidence(store, result, lang: str, role: str = "") -> list[Evidence]:
+    """Evidence from passage rows, the resource and the source document named by the labeller."""
+    names = {v.value for v in result.variables}
+    rows = list(result)
+    labels = Labeller(store, lang)
+    labels.load(r[v].value for r in rows for v in ("node", "source") if isinstance(r[v], ox.NamedNode))
+
+    def name(term: Any) -> str:
+        return labels(term.value) if isinstance(term, ox.NamedNode) else ""
+
     return [Evidence(node=_text(r["node"]) if isinstance(r["node"], ox.NamedNode) else str(r["node"]),
-                     label=_text(r["label"]), document=_text(r["title"]), file=_text(r["file"]),
+                     label=name(r["node"]), document=name(r["source"]), file=_text(r["file"]),
                      locator=_text(r["locator"]), quote=_text(r["quote"]), graph=_text(r["graph"]),
                      source=_text(r["source"]), role=role or (_text(r["role"]) if "role" in names else ""))
             for r in rows]
@@ -106,8 +109,8 @@ def explain(store, row: Mapping[str, Any], named, lang: str = "en") -> list[Evid
     if budget:
         scope, year = row.get(budget["scope"]), row.get(budget.get("year", ""))
         if isinstance(scope, ox.NamedNode):
-            bindings: dict[str, Any] = {"scope": scope, "lang": ox.Literal(lang)}
+            bindings: dict[str, Any] = {"scope": scope}
             if isinstance(year, ox.Literal):
                 bindings["year"] = year
-            add(_evidence(store.query(_BUDGET_PASSAGES, bindings)))
+            add(_evidence(store, store.query(_BUDGET_PASSAGES, bindings), lang))
     return out

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from graph.sparql.dataset import Dataset  # Dataset is part of this API
 from graph.sparql.text import refusal
+from ontology import all_prefixes
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -146,7 +147,7 @@ class Store(ABC):
         else:
             data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         out = io.BytesIO()
-        prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        prefixes = all_prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         ox.serialize(data, out, fmt, prefixes=prefixes) if prefixes else ox.serialize(data, out, fmt)
         return out.getvalue()
 
@@ -173,13 +174,7 @@ def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
-def _prefixes() -> dict[str, str]:
-    from ontology import PREFIXES, base_iri
-
-    return {**PREFIXES, "id": base_iri()}
-
-
 def _prefix_lines(sparql: str) -> str:
     """Remote endpoints get our standard prefixes declared, as the embedded store gets them as defaults."""
     declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _prefixes().items() if p not in declared)
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in all_prefixes().items() if p not in declared)

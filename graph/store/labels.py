@@ -64,7 +64,8 @@ domain | domæne | domain
 range | værdiområde | range
 comment | kommentar | comment
 subPropertyOf | underegenskab af | subproperty of"""),
-    **_terms(SKOS, """prefLabel | navn | name
+    **_terms(SKOS, """Concept | begreb | concept
+prefLabel | navn | name
 altLabel | andet navn | alternative name
 note | note | note
 notation | nummer | notation
@@ -98,7 +99,8 @@ currency | valuta | currency"""),
     **_terms(OWL, "inverseOf | omvendt af | inverse of"),
 }
 
-_VALUES = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+# One branch per property (each an index lookup; VALUES ?p joined with VALUES ?s was 3x slower).
+_LABELS = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PROPERTIES)
 
 
 class Labeller:
@@ -119,12 +121,11 @@ class Labeller:
             self.cache[iri] = {}
         for start in range(0, len(missing), CHUNK):
             values = " ".join(str(ox.NamedNode(i)) for i in missing[start:start + CHUNK])
-            self._read("SELECT ?s ?p ?l WHERE { VALUES ?s { " + values + " } VALUES ?p { " + _VALUES + " } "
-                       "?s ?p ?l FILTER(isLITERAL(?l)) }")
+            self._read("SELECT ?s ?p ?l WHERE { VALUES ?s { " + values + " } " + _LABELS + " FILTER(isLITERAL(?l)) }")
 
     def load_all(self) -> None:
         """Read the labels of every IRI in the graph in one query: for views that name the whole graph."""
-        self._read("SELECT ?s ?p ?l WHERE { VALUES ?p { " + _VALUES + " } ?s ?p ?l FILTER(isIRI(?s) && isLITERAL(?l)) }")
+        self._read("SELECT ?s ?p ?l WHERE { " + _LABELS + " FILTER(isIRI(?s) && isLITERAL(?l)) }")
         self.complete = True
 
     def _read(self, sparql: str) -> None:

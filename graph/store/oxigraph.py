@@ -11,14 +11,15 @@ import pyoxigraph as ox
 
 from graph.sparql.bindings import inline_values, to_term
 from graph.sparql.dataset import Dataset, declares_dataset, with_using
-from graph.store.base import GraphContent, Result, Store, StoreError, _prefixes
+from graph.store.base import GraphContent, Result, Store, StoreError
 from graph.store.folder import FolderError, StoreFolder
+from ontology import all_prefixes
 
 
 def oxigraph_query_options(sparql: str, dataset: Dataset | None, base_iri: str | None) -> dict[str, object]:
     """How pyoxigraph is asked a query, here and in the query workers: our prefixes, the base, and
     the dataset (the protocol's, else the query's FROM, else the union of the named graphs)."""
-    options: dict[str, object] = {"prefixes": _prefixes(), "base_iri": base_iri}
+    options: dict[str, object] = {"prefixes": all_prefixes(), "base_iri": base_iri}
     if dataset is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
@@ -192,7 +193,7 @@ class OxigraphStore(Store):
             try:
                 if dataset is not None:  # Oxigraph takes a dataset argument for queries only
                     sparql = with_using(sparql, dataset)
-                self._engine().update(sparql, prefixes=_prefixes(), base_iri=base_iri)
+                self._engine().update(sparql, prefixes=all_prefixes(), base_iri=base_iri)
             except ValueError as exc:
                 raise StoreError(str(exc)) from None
             except SyntaxError as exc:
