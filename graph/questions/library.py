@@ -20,11 +20,11 @@ from ruamel.yaml.error import YAMLError
 from graph.questions.results import foreign_digits
 from graph.store.labels import Labeller
 from ontology import XSD, all_prefixes, curie, expand, suggest
+from ontology.texts import LANGUAGES
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 KINDS = ("gap", "overlap", "synergy", "continuity", "consistency", "overview")
 TYPES = ("iri", "year", "date", "integer", "text")
-LANGS = ("da", "en")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEYS = {"id", "kind", "title", "question", "description", "parameters", "explain", "explain_budget"}
@@ -238,7 +238,7 @@ def _texts(meta: dict, key: str, fail, required: bool) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
         fail(f"{key} must be a map of language to text, e.g. {{da: ..., en: ...}}", meta, key)
-    missing = [lang for lang in LANGS if lang not in value]
+    missing = [lang for lang in LANGUAGES if lang not in value]
     if required and missing:
         fail(f"{key} lacks a text in {', '.join(missing)}", meta, key)
     return {str(k): str(v) for k, v in value.items()}
@@ -340,7 +340,7 @@ def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
             if bool(store.query("ASK { ?x a ?cls }", {"x": node, "cls": ox.NamedNode(cls)})):
                 return node
     choices = allowed_values(store, param, lang)
-    for other in LANGS:  # a name typed in either language should find its match
+    for other in LANGUAGES:  # a name typed in either language should find its match
         if other != lang:
             choices += allowed_values(store, param, other)
     kind = param.label.get(lang) or param.label.get("en") or param.name

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 
 from graph.store.base import Store
 from ontology import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, curie
+from ontology.texts import LANGUAGES
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", DCT + "title", RDFS + "label", FOAF + "name")
-LANGUAGES = ("da", "en")
 CHUNK = 2000  # IRIs per query: one query for a page (a results table names up to 2000)
 
 
