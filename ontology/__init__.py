@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ontology.names import (DATA_PREFIX, DCAT, DCT, DEFAULT_BASE, ELI, FOAF, FORMATS, GRAPH_BASE, INFERRED_GRAPH,
+from ontology.names import (DCAT, DCT, DEFAULT_BASE, ELI, FOAF, FORMATS, GRAPH_BASE, INFERRED_GRAPH,
                             ORG, OWL, OWL_INFERRED_GRAPH, PG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SD, SH, SKOS, TIME,
                             XSD, all_prefixes, base_iri, curie, expand, prefixed, suggest)
 
@@ -21,7 +21,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/policygraph/ontology"
 
 __all__ = [
     "CONTEXT_FILE", "ONTOLOGY_FILE", "ONTOLOGY_GRAPH", "SHAPES_FILE", "authoring_context",
-    "DATA_PREFIX", "DEFAULT_BASE", "GRAPH_BASE", "INFERRED_GRAPH", "OWL_INFERRED_GRAPH", "PREFIXES",
+    "DEFAULT_BASE", "GRAPH_BASE", "INFERRED_GRAPH", "OWL_INFERRED_GRAPH", "PREFIXES",
     "DCAT", "DCT", "ELI", "FOAF", "FORMATS", "ORG", "OWL", "PG", "PROV", "RDF", "RDFS", "SCHEMA", "SD", "SH", "SKOS",
     "TIME", "XSD",
     "all_prefixes", "base_iri", "curie", "expand", "prefixed", "suggest",

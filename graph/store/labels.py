@@ -140,10 +140,6 @@ class Labeller:
         self.load((iri,))
         return self.cache.get(iri, {})
 
-    def has(self, iri: str) -> bool:
-        """Whether the graph labels the IRI (else it is named by the ontology's list or its short form)."""
-        return bool(self.all(iri))
-
     def __call__(self, iri: str) -> str:
         return (choose(self.all(iri), self.lang) or choose(EXTERNAL_LABELS.get(iri, {}), self.lang)
                 or curie(iri))
