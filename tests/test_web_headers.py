@@ -1,6 +1,8 @@
 """web/headers.py: every response (pages, twins, errors, static files, the SPARQL endpoint) carries
 the security headers, and the templates hold nothing the Content-Security-Policy would block. (That
-the pages really run under the policy is checked in a browser: tests/browser_support.PageProblems.)"""
+the pages really run under the policy is checked in a browser: tests/browser_support.PageProblems.)
+Templates of documents saved as one file (web/templates/files/, e.g. the coherence report) are not
+pages the app serves under the policy: they carry their own styles inline by design."""
 from __future__ import annotations
 
 import re

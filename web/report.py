@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from graph.questions.report import MAX_ROWS, SECTIONS, Report
 from ontology.texts import translate
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "files"  # documents to save, not pages under the CSP
 
 
 def text(key: str, lang: str) -> str:
@@ -26,7 +26,7 @@ def _environment() -> Environment:
 
 def render_html(report: Report) -> str:
     """One file, no external resources: it can be mailed or opened on an intranet without internet."""
-    return _environment().get_template("report_file.html").render(report=report, lang=report.lang)
+    return _environment().get_template("report.html").render(report=report, lang=report.lang)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
