@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from servers import free_port, start_server, stop_server
+# Tests live in folders that mirror the source (tests/graph/store/test_folder.py tests graph/store/folder.py)
+# and are imported by path (pytest's importlib mode); the helpers they share sit in tests/ itself.
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+for folder in (TESTS, ROOT):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from servers import free_port, start_server, stop_server  # noqa: E402
 
 DATA = ROOT / "data"
 

@@ -7,6 +7,7 @@ import click
 
 from graph.cli.context import Context, fail
 from graph.store import StoreError
+from ontology.texts import translate
 
 
 @click.command()
@@ -54,43 +55,34 @@ def analyse(obj: Context, lang: str | None, fmt: str, municipality: str | None, 
     if fmt == "json":
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
-    da = lang == "da"
     counts = found["counts"]
-    click.echo(("{documents} dokumenter, {initiatives} indsatser, {organisations} organisationer, {document_links} "
-                "forbindelser mellem dokumenter" if da else
-                "{documents} documents, {initiatives} initiatives, {organisations} organisations, {document_links} "
-                "links between documents").format(**counts))
-    sections = [("bridging_initiatives", "Brobyggende indsatser (betweenness)", "Bridging initiatives (betweenness)"),
-                ("bridging_target_groups", "Brobyggende målgrupper", "Bridging target groups"),
-                ("bridging_organisations", "Brobyggende organisationer", "Bridging organisations")]
-    for key, title_da, title_en in sections:
-        click.echo(f"\n{title_da if da else title_en}:")
+    click.echo(translate("analyse.summary", lang).format(**counts))
+    for key in ("bridging_initiatives", "bridging_target_groups", "bridging_organisations"):
+        click.echo(f"\n{translate('analyse.' + key, lang)}:")
         for row in found[key] or []:
             click.echo(f"  {row['score']:.3f}  {row['label']}  [{row['id']}]")
         if not found[key]:
             click.echo("  -")
-    click.echo("\n" + ("Klynger af planer:" if da else "Clusters of plans:"))
+    click.echo("\n" + translate("analyse.clusters", lang))
     for n, cluster in enumerate(found["clusters"], 1):
         shown, more = _more(cluster["members"], top)
-        click.echo(f"  {n}. {cluster['size']} " + ("planer" if da else "plans")
+        click.echo(f"  {n}. {cluster['size']} " + translate("analyse.plans", lang)
                    + (f" ({', '.join(cluster['themes'])})" if cluster["themes"] else ""))
         for member in shown:
             click.echo(f"     - {member['label']}")
         if more:
             click.echo("   " + more)
     isolated = found["isolated"]
-    click.echo("\n" + (f"Planer uden nogen angivet forbindelse til den største gruppe: {len(isolated)} gruppe(r)" if da
-                       else f"Plans with no stated link to the largest group: {len(isolated)} group(s)"))
+    click.echo("\n" + translate("analyse.isolated", lang).format(count=len(isolated)))
     shown, more = _more(isolated, top)
     for component in shown:
         click.echo("  - " + "; ".join(m["label"] for m in component["members"]))
     if more:
         click.echo(more)
-    click.echo("\n" + ("Mest ens planer (Jaccard, målgrupper og temaer):" if da
-                       else "Most similar plans (Jaccard, target groups and themes):"))
+    click.echo("\n" + translate("analyse.similar_plans", lang))
     for row in found["similar_plans"]:
         click.echo(f"  {row['score']:.2f}  {row['a_label']}  <->  {row['b_label']}")
-    click.echo("\n" + ("Foreslåede forbindelser (forslag, ikke gemt):" if da else "Suggested links (suggestions, not stored):"))
+    click.echo("\n" + translate("analyse.suggested_links", lang))
     for row in found["suggested_links"]:
         click.echo(f"  {row['score']:.2f}  {row['a_label']}  <->  {row['b_label']}")
         for reason_text in row["reasons"]:

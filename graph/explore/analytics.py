@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from graph.store import Store
 from graph.store.labels import Labeller
 from ontology import DCT, PG, PROV, SKOS, curie, expand, suggest
+from ontology.texts import translate
 
 SEED = 42
 
@@ -38,43 +39,33 @@ DOCUMENT_CLASSES = {PG + c for c in ("Policy", "Strategy", "ActionPlan", "Plan",
 ORGANISATION_CLASSES = {PG + c for c in ("Organisation", "Municipality", "CityCouncil", "Committee",
                                          "Administration", "AdvisoryBody", "ExternalPartner")}
 
-# Every link the views use, with how a person reads it (subject --label--> object).
-RELATIONS: dict[str, dict[str, str]] = {
-    PG + "implements": {"en": "implements", "da": "gennemfører"},
-    DCT + "replaces": {"en": "replaces", "da": "erstatter"},
-    PG + "coordinatesWith": {"en": "coordinates with", "da": "koordinerer med"},
-    DCT + "relation": {"en": "is related to", "da": "hænger sammen med"},
-    DCT + "isPartOf": {"en": "is part of", "da": "er en del af"},
-    PG + "mandatedBy": {"en": "is mandated by", "da": "har mandat fra"},
-    PG + "continues": {"en": "continues", "da": "viderefører"},
-    PG + "withinDocument": {"en": "is part of", "da": "er en del af"},
-    PG + "servesTargetGroup": {"en": "serves target group", "da": "retter sig mod målgruppen"},
-    DCT + "audience": {"en": "has target group", "da": "har målgruppen"},
-    DCT + "subject": {"en": "has theme", "da": "har temaet"},
-    SKOS + "broader": {"en": "is narrower than", "da": "er snævrere end"},
-    PG + "supports": {"en": "supports", "da": "understøtter"},
-    PG + "underBearing": {"en": "is under bearing", "da": "hører under pejlemærket"},
-    PG + "adoptedBy": {"en": "is adopted by", "da": "er vedtaget af"},
-    PG + "preparedBy": {"en": "is prepared by", "da": "er udarbejdet af"},
-    PG + "responsibleBody": {"en": "is the responsibility of", "da": "er ansvaret for"},
-    PG + "partner": {"en": "has partner", "da": "har partneren"},
-    PG + "decidedBy": {"en": "is decided by", "da": "er besluttet af"},
-    PROV + "used": {"en": "treats", "da": "behandler"},
-    PROV + "wasAssociatedWith": {"en": "involves", "da": "involverer"},
-}
+# Every link the views use; how a person reads each is ontology/texts/relations.yaml ("relation.<curie>").
+RELATIONS: tuple[str, ...] = (
+    PG + "implements",
+    DCT + "replaces",
+    PG + "coordinatesWith",
+    DCT + "relation",
+    DCT + "isPartOf",
+    PG + "mandatedBy",
+    PG + "continues",
+    PG + "withinDocument",
+    PG + "servesTargetGroup",
+    DCT + "audience",
+    DCT + "subject",
+    SKOS + "broader",
+    PG + "supports",
+    PG + "underBearing",
+    PG + "adoptedBy",
+    PG + "preparedBy",
+    PG + "responsibleBody",
+    PG + "partner",
+    PG + "decidedBy",
+    PROV + "used",
+    PROV + "wasAssociatedWith",
+)
 DOCUMENT_LINKS = [PG + "implements", DCT + "replaces", PG + "coordinatesWith", DCT + "relation",
                   DCT + "isPartOf", PG + "continues"]
 ORG_LINKS = [PG + "adoptedBy", PG + "preparedBy", PG + "responsibleBody", PG + "partner"]
-WORDS = {
-    "shared_decision": {"en": "mandated by the same decision", "da": "har mandat fra samme beslutning"},
-    "shared_groups": {"en": "shared target groups", "da": "fælles målgrupper"},
-    "related_groups": {"en": "broader/narrower target groups", "da": "bredere/snævrere målgrupper"},
-    "shared_themes": {"en": "shared themes", "da": "fælles temaer"},
-    "shared_terms": {"en": "similar wording", "da": "lignende ordvalg"},
-    "shared_plans": {"en": "shared plans", "da": "fælles planer"},
-    "via_parts": {"en": "(through their parts)", "da": "(gennem deres dele)"},
-}
-
 # Danish function words (snowball's list, trimmed) and words every plan in this field uses.
 DANISH_STOPWORDS = set("""
 af alle andet andre at blev blive bliver da de dem den denne der deres det dette dig din disse dog du efter eller en
@@ -197,12 +188,14 @@ def only_municipality(store: Store, data: GraphData, municipality: str) -> Graph
 
 
 def _word(key: str, lang: str) -> str:
-    return WORDS[key].get(lang) or WORDS[key]["da"]
+    return translate(f"analytics.{key}", lang)
 
 
 def relation_label(predicate: str, lang: str) -> str:
-    found = RELATIONS.get(predicate, {})
-    return found.get(lang) or found.get("da") or curie(predicate)
+    """How a person reads the link: a phrase of ontology/texts/relations.yaml, else the property's curie."""
+    key = f"relation.{curie(predicate)}"
+    phrase = translate(key, lang)
+    return curie(predicate) if phrase == key else phrase
 
 
 def _jaccard(a: set, b: set) -> float:

@@ -23,11 +23,12 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
-from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, WORDS, GraphData, only_municipality,
+from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, GraphData, only_municipality,
                                      relation_label)
 from graph.store import Store
 from graph.store.labels import Labeller
 from ontology import DCT, PG, curie
+from ontology.texts import translate
 
 DEFAULT_CAP = 2000
 MAX_HOPS = 3
@@ -222,7 +223,7 @@ def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
         a, b = data.document_of(s), data.document_of(o)
         if not a or not b or a == b or (p == PG + "coordinatesWith" and a > b):
             continue  # the symmetric link once
-        label = relation_label(p, data.lang) + ("" if (a, b) == (s, o) else " " + WORDS["via_parts"].get(data.lang, WORDS["via_parts"]["da"]))
+        label = relation_label(p, data.lang) + ("" if (a, b) == (s, o) else " " + translate("analytics.via_parts", data.lang))
         graph.add_edge(a, b, key=label, label=label)
     return graph
 

@@ -6,7 +6,7 @@ every room of graph (and web) may use the store.
 One fallback order, for everything that names a resource:
 1. a label in the reader's language, 2. one in the other of Danish and English, 3. a label in any
 other language (untagged first, then by language tag), 4. the name the ontology gives a term of
-another vocabulary that the graph does not label (EXTERNAL_LABELS, same languages order), 5. the
+another vocabulary that the graph does not label (ontology/external-labels.ttl, same languages order), 5. the
 short form of the IRI (`ontology.curie`). Labels are the literals of LABEL_PROPERTIES; when a resource
 has more than one in a language, the property earlier in that tuple wins, then the smallest text,
 so the choice never depends on the order a store returns rows in.
@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from graph.store.base import Store
-from ontology import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, curie
+from ontology import DCT, FOAF, RDFS, SKOS, curie, external_labels
 from ontology.texts import LANGUAGES
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", DCT + "title", RDFS + "label", FOAF + "name")
@@ -48,56 +48,6 @@ def by_language(labels: Iterable[tuple[str, str, str]]) -> dict[str, str]:
             ranked[language] = rank
     return {language: text for language, (_, text) in ranked.items()}
 
-
-def _terms(namespace: str, entries: str) -> dict[str, dict[str, str]]:
-    rows = (line.split("|") for line in entries.strip().splitlines())
-    return {namespace + name.strip(): {"da": da.strip(), "en": en.strip()} for name, da, en in rows}
-
-
-# Terms of other vocabularies the ontology uses but does not label (name | da | en).
-EXTERNAL_LABELS: dict[str, dict[str, str]] = {
-    **_terms(RDF, "type | type | type"),
-    **_terms(RDFS, """label | etiket | label
-subClassOf | underklasse af | subclass of
-isDefinedBy | defineret i | defined by
-domain | domæne | domain
-range | værdiområde | range
-comment | kommentar | comment
-subPropertyOf | underegenskab af | subproperty of"""),
-    **_terms(SKOS, """Concept | begreb | concept
-prefLabel | navn | name
-altLabel | andet navn | alternative name
-note | note | note
-notation | nummer | notation
-definition | definition | definition
-scopeNote | anvendelse | scope note
-broader | bredere begreb | broader concept
-inScheme | i begrebssystem | in scheme
-topConceptOf | topbegreb i | top concept of
-closeMatch | svarer næsten til | close match
-broaderTransitive | under (alle niveauer) | broader (any level)
-narrowerTransitive | omfatter (alle niveauer) | narrower (any level)"""),
-    **_terms(DCT, """title | titel | title
-description | beskrivelse | description
-audience | målgruppe | audience
-subject | tema | subject
-replaces | afløser | replaces
-relation | relateret til | related to
-isPartOf | del af | part of
-hasPart | har del | has part
-publisher | udgiver | publisher
-dateAccepted | vedtaget den | date accepted"""),
-    **_terms(PROV, """wasDerivedFrom | kilde | derived from
-used | behandler | used
-wasAssociatedWith | involverer | associated with
-wasAttributedTo | tilskrevet | attributed to
-wasInfluencedBy | påvirket af | influenced by"""),
-    **_terms(SCHEMA, """value | beløb | amount
-currency | valuta | currency"""),
-    **_terms(ORG, "unitOf | enhed under | unit of"),
-    **_terms(FOAF, "homepage | hjemmeside | homepage"),
-    **_terms(OWL, "inverseOf | omvendt af | inverse of"),
-}
 
 # One branch per property (each an index lookup; VALUES ?p joined with VALUES ?s was 3x slower).
 _LABELS = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PROPERTIES)
@@ -141,5 +91,5 @@ class Labeller:
         return self.cache.get(iri, {})
 
     def __call__(self, iri: str) -> str:
-        return (choose(self.all(iri), self.lang) or choose(EXTERNAL_LABELS.get(iri, {}), self.lang)
+        return (choose(self.all(iri), self.lang) or choose(external_labels().get(iri, {}), self.lang)
                 or curie(iri))

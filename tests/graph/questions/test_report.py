@@ -11,7 +11,7 @@ from graph.questions.report import build_report
 from web.report import render_html, render_markdown
 from graph.store import OxigraphStore
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 
 
 @pytest.fixture

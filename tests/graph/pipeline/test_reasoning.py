@@ -11,7 +11,7 @@ from graph.pipeline.load import load_into_store
 from graph.store import OxigraphStore
 from ontology import OWL_INFERRED_GRAPH
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from servers import free_port, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 EX = "http://example.org/"
 TOKEN = "beside-token"

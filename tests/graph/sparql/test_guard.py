@@ -18,7 +18,7 @@ from servers import free_port, start_server, stop_server
 from graph.store import GraphContent, MemoryReplica, OxigraphStore, RefusedText
 from web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 G = "https://w3id.org/policygraph/id/graph/guard.ttl"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 TOKEN = "guard-token"

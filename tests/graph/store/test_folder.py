@@ -14,10 +14,10 @@ import pytest
 
 from graph.pipeline.derive import INFERRED_GRAPH, derived_graph, read_facts
 from graph.pipeline.load import load_into_store
-from graph.store import GraphContent, OxigraphStore, StoreError
+from graph.store import OxigraphStore, StoreError
 from graph.store.folder import POINTER, StoreFolder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 EX = "http://example.org/"

@@ -13,7 +13,7 @@ import pytest
 from graph.questions.explain import explain
 from graph.questions.library import load_library, run_named
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ROOT / "data" / "sources"
 ID = "https://w3id.org/policygraph/id/"
 PLAN_2017 = ID + "doc/koebenhavn/integrationshandleplan-2017-18"

@@ -7,7 +7,7 @@ import pytest
 
 from graph.sparql.text import MAX_DEPTH, MAX_NESTING, prefixed_names, refusal, shape, tokens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from graph.store import OxigraphStore
 from loaders import load_paths
 from tests.derive_reference import reference_triples
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 PG = "https://w3id.org/policygraph/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

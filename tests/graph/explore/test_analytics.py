@@ -7,7 +7,7 @@ import pytest
 
 from graph.explore import analytics as A
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 ID = "https://w3id.org/policygraph/id/"
 
 PREFIXES = """

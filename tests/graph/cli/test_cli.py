@@ -141,7 +141,7 @@ def test_validate_reports_in_danish(tmp_path, plans):
 
 
 def test_the_example_graph_loads_and_validates(tmp_path):
-    data = Path(__file__).resolve().parents[1] / "data"
+    data = Path(__file__).resolve().parents[3] / "data"
     result = run(tmp_path, "load", str(data))
     assert result.exit_code == 0, result.output
     assert run(tmp_path, "validate").exit_code == 0

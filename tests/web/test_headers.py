@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 PATHS = ["/", "/index.json", "/questions", "/questions/overlapping-initiatives.csv", "/network.json",
          "/id/doc/koebenhavn/integrationshandleplan-2019-22", "/id/no/such/thing.json", "/no/such/page",
          "/static/policygraph.css", "/sparql?query=ASK%7B%7D", "/sparql?query=nonsense", "/workbench"]

@@ -8,7 +8,7 @@ import pytest
 
 from ontology import DEFAULT_BASE, PG, PREFIXES, SKOS, XSD, curie, expand, prefixed, suggest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [PG + "Committee", SKOS + "prefLabel", XSD + "gYear", DEFAULT_BASE + "org/koebenhavn/biu",
            DEFAULT_BASE + "doc/a:b", "http://example.org/x", "urn:isbn:123", PG]
 

@@ -21,10 +21,9 @@ from graph.pipeline.validation import (MergedGraph, _owner, _shapes, _sparql_fin
 from graph.pipeline.validation_scope import REACH, shapes_reach
 from loaders import load_paths
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_ontology import GOOD  # noqa: E402  (a small graph that conforms)
+from small_graph import GOOD  # noqa: E402  (a small graph that conforms)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 T = "https://w3id.org/policygraph/id/t/"
 
 

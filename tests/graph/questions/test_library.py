@@ -13,7 +13,7 @@ from graph.questions.explain import explain
 from graph.questions.library import (LibraryError, QueryParameterError, allowed_values, load_library,
                                  parameter_choices, parse_query_text, run_named)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 ID = "https://w3id.org/policygraph/id/"
 
 PREFIXES = """

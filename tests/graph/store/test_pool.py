@@ -152,7 +152,7 @@ def test_workers_die_with_a_server_that_is_killed(disk_store, tmp_path):
     script = tmp_path / "owner.py"
     script.write_text(OWNER)
     owner = subprocess.Popen([sys.executable, str(script), str(disk_store.path), CROSS], stdout=subprocess.PIPE,
-                             text=True, cwd=Path(__file__).resolve().parents[1])
+                             text=True, cwd=Path(__file__).resolve().parents[3])
     worker = int(owner.stdout.readline())
     time.sleep(1.0)
     assert _alive(worker)

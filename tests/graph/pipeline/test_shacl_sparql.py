@@ -8,7 +8,6 @@ Decimal's trailing '.0' (1700000.0), Oxigraph writes the canonical form (1700000
 from __future__ import annotations
 
 import re
-import sys
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +23,9 @@ from graph.pipeline.validation import MergedGraph, to_rdflib, validate_graph
 from loaders import load_paths
 from ontology import ONTOLOGY_FILE, SHAPES_FILE
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_ontology import GOOD, WARNING_CASES, mutate  # noqa: E402  (the small good graph and its mutations)
+from small_graph import GOOD, WARNING_CASES, mutate  # noqa: E402  (the small good graph and its mutations)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ import pytest
 from graph.store import GraphContent, OxigraphStore
 from web import create_app
 
-HERE = Path(__file__).parent / "w3c_protocol"
+HERE = Path(__file__).resolve().parents[1] / "w3c_protocol"
 MANIFEST_IRI = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest"
 TOKEN = "w3c-protocol-token"
 
