@@ -10,10 +10,10 @@ from graph.questions.results import compact, spreadsheet_csv
 
 
 def _library():
-    from graph.questions.library import LibraryError, load_library
+    from graph.questions.library import LibraryError, library
 
     try:
-        return load_library()
+        return library()
     except LibraryError as error:
         fail(str(error))
 

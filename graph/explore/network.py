@@ -250,16 +250,16 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
     A query cannot be cancelled, so a slow computation is not started again for every request: it
     runs once (one worker), later requests wait on the same run, and its result is kept for a few
     minutes; a page that timed out shows the findings on a reload once they are ready."""
-    from graph.questions.library import load_library, run_named
+    from graph.questions.library import library, run_named
 
     def run() -> dict[str, list[dict[str, str]]]:
-        library = load_library()
+        questions = library()
         params = {"municipality": municipality} if municipality else {}
         result: dict[str, list[dict[str, str]]] = {}
         for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
                                 ("synergy", "plan-synergies", "plan1", "plan2"),
                                 ("gap", "goals-without-initiative", "goal", None)):
-            rows = run_named(store, library[qid], params, lang).rows
+            rows = run_named(store, questions[qid], params, lang).rows
             result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
                              "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
                             for r in rows if r.get(a) is not None]
