@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import graph.explore.network as nv
+from graph.store import StoreError
 from graph.explore.network import CATEGORIES, Filters, NetworkError, build_network, category_of, filter_choices
 
 ID = "https://w3id.org/policygraph/id/"
@@ -93,11 +94,21 @@ def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):
 
 def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch):
     def broken(*args, **kwargs):
-        raise RuntimeError("engine down")
+        raise StoreError("engine down")
     monkeypatch.setattr("graph.questions.library.run_named", broken)
     nv.clear_findings_cache()
     view = build_network(example_store, "en", Filters())
     assert view.nodes and view.findings == {} and "engine down" in view.findings_error
+
+
+def test_a_bug_in_the_findings_is_not_hidden(example_store, monkeypatch):
+    """Only what can really happen (the store fails, a filter the question refuses) degrades to a
+    plain network; a bug surfaces, to be logged by the web app's error handler."""
+    monkeypatch.setattr("graph.questions.library.run_named", lambda *a, **k: {}["no such key"])
+    nv.clear_findings_cache()
+    with pytest.raises(KeyError):
+        build_network(example_store, "en", Filters())
+    nv.clear_findings_cache()
 
 
 def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):

@@ -25,7 +25,8 @@ from pyvis.network import Network
 
 from graph.explore.analytics import (DCT, DOCUMENT_LINKS, PG, RELATIONS, WORDS, GraphData, only_municipality, relation_label,
                              short_id)
-from graph.store import Store
+from graph.questions import library as question_library  # run_named looked up per call: tests replace it
+from graph.store import Store, StoreError
 
 DEFAULT_CAP = 2000
 MAX_HOPS = 3
@@ -250,16 +251,14 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
     A query cannot be cancelled, so a slow computation is not started again for every request: it
     runs once (one worker), later requests wait on the same run, and its result is kept for a few
     minutes; a page that timed out shows the findings on a reload once they are ready."""
-    from graph.questions.library import library, run_named
-
     def run() -> dict[str, list[dict[str, str]]]:
-        questions = library()
+        questions = question_library.library()
         params = {"municipality": municipality} if municipality else {}
         result: dict[str, list[dict[str, str]]] = {}
         for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
                                 ("synergy", "plan-synergies", "plan1", "plan2"),
                                 ("gap", "goals-without-initiative", "goal", None)):
-            rows = run_named(store, questions[qid], params, lang).rows
+            rows = question_library.run_named(store, questions[qid], params, lang).rows
             result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
                              "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
                             for r in rows if r.get(a) is not None]
@@ -292,7 +291,7 @@ def run_once(key: tuple, compute, timeout: float) -> tuple[Any, str]:
         return future.result(timeout=timeout), ""
     except concurrent.futures.TimeoutError:
         return None, "timeout"
-    except Exception as exc:  # a failing engine must not take the page down with it
+    except (StoreError, question_library.QueryParameterError) as exc:  # the store failed or cannot take the filter: draw without
         return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
