@@ -255,3 +255,11 @@ def test_ask_as_json_has_the_shape_of_the_question_page_twin(tmp_path, plans):
     assert set(twin) - set(printed) == {"url", "json", "csv"}
     for key in set(printed) - {"elapsed"}:
         assert printed[key] == twin[key], key
+
+
+def test_warnings_reach_stderr_through_logging(tmp_path, plans, monkeypatch):
+    monkeypatch.setenv("POLICYGRAPH_MAX_QUERY_CHARS", "lots")
+    result = run(tmp_path, "query", "ASK { ?s ?p ?o }")
+    assert result.exit_code == 0, result.output
+    assert "WARNING graph.sparql.text: POLICYGRAPH_MAX_QUERY_CHARS='lots' is not a number" in result.stderr
+    assert "lots" not in result.stdout

@@ -9,7 +9,6 @@ are exactly the ones the question page and the report explain.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from graph.explore.describe import BadIri, check_iri
 from graph.explore.network import filter_choices, run_once
 from graph.explore.timeline import read_timeline
 from graph.questions.library import QueryParameterError, bind_parameters, library, run_named
+from web.drawing import timeline_drawing
 from web.errors import Problem
 from web.i18n import translate
 from web.links import resource_url
@@ -126,8 +126,7 @@ def matrix() -> Reply:
 
 
 def timeline_data(municipality: str | None) -> dict[str, Any]:
-    timeline = read_timeline(current_app.config["STORE"], g.lang, municipality)
-    data = asdict(timeline)
+    data = timeline_drawing(read_timeline(current_app.config["STORE"], g.lang, municipality))
     for row in data["rows"] + data["undated"]:
         row["url"] = resource_url(row["iri"])
     data["municipality"] = municipality

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, request
 from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
+from web.drawing import CATEGORY_STYLES, network_drawing
 from web.errors import Problem
 from web.i18n import translate
 from web.links import resource_url
@@ -76,14 +77,14 @@ def _payload(f: Filters) -> dict:
     if f.focus and not exists(store, check_iri(f.focus)):
         raise _refused("net_focus_unknown", f.focus, 404)
     try:
-        view = build_network(store, g.lang, f, _words())
+        view = build_network(store, g.lang, f)
     except NetworkError as exc:
         raise _refused("net_bad_request", str(exc)) from None
-    for node in view.nodes:
+    data = network_drawing(view, _words(), f.focus)
+    for node in data["nodes"]:
         node["url"] = resource_url(node["id"])
         node["json"] = resource_url(node["id"], format="json")
-    data = asdict(view)
-    data["filters"] = {k: v for k, v in asdict(f).items()}
+    data["filters"] = asdict(f)
     return data
 
 
@@ -96,7 +97,7 @@ def _texts() -> dict[str, str]:
 def _form() -> dict:
     """The filter form, as asked; shown with a refusal as well as with a network."""
     return {"choices": filter_choices(current_app.config["STORE"], g.lang), "doctypes": DOCUMENT_TYPES,
-            "max_hops": MAX_HOPS, "categories": CATEGORIES, "args": request.args, "data": None, "error": None,
+            "max_hops": MAX_HOPS, "categories": CATEGORY_STYLES, "args": request.args, "data": None, "error": None,
             "detail": ""}
 
 
