@@ -1,7 +1,6 @@
 """The web app: `create_app(config)` with one blueprint per area (Flask's application-factory pattern)."""
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any
 
@@ -9,20 +8,11 @@ from flask import Flask, g, request
 
 from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
-from web import errors, headers
-from ontology.texts import LANGUAGES, translate
+from ontology.texts import LANGUAGES
+from web import charts, errors, headers, home, network, questions, request_log, resources, sparql, workbench
 from web.sparql import POOL_EXTENSION
 
-# Each area of the app is a module with a blueprint `bp`; the menu shows the areas that exist.
-AREAS = ("home", "sparql", "workbench", "questions", "resources", "network", "charts")
-MENU = (
-    ("home.index", "nav_home"),
-    ("questions.index", "nav_questions"),
-    ("workbench.editor", "nav_workbench"),
-    ("network.view", "nav_graph"),
-    ("charts.matrix", "nav_matrix"),
-    ("charts.timeline", "nav_timeline"),
-)
+AREAS = (home, sparql, workbench, questions, resources, network, charts)  # one blueprint `bp` each
 LANG_COOKIE = "policygraph_lang"
 
 
@@ -53,8 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _install_language(app)
     errors.install(app)
     headers.install(app)
+    request_log.install(app)
     for area in AREAS:
-        app.register_blueprint(_blueprint(area))
+        app.register_blueprint(area.bp)
     return app
 
 
@@ -67,10 +58,6 @@ def _start_query_pool(app: Flask) -> None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
                                                    app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"],
                                                    generation=generation)
-
-
-def _blueprint(area: str):
-    return importlib.import_module(f"web.{area}").bp
 
 
 def _install_language(app: Flask) -> None:
@@ -86,11 +73,3 @@ def _install_language(app: Flask) -> None:
         if request.args.get("lang") in LANGUAGES:
             response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
         return response
-
-    @app.context_processor
-    def inject_helpers() -> dict[str, Any]:
-        from web.links import resource_url
-
-        menu = [(endpoint, key) for endpoint, key in MENU if endpoint in app.view_functions]
-        return {"t": lambda key: translate(key, g.lang), "lang": g.lang, "menu": menu,
-                "resource_url": resource_url}

@@ -9,35 +9,26 @@ are exactly the ones the question page and the report explain.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
-from werkzeug.exceptions import NotFound
+from flask import Blueprint, current_app, g, request, url_for
 
 from graph.explore.describe import BadIri, check_iri
-from graph.explore.network import CATEGORIES, filter_choices, run_once
-from graph.questions.library import QueryParameterError, load_library, run_named
+from graph.explore.network import filter_choices, run_once
 from graph.explore.timeline import read_timeline
+from graph.questions.library import QueryParameterError, bind_parameters, library, run_named
+from web.drawing import timeline_drawing
 from web.errors import Problem
 from ontology.texts import translate
 from web.links import resource_url
+from web.twins import Reply, twin
 
 bp = Blueprint("charts", __name__)
 MEASURES = {"synergy": ("plan-synergies", "strength"), "coordination": ("plan-coordination-matrix", "links")}
 MAX_PLANS = 80
 LEVELS = 5
 DEFAULT_TIMEOUT = 20.0  # seconds a page waits for the question; it goes on in the background after that
-
-
-class StillComputing(Exception):
-    """The question is still running (large graph): the page says so and asks for a reload."""
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _municipality() -> str | None:
@@ -47,26 +38,14 @@ def _municipality() -> str | None:
     try:
         check_iri(raw)
     except BadIri as exc:
-        raise BadRequest(f"{translate('chart_bad_municipality', g.lang)} ({exc})") from None
+        raise Problem(400, f"{translate('chart_bad_municipality', g.lang)} ({exc})") from None
     return raw
 
 
-def _question_url(qid: str, municipality: str | None) -> str | None:
-    """The question page, if the questions area serves one (it is another area of the app)."""
-    path = f"/questions/{qid}"
-    try:
-        current_app.url_map.bind("localhost").match(path)
-    except NotFound:
-        return None
-    except Exception:  # a method mismatch or redirect still means the page exists
-        pass
-    return path + (f"?{_query({'municipality': municipality})}" if municipality else "")
-
-
-def _query(params: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
+def _question_url(qid: str, municipality: str | None) -> str:
+    """The question page the numbers come from, for the same municipality."""
+    path = url_for("questions.detail", qid=qid)
+    return path + (f"?{urlencode({'municipality': municipality})}" if municipality else "")
 
 
 def level(value: float, top: float) -> int:
@@ -81,18 +60,17 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
     store = current_app.config["STORE"]
     qid, column = MEASURES[measure]
     params = {"municipality": municipality} if municipality else {}
-    named = load_library()[qid]
+    named = library()[qid]
     lang = g.lang
     try:
-        from graph.questions.library import bind_parameters
-
         bind_parameters(store, named, params, lang)  # bad input is a 400 now, not a background failure
     except QueryParameterError as exc:
-        raise BadRequest(str(exc)) from None
+        raise Problem(400, str(exc)) from None
     timeout = float(current_app.config.get("CHART_TIMEOUT", DEFAULT_TIMEOUT))
     result, error = run_once(("chart", store, qid, municipality, lang), lambda: run_named(store, named, params, lang), timeout)
-    if result is None:
-        raise StillComputing(error)
+    if result is None:  # still running (it goes on in the background: a reload finds it) or failed
+        key = "chart_still_computing" if error == "timeout" else "chart_failed"
+        raise Problem(503, translate(key, lang), error, key, headers={"Retry-After": "30"})
     plans: dict[str, str] = {}
     pairs = []
     for row in result.rows:
@@ -128,65 +106,34 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
             "pairs": shown, "grid": grid, "cut_plans": cut, "question_url": _question_url(qid, municipality)}
 
 
-def _choices() -> list[tuple[str, str]]:
-    return filter_choices(current_app.config["STORE"], g.lang)["municipality"]
+def _form() -> dict[str, Any]:
+    """What the chart pages show around the chart: the municipality filter, as asked."""
+    choices = filter_choices(current_app.config["STORE"], g.lang)["municipality"]
+    return {"data": None, "error": None, "choices": choices, "args": request.args}
 
 
 def _measure() -> str:
     measure = request.args.get("measure", "synergy")
     if measure not in MEASURES:
-        raise BadRequest(translate("chart_bad_measure", g.lang))
+        raise Problem(400, translate("chart_bad_measure", g.lang))
     return measure
 
 
-@bp.get("/matrix")
-def matrix():
-    try:
-        data = matrix_data(_municipality(), _measure())
-    except BadRequest as exc:
-        return render_template("matrix.html", data=None, error=exc.message, choices=_choices(), args=request.args), 400
-    except StillComputing as exc:
-        key = "chart_still_computing" if str(exc) == "timeout" else "chart_failed"
-        page = render_template("matrix.html", data=None, error=translate(key, g.lang), choices=_choices(), args=request.args)
-        return page, 503, {"Retry-After": "30"}
-    return render_template("matrix.html", data=data, error=None, choices=_choices(), args=request.args)
-
-
-@bp.get("/matrix.json")
-def matrix_json():
-    try:
-        data = matrix_data(_municipality(), _measure())
-    except BadRequest as exc:
-        raise Problem(400, exc.message) from None
-    except StillComputing as exc:
-        key = "chart_still_computing" if str(exc) == "timeout" else "chart_failed"
-        return jsonify({"error": translate(key, g.lang), "detail": str(exc)}), 503, {"Retry-After": "30"}
-    data.pop("grid")
-    return jsonify(data)
+@twin(bp, "/matrix", "matrix.html", form=_form)
+def matrix() -> Reply:
+    data = matrix_data(_municipality(), _measure())
+    return Reply(json=lambda: {k: v for k, v in data.items() if k != "grid"}, page=lambda: {**_form(), "data": data})
 
 
 def timeline_data(municipality: str | None) -> dict[str, Any]:
-    timeline = read_timeline(current_app.config["STORE"], g.lang, municipality)
-    data = asdict(timeline)
+    data = timeline_drawing(read_timeline(current_app.config["STORE"], g.lang, municipality))
     for row in data["rows"] + data["undated"]:
         row["url"] = resource_url(row["iri"])
     data["municipality"] = municipality
     return data
 
 
-@bp.get("/timeline")
-def timeline():
-    try:
-        data = timeline_data(_municipality())
-    except BadRequest as exc:
-        return render_template("timeline.html", data=None, error=exc.message, choices=_choices(), args=request.args), 400
-    return render_template("timeline.html", data=data, error=None, choices=_choices(), args=request.args,
-                           colours={k: v[1] for k, v in CATEGORIES.items()})
-
-
-@bp.get("/timeline.json")
-def timeline_json():
-    try:
-        return jsonify(timeline_data(_municipality()))
-    except BadRequest as exc:
-        raise Problem(400, exc.message) from None
+@twin(bp, "/timeline", "timeline.html", form=_form)
+def timeline() -> Reply:
+    data = timeline_data(_municipality())
+    return Reply(json=lambda: data, page=lambda: {**_form(), "data": data})

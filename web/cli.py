@@ -10,6 +10,7 @@ import click
 import waitress
 
 from graph.cli import main
+from graph.cli.logs import configure_logging
 from graph.cli.context import Context, fail, language_chosen, with_lang_after_name
 from graph.questions.library import QueryParameterError
 from graph.questions.report import build_report
@@ -27,6 +28,7 @@ from web.sparql import POOL_EXTENSION
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     """Serve the web app over the store with waitress."""
+    configure_logging("INFO")  # a server's log: one line per request, warnings and errors
     obj.in_memory = in_memory and not obj.endpoint
     if obj.in_memory:
         click.echo("Copying the store into memory (--on-disk skips this)...", err=True)

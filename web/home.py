@@ -1,19 +1,30 @@
 """The front page (a guided tour of the graph and of the app's areas) with a `.json` twin, and the
-small page-frame helpers every template uses through `base.html`: the language switch and the
-current-page marker of the main menu."""
+page frame every template gets through `base.html`: the main menu with its current-page marker, the
+language switch and the UI texts."""
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, request
 
 from graph.explore.overview import list_documents
 from graph.explore.stats import store_stats
-from ontology.texts import LANGUAGES
+from ontology.texts import LANGUAGES, translate
+from web.links import resource_url
+from web.twins import Reply, twin
 
 bp = Blueprint("home", __name__)
+MENU = (
+    ("home.index", "nav_home"),
+    ("questions.index", "nav_questions"),
+    ("workbench.editor", "nav_workbench"),
+    ("network.view", "nav_graph"),
+    ("charts.matrix", "nav_matrix"),
+    ("charts.timeline", "nav_timeline"),
+)
+MENU_ENDPOINTS = [endpoint for endpoint, _ in MENU]
 
 
 def other_language(lang: str) -> str:
@@ -37,23 +48,17 @@ def menu_current(endpoint: str) -> str | None:
     if request.endpoint == endpoint:
         return "page"
     area = endpoint.partition(".")[0]
-    if request.blueprint != area or request.endpoint in _menu_endpoints():
+    if request.blueprint != area or request.endpoint in MENU_ENDPOINTS:
         return None
-    same_area = [e for e in _menu_endpoints() if e.partition(".")[0] == area]
+    same_area = [e for e in MENU_ENDPOINTS if e.partition(".")[0] == area]
     return "true" if len(same_area) == 1 else None
 
 
-def _menu_endpoints() -> list[str]:
-    from web import MENU
-
-    return [endpoint for endpoint, _ in MENU if endpoint in current_app.view_functions]
-
-
 @bp.app_context_processor
-def page_frame_helpers() -> dict[str, Any]:
-    """Registered app-wide so every area's template gets the frame helpers without importing them."""
-    return {"url_in_language": url_in_language, "other_language": other_language, "menu_current": menu_current,
-            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions}
+def page_frame() -> dict[str, Any]:
+    """Registered app-wide so every area's template gets the frame without importing it."""
+    return {"t": lambda key: translate(key, g.lang), "lang": g.lang, "menu": MENU, "resource_url": resource_url,
+            "url_in_language": url_in_language, "other_language": other_language, "menu_current": menu_current}
 
 
 def _overview() -> dict:
@@ -61,11 +66,7 @@ def _overview() -> dict:
     return {"stats": store_stats(store, g.lang), "documents": [asdict(d) for d in list_documents(store, g.lang)]}
 
 
-@bp.get("/")
-def index():
-    return render_template("index.html", **_overview())
-
-
-@bp.get("/index.json")
-def index_json():
-    return jsonify(_overview())
+@twin(bp, "/", "index.html", json_rule="/index.json")
+def index() -> Reply:
+    overview = _overview()
+    return Reply(json=lambda: overview, page=lambda: overview)

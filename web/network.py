@@ -9,26 +9,25 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, request
 
 from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
+from web.drawing import CATEGORY_STYLES, network_drawing
 from web.errors import Problem
 from ontology.texts import translate
 from web.links import resource_url
+from web.twins import Reply, twin
 
 bp = Blueprint("network", __name__)
 IRI_FIELDS = ("focus", "municipality", "administration", "committee", "theme", "target_group")
 MAX_CAP = 20000
 
 
-class BadRequest(Exception):
+def _refused(key: str, detail: str = "", status: int = 400) -> Problem:
     """A parameter the view cannot use; `key` names the UI text explaining it."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(key)
-        self.key, self.detail = key, detail
+    return Problem(status, translate(key, g.lang), detail, key)
 
 
 def _int(name: str, low: int, high: int, key: str) -> int | None:
@@ -36,7 +35,7 @@ def _int(name: str, low: int, high: int, key: str) -> int | None:
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # int() reads ٢٠٢١ too
-        raise BadRequest(key, raw[:50])
+        raise _refused(key, raw[:50])
     return int(raw)
 
 
@@ -49,18 +48,18 @@ def parse_filters() -> Filters:
             try:
                 check_iri(raw)
             except BadIri as exc:
-                raise BadRequest("net_bad_iri", f"{name}: {exc}") from None
+                raise _refused("net_bad_iri", f"{name}: {exc}") from None
             setattr(f, name, raw)
     f.hops = _int("hops", 1, MAX_HOPS, "net_bad_hops") or 1
     f.year = _int("year", 1000, 9999, "net_bad_year")
     f.cap = _int("cap", 1, MAX_CAP, "net_bad_cap") or f.cap
     doctype = request.args.get("doctype", "").strip()
     if doctype and doctype not in DOCUMENT_TYPES:
-        raise BadRequest("net_bad_doctype", doctype[:50])
+        raise _refused("net_bad_doctype", doctype[:50])
     f.doctype = doctype or None
     view = request.args.get("view", "").strip() or ("all" if f.focus else "plans")
     if view not in ("plans", "all"):
-        raise BadRequest("net_bad_view", view[:50])
+        raise _refused("net_bad_view", view[:50])
     f.view = view
     f.findings = request.args.get("findings", "1") != "0"
     return f
@@ -76,16 +75,16 @@ def _words() -> dict[str, str]:
 def _payload(f: Filters) -> dict:
     store = current_app.config["STORE"]
     if f.focus and not exists(store, check_iri(f.focus)):
-        raise LookupError(f.focus)
+        raise _refused("net_focus_unknown", f.focus, 404)
     try:
-        view = build_network(store, g.lang, f, _words())
+        view = build_network(store, g.lang, f)
     except NetworkError as exc:
-        raise BadRequest("net_bad_request", str(exc)) from None
-    for node in view.nodes:
+        raise _refused("net_bad_request", str(exc)) from None
+    data = network_drawing(view, _words(), f.focus)
+    for node in data["nodes"]:
         node["url"] = resource_url(node["id"])
         node["json"] = resource_url(node["id"], format="json")
-    data = asdict(view)
-    data["filters"] = {k: v for k, v in asdict(f).items()}
+    data["filters"] = asdict(f)
     return data
 
 
@@ -95,31 +94,20 @@ def _texts() -> dict[str, str]:
     return {k: translate(k, g.lang) for k in keys}
 
 
-@bp.get("/network")
-def view():
-    store = current_app.config["STORE"]
-    choices = filter_choices(store, g.lang)
-    context = {"choices": choices, "doctypes": DOCUMENT_TYPES, "max_hops": MAX_HOPS, "categories": CATEGORIES,
-               "args": request.args}
-    try:
-        f = parse_filters()
-        data = _payload(f)
-    except BadRequest as exc:
-        return render_template("network.html", error=translate(exc.key, g.lang), detail=exc.detail, data=None, **context), 400
-    except LookupError as exc:
-        return render_template("network.html", error=translate("net_focus_unknown", g.lang), detail=str(exc)[:300],
-                               data=None, **context), 404
-    focus_label = next((n["fullLabel"] for n in data["nodes"] if n["id"] == f.focus), f.focus)
-    return render_template("network.html", data=data, filters=f, focus_label=focus_label, texts=_texts(),
-                           error=None, detail="", **context)
+def _form() -> dict:
+    """The filter form, as asked; shown with a refusal as well as with a network."""
+    return {"choices": filter_choices(current_app.config["STORE"], g.lang), "doctypes": DOCUMENT_TYPES,
+            "max_hops": MAX_HOPS, "categories": CATEGORY_STYLES, "args": request.args, "data": None, "error": None,
+            "detail": ""}
 
 
-@bp.get("/network.json")
-def view_json():
-    try:
-        data = _payload(parse_filters())
-    except BadRequest as exc:
-        raise Problem(400, translate(exc.key, g.lang), exc.detail, exc.key) from None
-    except LookupError as exc:
-        raise Problem(404, translate("net_focus_unknown", g.lang), str(exc), "net_focus_unknown") from None
-    return jsonify(data)
+@twin(bp, "/network", "network.html", form=_form)
+def view() -> Reply:
+    f = parse_filters()
+    data = _payload(f)
+
+    def page() -> dict:
+        focus_label = next((n["fullLabel"] for n in data["nodes"] if n["id"] == f.focus), f.focus)
+        return {**_form(), "data": data, "filters": f, "focus_label": focus_label, "texts": _texts()}
+
+    return Reply(json=lambda: data, page=page)

@@ -9,21 +9,22 @@ Evidence (the source passages behind a row) costs a query per row, so it is show
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 
-from graph.store.answers import term_json
-from graph.questions.explain import explain
-from graph.questions.library import (KINDS, QUERY_DIR, NamedQuery, Parameter, QueryParameterError, QueryResult,
-                                 load_library, parameter_choices, run_named)
-from graph.questions.results import spreadsheet_csv, term_text
+from graph.questions.answer import answer_json, labels_for, question_json
+from graph.questions.explain import Evidence, explain
+from graph.questions.library import (KINDS, NamedQuery, Parameter, QueryParameterError, QueryResult, library,
+                                     parameter_choices, run_named, text_in)
+from graph.questions.results import term_text
 from graph.store import RefusedText
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline
-from web.workbench import cell, editor_text, labels_for
+from web.twins import Reply, twin
+from web.workbench import cell, editor_text
 
 bp = Blueprint("questions", __name__)
 
@@ -32,21 +33,6 @@ SHOWN_ROWS = 1000       # rows rendered as HTML; the .csv and .json twins carry 
 
 
 # ------------------------------------------------------------------------------ the library
-@lru_cache(maxsize=4)
-def _cached_library(signature: tuple) -> dict[str, NamedQuery]:
-    return load_library()
-
-
-def library() -> dict[str, NamedQuery]:
-    """The library, parsed again only when a query file changes (parsing checks every file's SPARQL)."""
-    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(QUERY_DIR.glob("*.rq")))
-    return _cached_library(signature)
-
-
-def text_in(texts: dict[str, str], lang: str) -> str:
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
-
-
 def by_kind(lang: str) -> list[tuple[str, list[NamedQuery]]]:
     """The questions grouped in the library's order of kinds, each group sorted by title."""
     groups = {kind: [] for kind in KINDS}
@@ -94,14 +80,16 @@ def form_fields(store: Any, named: NamedQuery, given: dict[str, str], lang: str)
 
 
 def run(named: NamedQuery, given: dict[str, str], lang: str) -> QueryResult:
-    """Run the question under the app's deadline; bad parameters raise QueryParameterError, and a text
-    the store refuses (a parameter value long enough to pass its size limit) QueryRefused(400)."""
+    """Run the question under the app's deadline; bad parameters and a text the store refuses (a
+    parameter value long enough to pass its size limit) are a Problem (400), a timeout too (503)."""
     store = current_app.config["STORE"]
     timeout = float(current_app.config["QUERY_TIMEOUT"])
     try:
         return run_with_deadline(lambda cancel: run_named(store, named, given, lang), timeout)
-    except RefusedText as refused:
-        raise QueryRefused(400, str(refused)) from None
+    except (QueryParameterError, RefusedText) as error:
+        raise Problem(400, str(error)) from None
+    except QueryRefused as refusal:
+        raise Problem(refusal.status, refusal.message) from None
 
 
 def shown_columns(columns: list[str]) -> list[str]:
@@ -118,7 +106,7 @@ def row_cells(result: QueryResult, lang: str, limit: int = SHOWN_ROWS) -> list[l
     return [[cell(row[c], labels) for c in columns] for row in rows]
 
 
-def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Any]]:
+def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Evidence]]:
     """Source passages for the first EXPLAIN_ROWS rows (an empty list per row beyond them)."""
     store = current_app.config["STORE"]
     return [explain(store, row, named, lang) if i < EXPLAIN_ROWS else [] for i, row in enumerate(result.rows)]
@@ -141,84 +129,53 @@ def _links(named: NamedQuery, given: dict[str, str], lang: str, bindings: dict[s
             "workbench": url_for("workbench.editor", query=editor_text(named, bindings or {}, lang))}
 
 
-# ------------------------------------------------------------------------------ pages
-@bp.get("/questions")
-def index():
-    return render_template("questions_index.html", groups=by_kind(g.lang), text_in=text_in)
-
-
-@bp.get("/questions.json")
-def index_json():
-    return jsonify([summary(named, g.lang) for named in library().values()])
-
-
-def summary(named: NamedQuery, lang: str) -> dict[str, Any]:
-    return {"id": named.id, "kind": named.kind, "title": text_in(named.title, lang),
-            "question": text_in(named.question, lang), "description": text_in(named.description, lang),
-            "parameters": [{"name": p.name, "type": p.type, "label": text_in(p.label, lang),
-                            "required": p.required, "default": None if p.default is None else str(p.default)}
-                           for p in named.parameters],
-            "url": url_for("questions.detail", qid=named.id, _external=True),
+def urls(named: NamedQuery) -> dict[str, str]:
+    """Where the question lives on this server, for programs that follow links."""
+    return {"url": url_for("questions.detail", qid=named.id, _external=True),
             "json": url_for("questions.detail_json", qid=named.id, _external=True),
             "csv": url_for("questions.detail_csv", qid=named.id, _external=True)}
 
 
-@bp.get("/questions/<qid>")
-def detail(qid: str):
-    named = _named_or_404(qid)
-    store, lang = current_app.config["STORE"], g.lang
+# ------------------------------------------------------------------------------ pages
+def _groups() -> dict[str, Any]:
+    return {"groups": by_kind(g.lang), "text_in": text_in}
+
+
+@twin(bp, "/questions", "questions_index.html")
+def index() -> Reply:
+    return Reply(json=lambda: [{**question_json(named, g.lang), **urls(named)} for named in library().values()],
+                 page=_groups)
+
+
+def _form(named: NamedQuery, result: QueryResult | None) -> dict[str, Any]:
+    """The question page without an answer: its form, links, and where the answer goes."""
     given = given_parameters(named)
-    fields = form_fields(store, named, given, lang)
-    context: dict[str, Any] = {"named": named, "fields": fields, "text_in": text_in, "error": None,
-                               "result": None, "cells": [], "evidence": None, "explainable": explainable(named),
-                               "explain_rows": EXPLAIN_ROWS, "shown_rows": SHOWN_ROWS}
-    status, bindings = 200, None
-    if awaiting_input(named, given):
-        context["links"] = _links(named, given, lang, None)
-        return render_template("questions_detail.html", **context), 200
-    try:
-        result = run(named, given, lang)
-        bindings = result.bindings
-        context.update(result=result, cells=row_cells(result, lang), columns=shown_columns(result.columns))
-        if request.args.get("explain") and explainable(named):
-            context["evidence"] = evidence(named, result, lang)
-    except QueryParameterError as error:
-        context["error"], status = str(error), 400
-    except QueryRefused as refusal:
-        context["error"], status = refusal.message, refusal.status
-    context["links"] = _links(named, given, lang, bindings)
-    return render_template("questions_detail.html", **context), status
+    return {"named": named, "fields": form_fields(current_app.config["STORE"], named, given, g.lang),
+            "text_in": text_in, "error": None, "result": None, "cells": [], "evidence": None,
+            "explainable": explainable(named), "explain_rows": EXPLAIN_ROWS, "shown_rows": SHOWN_ROWS,
+            "links": _links(named, given, g.lang, result.bindings if result else None)}
 
 
-def _result_or_problem(named: NamedQuery) -> QueryResult:
-    """The answer of a twin (.json, .csv); bad parameters become a Problem the error handler shapes."""
-    try:
-        return run(named, given_parameters(named), g.lang)
-    except (QueryParameterError, QueryRefused) as error:
-        raise Problem(getattr(error, "status", 400), str(error)) from None
+def _answered(named: NamedQuery, result: QueryResult, found: list[list[Evidence]] | None) -> dict[str, Any]:
+    return {**_form(named, result), "result": result, "cells": row_cells(result, g.lang),
+            "columns": shown_columns(result.columns), "evidence": found}
 
 
-@bp.get("/questions/<qid>.json")
-def detail_json(qid: str):
+@twin(bp, "/questions/<qid>", "questions_detail.html", csv=True,
+      form=lambda qid: _form(_named_or_404(qid), None))
+def detail(qid: str) -> Reply:
     named = _named_or_404(qid)
-    result = _result_or_problem(named)
-    labels = labels_for(current_app.config["STORE"],
-                        [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)], g.lang)
-    rows = [{c: {**term_json(t), **({"label": labels[t.value]} if isinstance(t, ox.NamedNode) and t.value in labels else {})}
-             for c, t in row.items() if t is not None} for row in result.rows]
-    body: dict[str, Any] = {**summary(named, g.lang), "parameters_given": given_parameters(named),
-                            "columns": result.columns, "rows": rows, "elapsed": round(result.elapsed, 4)}
-    if request.args.get("explain") and explainable(named):
-        body["evidence"] = [[e.__dict__ for e in items] for items in evidence(named, result, g.lang)]
-    return jsonify(body)
+    store, lang, given = current_app.config["STORE"], g.lang, given_parameters(named)
+    result = cache(lambda: run(named, given, lang))   # once, whichever form of the answer asks
+    explained = cache(lambda: evidence(named, result(), lang)
+                      if request.args.get("explain") and explainable(named) else None)
 
+    def page() -> dict[str, Any]:
+        if awaiting_input(named, given):  # a first visit shows the form; the twins run and say what is missing
+            return _form(named, None)
+        return _answered(named, result(), explained())
 
-@bp.get("/questions/<qid>.csv")
-def detail_csv(qid: str):
-    named = _named_or_404(qid)
-    result = _result_or_problem(named)
-    body = spreadsheet_csv(result.columns, ([term_text(row[c]) for c in result.columns] for row in result.rows))
-    response = Response(body, mimetype="text/csv")
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{named.id}.csv"'
-    return response
+    return Reply(json=lambda: {**answer_json(store, named, result(), given, lang, explained()), **urls(named)},
+                 page=page, filename=named.id,
+                 table=lambda: (result().columns, ([term_text(row[c]) for c in result().columns]
+                                                   for row in result().rows)))

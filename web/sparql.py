@@ -40,6 +40,7 @@ from graph.sparql.text import refusal
 from graph.store import Dataset, StoreError
 from graph.questions.results import spreadsheet_csv, term_text
 from ontology import FORMATS, RDF, SD, all_prefixes
+from web.errors import Problem
 
 bp = Blueprint("sparql", __name__)
 POOL_EXTENSION = "policygraph.query_pool"  # app.extensions key of the QueryPool, when the store has one
@@ -198,20 +199,18 @@ def _choose(formats: dict[str, tuple[str, Any]], aliases: dict[str, str], defaul
     return by_mime.get(best, default) if best else default
 
 
-def _respond(body: bytes, mime: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(body, status, mimetype=mime)
+def _respond(body: bytes, mime: str, headers: dict[str, str] | None = None) -> Response:
+    response = Response(body, 200, mimetype=mime)
     if mime.startswith("text/") or mime.endswith(("json", "xml", "triples")):
         response.charset = "utf-8"
-    response.headers.update(_CORS)
     response.headers.update(headers or {})
     return response
 
 
-def plain(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    """Errors in plain text: a client (or a person with curl) reads the message as is."""
-    response = Response(message.rstrip("\n") + "\n", status, mimetype="text/plain")
+@bp.after_request
+def allow_any_origin(response: Response) -> Response:
+    """Any web page may read our answers (and our refusals, which the error handler builds)."""
     response.headers.update(_CORS)
-    response.headers.update(headers or {})
     return response
 
 
@@ -323,15 +322,13 @@ def _run_update(text: str, dataset: Dataset | None) -> Response:
                                            base_iri=url_for("sparql.endpoint", _external=True))
     except StoreError as error:
         raise QueryRefused(400, str(error)) from None
-    response = Response(status=204)
-    response.headers.update(_CORS)
-    return response
+    return Response(status=204)
 
 
 def _browser_wants_a_page() -> bool:
     """A person who followed a /sparql?query= link in a browser gets the workbench showing the result
     (SPARQL clients never prefer text/html; `format=` links are downloads and are answered as asked)."""
-    if request.method != "GET" or request.values.get("format") or "workbench.editor" not in current_app.view_functions:
+    if request.method != "GET" or request.values.get("format"):
         return False
     offered = [mime for mime, _ in RESULT_FORMATS.values()] + [mime for mime, _ in GRAPH_FORMATS.values()]
     return request.accept_mimetypes.best_match(offered + ["text/html"]) == "text/html"
@@ -340,7 +337,7 @@ def _browser_wants_a_page() -> bool:
 def _no_query() -> Response:
     """Browsers go to the workbench; RDF clients get the service description."""
     best = request.accept_mimetypes.best_match([mime for mime, _ in GRAPH_FORMATS.values()] + ["text/html"])
-    if best == "text/html" and "workbench.editor" in current_app.view_functions:
+    if best == "text/html":
         return redirect(url_for("workbench.editor"), 303)
     key = _choose(GRAPH_FORMATS, _GRAPH_ALIASES, "ttl", _GRAPH_GENERIC)
     return _respond(serialize_graph(service_description(), key), GRAPH_FORMATS[key][0])
@@ -376,7 +373,6 @@ def service_description() -> list[ox.Triple]:
 def preflight() -> Response:
     """CORS preflight for reads: any origin may query; no credentials, so no Authorization header."""
     response = Response(status=204)
-    response.headers.update(_CORS)
     response.headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                              "Access-Control-Allow-Headers": "Accept, Content-Type",
                              "Access-Control-Max-Age": "86400"})
@@ -397,4 +393,4 @@ def endpoint() -> Response:
         return answer_response(evaluate_request(text, dataset))
     except QueryRefused as refusal:
         headers = {"Retry-After": "60"} if refusal.status in (429, 503) else None
-        return plain(refusal.message, refusal.status, headers)
+        raise Problem(refusal.status, refusal.message, headers=headers) from None

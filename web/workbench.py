@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, g, render_template, request, url_for
-from werkzeug.routing import BuildError
 
 from graph.sparql.bindings import inline_values
-from graph.questions.library import NamedQuery, QueryParameterError, bind_parameters
+from graph.questions.answer import labels_for
+from graph.questions.library import NamedQuery, QueryParameterError, bind_parameters, library
 from graph.questions.results import compact
 from graph.sparql.text import prefixed_names
-from graph.store.labels import Labeller
 from ontology import OWL, RDFS, XSD, all_prefixes, base_iri
 from ontology.texts import translate
+from web.errors import Problem
+from web.links import resource_url
 from web.sparql import Answer, QueryRefused, evaluate_request
 
 bp = Blueprint("workbench", __name__)
@@ -53,30 +54,11 @@ class Cell:
     numeric: bool = False
 
 
-def link_for(iri: str) -> str | None:
-    """The resource page of an IRI; None while the app has no resource pages (another area)."""
-    from web.links import resource_url
-
-    try:
-        return resource_url(iri)
-    except BuildError:
-        return None
-
-
-def labels_for(store: Any, iris: Iterable[str], lang: str) -> dict[str, str]:
-    """The name of each IRI (graph.store.labels), read in one query; a huge table names its first
-    MAX_NAMED IRIs and shows the rest in their short form."""
-    nodes = sorted({i for i in iris if i})[:MAX_NAMED]
-    labeller = Labeller(store, lang)
-    labeller.load(nodes)
-    return {iri: labeller(iri) for iri in nodes}
-
-
 def cell(term: Any, labels: dict[str, str] | None = None) -> Cell:
     if term is None:
         return Cell("")
     if isinstance(term, ox.NamedNode):
-        return Cell((labels or {}).get(term.value) or compact(term), link_for(term.value), term.value)
+        return Cell((labels or {}).get(term.value) or compact(term), resource_url(term.value), term.value)
     if isinstance(term, ox.Literal):
         numeric = term.datatype.value.rsplit("#", 1)[-1] in _NUMERIC and term.datatype.value.startswith(XSD)
         return Cell(term.value, lang=term.language or None, numeric=numeric)
@@ -120,8 +102,6 @@ def editor_text(named: NamedQuery, bindings: dict[str, Any] | None, lang: str) -
 
 def example_queries(store: Any, lang: str) -> list[dict[str, str]]:
     """The query library as editor examples, with default parameter values and ?lang bound."""
-    from web.questions import library
-
     examples = []
     for named in library().values():
         try:
@@ -139,8 +119,6 @@ def completion_terms(store: Any) -> dict[str, list[str]]:
     properties, classes = set(), set()
     for row in store.query(_DECLARED_TERMS):
         (classes if row["type"].value in _CLASS_TYPES else properties).add(row["term"].value)
-    from web.questions import library
-
     prefixes = all_prefixes()
     for named in library().values():
         for prefix, local in prefixed_names(named.sparql):
@@ -155,13 +133,11 @@ def default_query() -> str:
 
 
 # ------------------------------------------------------------------------------ page
-def resource_link_pattern() -> dict[str, str] | None:
-    """How the editor's result table turns IRIs into links to our resource pages (as `link_for`
-    does on the server): {base, byPath, byIri}, or None while there are no resource pages."""
+def resource_link_pattern() -> dict[str, str]:
+    """How the editor's result table turns IRIs into links to our resource pages (as `cell` does on
+    the server): {base, byPath, byIri}."""
     marker = "PGMARKER"
-    by_path, by_iri = link_for(base_iri() + marker), link_for("urn:" + marker)
-    if not by_path or not by_iri or not by_path.endswith(marker):
-        return None
+    by_path, by_iri = resource_url(base_iri() + marker), resource_url("urn:" + marker)
     return {"base": base_iri(), "byPath": by_path[:-len(marker)], "byIri": by_iri[:by_iri.index("urn")]}
 
 
@@ -171,18 +147,14 @@ def download_links(query: str, kind: str) -> list[tuple[str, str]]:
     return [(key.upper(), url_for("sparql.endpoint", query=query, format=key)) for key in keys]
 
 
-def _run(query: str) -> tuple[dict[str, Any] | None, str | None, int]:
-    """(results, error message, HTTP status) of a query typed into the workbench."""
-    config = current_app.config
-    try:
-        answer = evaluate_request(query)
-    except QueryRefused as refusal:
-        return None, refusal.message, refusal.status
+def _run(query: str) -> dict[str, Any]:
+    """The results of a query typed into the workbench; a refusal is QueryRefused."""
+    answer = evaluate_request(query)
     results = {"kind": answer.kind, "boolean": answer.boolean, "truncated": answer.truncated,
                "limit": answer.limit, "elapsed": answer.elapsed, "downloads": download_links(query, answer.kind)}
     if answer.kind != "ask":
-        results.update(answer_table(answer, config["STORE"], g.lang))
-    return results, None, 200
+        results.update(answer_table(answer, current_app.config["STORE"], g.lang))
+    return results
 
 
 def t(key: str) -> str:
@@ -197,18 +169,22 @@ def editor():
     chosen = request.args.get("example")
     if query is None and chosen:
         query = next((e["query"] for e in examples if e["id"] == chosen), None)
-    results, error, status = (None, None, 200)
+    results, refusal = None, None
     if query is not None and query.strip():
-        results, error, status = _run(query)
+        try:
+            results = _run(query)
+        except QueryRefused as refused:
+            refusal = refused
     elif query is not None:
-        error, status = "missing query", 400
+        refusal = QueryRefused(400, "missing query")
     config = {"endpoint": url_for("sparql.endpoint", _external=True), "prefixes": all_prefixes(),
               "query": query, "defaultQuery": default_query(), "examples": examples,
               "links": resource_link_pattern(),
               "labels": {"editor": t("wb_query_label"), "endpoint": t("wb_endpoint_label"),
                          "pageSize": t("wb_page_size"), "filter": t("wb_filter")},
               **completion_terms(store)}
-    page = render_template("workbench.html", query=query if query is not None else default_query(),
-                           ran=query is not None, results=results, error=error, examples=examples,
-                           chosen=chosen, config=config)
-    return page, status
+    context = {"query": query if query is not None else default_query(), "ran": query is not None,
+               "results": results, "error": None, "examples": examples, "chosen": chosen, "config": config}
+    if refusal is not None:  # shown in the editor, beside the query to correct
+        raise Problem(refusal.status, refusal.message, page=("workbench.html", context))
+    return render_template("workbench.html", **context)

@@ -8,6 +8,7 @@ import sys
 import click
 from click.core import ParameterSource
 
+from graph.cli.logs import configure_logging
 from graph.store import Store, open_store
 
 DEFAULT_STORE = "var/store"
@@ -46,6 +47,7 @@ class Context:
 @click.pass_context
 def main(ctx: click.Context, store: str, endpoint: str | None, update_endpoint: str | None, lang: str) -> None:
     """PolicyGraph: municipal plans as a knowledge graph; find synergies, overlaps and gaps."""
+    configure_logging("WARNING")  # warnings on stderr; `serve` raises it to INFO for its request log
     ctx.obj = Context(store, endpoint, update_endpoint, lang)
     ctx.call_on_close(ctx.obj.close)
 

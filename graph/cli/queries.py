@@ -6,15 +6,16 @@ import json
 import click
 
 from graph.cli.context import fail
+from graph.questions.answer import answer_json
 from graph.questions.results import compact, spreadsheet_csv
 from ontology import suggest
 
 
 def _library():
-    from graph.questions.library import LibraryError, load_library
+    from graph.questions.library import LibraryError, library
 
     try:
-        return load_library()
+        return library()
     except LibraryError as error:
         fail(str(error))
 
@@ -66,13 +67,9 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
     except StoreError as error:
         fail(str(error))
         return
-    if fmt == "json":
-        data = {"id": named.id, "columns": result.columns, "elapsed": round(result.elapsed, 4),
-                "rows": [{c: (None if r[c] is None else compact(r[c])) for c in result.columns} for r in result.rows]}
-        if evidence is not None:
-            for row, items in zip(data["rows"], evidence):
-                row["_evidence"] = [e.__dict__ for e in items]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if fmt == "json":  # the shape of /questions/<id>.json (graph/questions/answer.py)
+        data = answer_json(store, named, result, values, obj.lang, evidence)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
     if fmt == "csv":
         rows = ([compact(r[c]) for c in result.columns] for r in result.rows)

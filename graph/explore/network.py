@@ -1,6 +1,6 @@
-"""The network the web app draws: nodes, links and options for vis-network, built with networkx
-(neighbourhoods, degrees) and pyvis (node dicts and physics options), without pyvis's HTML page
-(it links Bootstrap from a CDN; the app must work offline).
+"""The network the web app draws, as plain data: nodes (with their category and the findings on
+them) and labelled links, built with networkx (neighbourhoods, degrees). How they look (shapes,
+colours, vis-network options) is web/drawing.py's business.
 
 Two views: `plans` (documents linked by stated relations and shared target groups/themes, from
 graph.explore.analytics.document_network) and `all` (every resource with every labelled link). Filters pick
@@ -12,7 +12,6 @@ fails or is slow the network is still drawn and the page says so.
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import threading
 import time
 from collections import Counter
@@ -21,11 +20,10 @@ from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from pyvis.network import Network
 
-from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, GraphData, only_municipality,
-                                     relation_label)
-from graph.store import Store
+from graph.explore.analytics import DOCUMENT_LINKS, RELATIONS, GraphData, only_municipality, relation_label
+from graph.questions import library as question_library  # run_named looked up per call: tests replace it
+from graph.store import Store, StoreError
 from graph.store.labels import Labeller
 from ontology import DCT, PG, curie
 from ontology.texts import translate
@@ -35,22 +33,9 @@ MAX_HOPS = 3
 FINDINGS_TIMEOUT = 5.0  # seconds; the network is drawn without findings after this
 DOCUMENT_TYPES = ("Policy", "Strategy", "ActionPlan", "Plan")
 
-# Category -> (shape, fill colour, font colour, dashed border). Every category has its own shape
-# (or, for the two box kinds, a dashed border), so colour is never the only cue.
-CATEGORIES: dict[str, tuple[str, str, str, bool]] = {
-    "policy": ("box", "#1f4e79", "#ffffff", False),
-    "strategy": ("ellipse", "#5b2a86", "#ffffff", False),
-    "actionplan": ("database", "#00695c", "#ffffff", False),
-    "plan": ("box", "#e3eefa", "#1b1b1b", True),
-    "part": ("square", "#2e7d32", "#1b1b1b", False),
-    "goal": ("star", "#b8860b", "#1b1b1b", False),
-    "initiative": ("dot", "#c62828", "#1b1b1b", False),
-    "targetgroup": ("triangle", "#6a1b9a", "#1b1b1b", False),
-    "theme": ("triangleDown", "#d35400", "#1b1b1b", False),
-    "organisation": ("diamond", "#455a64", "#1b1b1b", False),
-    "process": ("hexagon", "#6d4c41", "#1b1b1b", False),
-    "other": ("text", "#ffffff", "#1b1b1b", False),
-}
+# The kinds of node, in the legend's order; each has its own look in web/drawing.py.
+CATEGORIES = ("policy", "strategy", "actionplan", "plan", "part", "goal", "initiative", "targetgroup", "theme",
+              "organisation", "process", "other")
 _CLASS_CATEGORY = [
     ("Policy", "policy"), ("Strategy", "strategy"), ("ActionPlan", "actionplan"), ("Plan", "plan"),
     ("Initiative", "initiative"), ("ReservedFund", "initiative"), ("Goal", "goal"), ("SuccessCriterion", "goal"),
@@ -91,9 +76,27 @@ class Filters:
 
 
 @dataclass
+class Node:
+    id: str
+    label: str              # the resource's label in the reader's language
+    category: str           # one of CATEGORIES
+    findings: list[str]     # FINDING_KINDS marked on it, sorted
+    short: str              # its IRI, shortened
+
+
+@dataclass
+class Link:
+    source: str
+    target: str
+    label: str              # the relation in the reader's language (for a synergy: empty)
+    finding: str = ""       # "synergy" for a link the findings add
+    strength: str = ""      # a synergy's strength
+
+
+@dataclass
 class NetworkView:
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
+    nodes: list[Node]
+    links: list[Link]
     total_nodes: int
     total_edges: int
     cut_nodes: int = 0
@@ -101,7 +104,6 @@ class NetworkView:
     cut_by_category: dict[str, int] = field(default_factory=dict)
     findings: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     findings_error: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
 
 
@@ -248,16 +250,14 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
     A query cannot be cancelled, so a slow computation is not started again for every request: it
     runs once (one worker), later requests wait on the same run, and its result is kept for a few
     minutes; a page that timed out shows the findings on a reload once they are ready."""
-    from graph.questions.library import load_library, run_named
-
     def run() -> dict[str, list[dict[str, str]]]:
-        library = load_library()
+        questions = question_library.library()
         params = {"municipality": municipality} if municipality else {}
         result: dict[str, list[dict[str, str]]] = {}
         for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
                                 ("synergy", "plan-synergies", "plan1", "plan2"),
                                 ("gap", "goals-without-initiative", "goal", None)):
-            rows = run_named(store, library[qid], params, lang).rows
+            rows = question_library.run_named(store, questions[qid], params, lang).rows
             result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
                              "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
                             for r in rows if r.get(a) is not None]
@@ -265,6 +265,13 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
 
     found, error = run_once(("findings", store, lang, municipality), run, timeout)
     return (found or {}), error
+
+
+def _finished(key: tuple, future: concurrent.futures.Future) -> None:
+    with _LOCK:
+        _RUNNING.pop(key, None)
+        if not future.cancelled() and future.exception() is None:
+            _CACHE[key] = (time.monotonic(), future.result())
 
 
 def run_once(key: tuple, compute, timeout: float) -> tuple[Any, str]:
@@ -276,21 +283,17 @@ def run_once(key: tuple, compute, timeout: float) -> tuple[Any, str]:
         if cached and time.monotonic() - cached[0] < FINDINGS_TTL:
             return cached[1], ""
         future = _RUNNING.get(key)
-        if future is None:
+        started = future is None
+        if started:
             future = _EXECUTOR.submit(compute)
             _RUNNING[key] = future
-
-            def done(f: concurrent.futures.Future) -> None:
-                with _LOCK:
-                    _RUNNING.pop(key, None)
-                    if not f.cancelled() and f.exception() is None:
-                        _CACHE[key] = (time.monotonic(), f.result())
-            future.add_done_callback(done)
+    if started:  # outside the lock: a run that already ended calls `_finished` here, at once
+        future.add_done_callback(lambda f: _finished(key, f))
     try:
         return future.result(timeout=timeout), ""
     except concurrent.futures.TimeoutError:
         return None, "timeout"
-    except Exception as exc:  # a failing engine must not take the page down with it
+    except (StoreError, question_library.QueryParameterError) as exc:  # the store failed, or the filter is refused
         return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
@@ -313,33 +316,12 @@ def _capped(graph: nx.MultiDiGraph, data: GraphData, cap: int, focus: str | None
     return kept, Counter(category_of(data.types.get(n, set())) for n in cut)
 
 
-def _options(big: bool) -> dict[str, Any]:
-    """vis-network options via pyvis: stabilisation that ends (then physics is switched off in
-    network.js), keyboard navigation and navigation buttons, readable fonts for projectors."""
-    net = Network(directed=True)
-    net.barnes_hut(gravity=-6000, spring_length=160, overlap=0.2)
-    options = json.loads(net.options.to_json())
-    options["physics"]["stabilization"] = {"enabled": True, "iterations": 150 if big else 400, "updateInterval": 25, "fit": True}
-    options["physics"]["minVelocity"] = 1
-    options["edges"] = {"smooth": False if big else {"enabled": True, "type": "dynamic"},
-                        "font": {"size": 14, "align": "middle", "strokeWidth": 4, "strokeColor": "#ffffff"},
-                        "color": {"color": "#555555", "highlight": "#000000"}, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}}
-    options["nodes"] = {"font": {"size": 18, "face": "system-ui, sans-serif"}, "borderWidth": 2, "size": 16,
-                        "widthConstraint": {"maximum": 220}}
-    options["interaction"] = {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False},
-                              "navigationButtons": True, "tooltipDelay": 150, "hideEdgesOnDrag": big}
-    return options
-
-
-def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | None = None) -> NetworkView:
-    """The network for the filters: nodes and links as vis-network dicts, plus what the cap left out.
-
-    `labels` gives the UI words for finding tags (e.g. {"overlap": "overlap"}) in the reader's language."""
+def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
+    """The network for the filters: nodes and links, plus what the cap left out."""
     if f.view not in ("plans", "all"):
         raise NetworkError(f"unknown view {f.view!r} (use plans or all)")
     if not 1 <= f.hops <= MAX_HOPS:
         raise NetworkError(f"hops must be 1 to {MAX_HOPS}")
-    labels = labels or {k: k for k in FINDING_KINDS}
     data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c))
     docs = _documents_in_scope(store, data, f)
     graph = _scoped_graph(data, docs, f)
@@ -352,56 +334,25 @@ def build_network(store: Store, lang: str, f: Filters, labels: dict[str, str] | 
     shown = graph.subgraph(kept)
 
     found, error = (findings(store, lang, f.municipality) if f.findings else ({}, ""))
-    marks: dict[str, list[str]] = {}
+    marks: dict[str, set[str]] = {}
     for kind in ("overlap", "gap"):
         for row in found.get(kind, []):
             for node in (row["a"], row["b"]):
                 if node in shown:
-                    marks.setdefault(node, []).append(kind)
-
-    net = Network(directed=True)
-    for node in kept:
-        category = category_of(data.types.get(node, set()))
-        shape, colour, font, dashed = CATEGORIES[category]
-        label = data.label(node)
-        tags = sorted(set(marks.get(node, [])))
-        shown_label = label + "".join(f" [{labels[t]}]" for t in tags)
-        # title is plain text: vis-network renders a string title as text, never as HTML
-        title = "\n".join([label, labels.get(category, category), curie(node)] + [labels[t] for t in tags])
-        attrs: dict[str, Any] = {"shape": shape, "title": title, "font": {"color": font},
-                                 "color": {"background": colour, "border": "#1b1b1b"}}
-        if dashed or "gap" in tags:
-            attrs["shapeProperties"] = {"borderDashes": [6, 4]}
-        if tags:
-            attrs["borderWidth"] = 5
-            attrs["color"]["border"] = "#ff6f00" if "overlap" in tags else "#b10e1e"
-        if node == f.focus:
-            attrs["borderWidth"] = 6
-        net.add_node(node, label=shown_label[:120], **attrs)
-        net.node_map[node]["category"] = category
-        net.node_map[node]["findings"] = tags
-        net.node_map[node]["fullLabel"] = label
-    # Edges are built here, not with pyvis's add_edge, which scans every edge on each call (quadratic).
-    edges = []
-    for a, b, key, attrs in shown.edges(keys=True, data=True):
-        text = attrs.get("label")
-        if text is None and attrs.get("predicate"):
-            text = relation_label(attrs["predicate"], lang)
-        edges.append({"from": a, "to": b, "label": text, "title": f"{data.label(a)} — {text} — {data.label(b)}"})
-    for row in found.get("synergy", []):
-        if row["a"] in shown and row["b"] in shown:
-            text = f"{labels['synergy']} ({row['strength']})"
-            edges.append({"from": row["a"], "to": row["b"], "label": text, "arrows": "", "dashes": [10, 6],
-                          "width": 3, "color": {"color": "#2e7d32"}, "finding": "synergy",
-                          "title": f"{data.label(row['a'])} — {text} — {data.label(row['b'])}"})
+                    marks.setdefault(node, set()).add(kind)
+    nodes = [Node(node, data.label(node), category_of(data.types.get(node, set())), sorted(marks.get(node, ())),
+                  curie(node)) for node in kept]
+    links = [Link(a, b, attrs.get("label") or relation_label(attrs["predicate"], lang))
+             for a, b, attrs in shown.edges(data=True)]
+    links += [Link(row["a"], row["b"], "", "synergy", row["strength"]) for row in found.get("synergy", [])
+              if row["a"] in shown and row["b"] in shown]
     shown_findings = {kind: [dict(r, a_label=data.label(r["a"]), b_label=data.label(r["b"]) if r["b"] else "")
                              for r in rows if r["a"] in shown or r["b"] in shown]
                       for kind, rows in found.items()}
-    return NetworkView(nodes=list(net.nodes), edges=edges, total_nodes=total_nodes, total_edges=total_edges,
+    return NetworkView(nodes=nodes, links=links, total_nodes=total_nodes, total_edges=total_edges,
                        cut_nodes=total_nodes - len(kept), cut_edges=total_edges - shown.number_of_edges(),
                        cut_by_category=dict(sorted(cut.items())), findings=shown_findings, findings_error=error,
-                       options=_options(len(kept) > 300),
-                       categories=sorted({n["category"] for n in net.nodes}, key=list(CATEGORIES).index))
+                       categories=sorted({n.category for n in nodes}, key=CATEGORIES.index))
 
 
 def filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:

@@ -1,5 +1,6 @@
 """What the timeline shows: each document's validity period and the dated steps of its process
-(readings, hearings, adoption), per municipality, plus the geometry of a server-drawn SVG.
+(readings, hearings, adoption), per municipality, in the order they are drawn (web/drawing.py
+places them on the page).
 
 Years and dates are read as stated (gYear or date); a period with no end is 'open' and drawn to the
 right edge, never given an invented end year. Steps known only by a stated date ("13. december")
@@ -31,12 +32,6 @@ SELECT ?step ?doc ?date ?stated ?type WHERE {
 """
 KIND_NAMES = {"Policy": "policy", "Strategy": "strategy", "ActionPlan": "actionplan", "Plan": "plan"}
 
-# SVG geometry (user units; the SVG scales to the page width).
-LABEL_WIDTH = 420
-YEAR_WIDTH = 70
-ROW_HEIGHT = 34
-TOP = 36
-
 
 @dataclass
 class Step:
@@ -45,7 +40,6 @@ class Step:
     kind: str
     date: str           # ISO date or "" when only stated in words
     stated: str
-    x: float = 0.0
 
 
 @dataclass
@@ -57,21 +51,14 @@ class Row:
     start: int | None
     end: int | None     # None: open (no end stated)
     steps: list[Step] = field(default_factory=list)
-    y: float = 0.0
-    x1: float = 0.0
-    x2: float = 0.0
 
 
 @dataclass
 class Timeline:
-    rows: list[Row]
-    first: int
+    rows: list[Row]                     # documents with a period or a dated step, in drawing order
+    first: int                          # the first and last year with something to draw
     last: int
-    years: list[tuple[int, float]]      # (year, x) for the axis
-    width: float
-    height: float
     undated: list[Row]                  # documents with no period and no dated step
-    label_x: float = LABEL_WIDTH - 8     # right edge of the row labels
 
 
 def _year(value: str | None) -> int | None:
@@ -110,7 +97,7 @@ def read_timeline(store: Store, lang: str, municipality: str | None = None) -> T
 
 
 def layout(rows: list[Row]) -> Timeline:
-    """Place bars and step markers on a year axis; documents with nothing to place go to `undated`."""
+    """Order the documents for a year axis; those with nothing to place go to `undated`."""
     placed = [r for r in rows if r.start is not None or any(s.date for s in r.steps)]
     undated = sorted((r for r in rows if r not in placed), key=lambda r: r.title.lower())
     years = [y for r in placed for y in (r.start, r.end) if y is not None]
@@ -118,18 +105,4 @@ def layout(rows: list[Row]) -> Timeline:
     first, last = (min(years), max(years)) if years else (2000, 2000)
     last = max(last, first)
     placed.sort(key=lambda r: (r.start or int(min((s.date for s in r.steps if s.date), default="9999")[:4]), r.title.lower()))
-
-    def x(year: float) -> float:
-        return LABEL_WIDTH + (year - first) * YEAR_WIDTH
-
-    for i, row in enumerate(placed):
-        row.y = TOP + i * ROW_HEIGHT
-        if row.start is not None:
-            row.x1 = x(row.start)
-            row.x2 = x((row.end if row.end is not None else last) + 1)
-        for step in row.steps:
-            if step.date:
-                month, day = (int(step.date[5:7]) if len(step.date) >= 7 else 7), (int(step.date[8:10]) if len(step.date) >= 10 else 1)
-                step.x = x(int(step.date[:4]) + (month - 1) / 12 + (day - 1) / 365)
-    return Timeline(rows=placed, first=first, last=last, years=[(y, x(y)) for y in range(first, last + 2)],
-                    width=x(last + 1) + 20, height=TOP + len(placed) * ROW_HEIGHT + 10, undated=undated)
+    return Timeline(rows=placed, first=first, last=last, undated=undated)

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -90,6 +91,24 @@ def load_library(directory: str | Path | None = None) -> dict[str, NamedQuery]:
             raise LibraryError(f"{path}:1: id '{named.id}' is already used by {library[named.id].path.name}")
         library[named.id] = named
     return library
+
+
+def library() -> dict[str, NamedQuery]:
+    """The bundled library, parsed once per process and again only when a `.rq` file is added,
+    removed or changed (by name, mtime and size): parsing checks every file's SPARQL and took
+    about 100 ms, which every matrix and network request used to pay."""
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(QUERY_DIR.glob("*.rq")))
+    return dict(_parsed_library(signature))  # a copy: a caller's change never reaches the next one
+
+
+@lru_cache(maxsize=1)
+def _parsed_library(signature: tuple[tuple[str, int, int], ...]) -> dict[str, NamedQuery]:
+    return load_library()
+
+
+def text_in(texts: Mapping[str, str], lang: str) -> str:
+    """A question's text (title, question, label) in the language, else English, else any."""
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def parse_query_file(path: str | Path) -> NamedQuery:

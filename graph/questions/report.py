@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.questions.explain import explain
-from graph.questions.library import NamedQuery, load_library, run_named
+from graph.questions.library import NamedQuery, library, run_named
 from graph.questions.results import compact
 from graph.store import Store
 from graph.store.labels import Labeller
@@ -82,7 +82,7 @@ def _section(store: Store, query: NamedQuery, lang: str) -> Section:
 def build_report(store: Store, lang: str = "da") -> Report:
     """Run every non-overview question of the library with its defaults."""
     report = Report(lang, dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
-    for query in sorted(load_library().values(), key=lambda q: (SECTIONS.index(q.kind) if q.kind in SECTIONS else 99, q.id)):
+    for query in sorted(library().values(), key=lambda q: (SECTIONS.index(q.kind) if q.kind in SECTIONS else 99, q.id)):
         if query.kind in SECTIONS and not any(p.required and p.default is None for p in query.parameters):
             report.sections.setdefault(query.kind, []).append(_section(store, query, lang))
     return report

@@ -71,3 +71,66 @@ def test_sparql_rejects_bad_queries_and_updates(client):
     assert client.get("/sparql", query_string={"query": ""}).status_code == 400
     assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
     assert client.get("/index.json").get_json()["stats"]["statements"] > 3
+
+
+# ------------------------------------------------------------------------------ the twin mechanism
+def test_every_json_twin_is_registered_with_its_page_by_one_view(client):
+    """web/twins.py registers /x, /x.json (and /x.csv) for ONE view function: a twin without its
+    page, or a page and twin served by different view functions, means a hand-written route."""
+    app = client.application
+    rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+    twins = {rule: endpoint for rule, endpoint in rules.items() if rule.endswith((".json", ".csv"))}
+    assert {"/index.json", "/questions.json", "/questions/<qid>.json", "/questions/<qid>.csv", "/network.json",
+            "/matrix.json", "/timeline.json"} <= set(twins)
+    for rule, endpoint in twins.items():
+        page = "/" if rule == "/index.json" else rule.rsplit(".", 1)[0]
+        assert rules[page] == endpoint.rsplit("_", 1)[0], rule
+        assert app.view_functions[endpoint].__qualname__.startswith("twin.<locals>.register.<locals>"), rule
+
+
+def test_a_refusal_is_shown_beside_the_form_on_the_page_and_as_json_in_the_twin(client):
+    page = client.get("/matrix?measure=bogus&lang=en")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and 'role="alert"' in text and 'name="measure"' in text
+    twin = client.get("/matrix.json?measure=bogus&lang=en")
+    assert twin.status_code == 400 and set(twin.get_json()) <= {"error", "code", "detail"}
+    assert twin.get_json()["error"] in text
+
+
+# ------------------------------------------------------------------------------ logging
+def test_every_request_is_logged_with_method_path_status_and_time(client, caplog):
+    with caplog.at_level("INFO", logger="web.request_log"):
+        client.get("/index.json?lang=en")
+        client.get("/no/such/page")
+    lines = [r.getMessage() for r in caplog.records if r.name == "web.request_log"]
+    assert len(lines) == 2
+    assert lines[0].startswith("GET /index.json 200 ") and lines[0].endswith(" ms")
+    assert lines[1].startswith("GET /no/such/page 404 ") and "lang" not in lines[0]
+
+
+def test_logging_level_comes_from_the_environment(monkeypatch, caplog):
+    import logging
+
+    from graph.cli.logs import configure_logging
+
+    root = logging.getLogger()
+    before = root.level
+    try:
+        monkeypatch.setenv("POLICYGRAPH_LOG_LEVEL", "debug")
+        assert configure_logging("INFO") == "DEBUG" and root.level == logging.DEBUG
+        monkeypatch.delenv("POLICYGRAPH_LOG_LEVEL")
+        assert configure_logging("WARNING") == "WARNING"
+        monkeypatch.setenv("POLICYGRAPH_LOG_LEVEL", "loud")
+        assert configure_logging("INFO") == "INFO" and "'LOUD' is not one of" in caplog.text
+        assert sum(h.get_name() == "policygraph" for h in root.handlers) == 1   # configured once
+    finally:
+        root.setLevel(before)
+
+
+def test_the_web_app_does_not_pull_in_ipython():
+    """pyvis was dropped (it imported IPython to make dicts); nothing may bring it back."""
+    import subprocess
+    import sys
+
+    code = "import sys, web, web.cli; assert 'IPython' not in sys.modules and 'pyvis' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

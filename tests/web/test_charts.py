@@ -12,6 +12,7 @@ from graph.store import GraphContent, OxigraphStore
 from graph.explore.timeline import Row, Step, layout, read_timeline
 from web import create_app
 from web.charts import level
+from web.drawing import timeline_drawing
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
@@ -106,7 +107,11 @@ def test_layout_keeps_unplaceable_documents_for_the_table():
             Row("c", "C", "plan", "", None, None, [Step("s", "S", "", "2018-07-01", "")])]
     timeline = layout(rows)
     assert [r.iri for r in timeline.rows] == ["c", "a"] and [r.iri for r in timeline.undated] == ["b"]
-    assert timeline.first == 2018 and timeline.rows[0].steps[0].x > timeline.rows[0].x1
+    drawing = timeline_drawing(timeline)
+    step, period = drawing["rows"][0]["steps"][0], drawing["rows"][1]
+    assert drawing["first"] == 2018 and step["x"] == 420 + 70 * 6 / 12      # July 2018: half a year in
+    assert (period["x1"], period["x2"]) == (420 + 70, 420 + 3 * 70)          # 2019 to the end of 2020
+    assert drawing["undated"][0]["x1"] == 0.0
 
 
 def test_example_timeline_reads_dated_steps(example_store):

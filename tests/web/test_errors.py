@@ -184,3 +184,24 @@ def test_not_found_json_twin_is_json(example_client):
     assert response.get_json()["error"] and "no-such-question" in response.get_json()["detail"]
     page = example_client.get("/questions/no-such-question")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_a_bug_in_a_chart_is_logged_and_answered_with_one_sentence(example_app, monkeypatch, caplog):
+    """The matrix no longer catches every exception: a bug reaches the one handler, which logs its
+    traceback and tells the person one plain sentence in the URL's shape."""
+    import graph.explore.network as nv
+
+    def buggy(*args, **kwargs):
+        return {}["no such column"]
+    monkeypatch.setattr("web.charts.run_named", buggy)
+    nv.clear_findings_cache()
+    client = example_app.test_client()
+    municipality = "https://w3id.org/policygraph/id/org/koebenhavn"
+    twin = client.get("/matrix.json", query_string={"municipality": municipality, "lang": "en"})
+    page = client.get("/matrix", query_string={"municipality": municipality, "lang": "en"})
+    nv.clear_findings_cache()
+    assert twin.status_code == 500 and "no such column" not in twin.get_data(as_text=True)
+    assert twin.get_json()["error"] and page.status_code == 500 and page.mimetype == "text/html"
+    assert "no such column" not in page.get_data(as_text=True)
+    logged = [r for r in caplog.records if r.name == "web.errors"]
+    assert logged and logged[0].exc_info[0] is KeyError and "GET /matrix.json" in logged[0].getMessage()

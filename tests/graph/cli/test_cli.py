@@ -231,3 +231,35 @@ def test_lang_works_before_and_after_the_command(tmp_path, plans):
                for args in (["--lang", "da", "validate"], ["validate", "--lang", "da"], ["validate"])]
     assert [r.exit_code for r in outputs] == [0, 0, 0], outputs[1].output
     assert outputs[0].output == outputs[1].output != outputs[2].output
+
+
+def test_ask_as_json_has_the_shape_of_the_question_page_twin(tmp_path, plans):
+    """`ask --format json` and `/questions/<id>.json` print one shape (graph/questions/answer.py):
+    the same keys and rows, the web adding only its own URLs; the time taken differs."""
+    from graph.store import open_store
+    from web import create_app
+
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    asked = run(tmp_path, "ask", "plans-expiring-without-successor", "-p", "year=2021", "--format", "json", "--explain",
+                "--lang", "en")
+    assert asked.exit_code == 0, asked.output
+    printed = json.loads(asked.output)
+    store = open_store(tmp_path / "store")
+    try:
+        app = create_app({"STORE": store, "TESTING": True, "QUERY_WORKERS": 0})
+        served = app.test_client().get("/questions/plans-expiring-without-successor.json?year=2021&explain=1&lang=en")
+        twin = served.get_json()
+    finally:
+        store.close()
+    assert printed["rows"] and printed["rows"][0]["item"]["label"] == "Test plan" and printed["evidence"]
+    assert set(twin) - set(printed) == {"url", "json", "csv"}
+    for key in set(printed) - {"elapsed"}:
+        assert printed[key] == twin[key], key
+
+
+def test_warnings_reach_stderr_through_logging(tmp_path, plans, monkeypatch):
+    monkeypatch.setenv("POLICYGRAPH_MAX_QUERY_CHARS", "lots")
+    result = run(tmp_path, "query", "ASK { ?s ?p ?o }")
+    assert result.exit_code == 0, result.output
+    assert "WARNING graph.sparql.text: POLICYGRAPH_MAX_QUERY_CHARS='lots' is not a number" in result.stderr
+    assert "lots" not in result.stdout

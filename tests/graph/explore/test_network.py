@@ -1,11 +1,14 @@
 """The network the web app draws: scoping by filters, neighbourhoods, the node cap and its notice,
-shapes and colours by class, plain-text tooltips, and findings that degrade instead of failing."""
+findings that degrade instead of failing, and how web/drawing.py draws it (shapes and colours by
+class, plain-text tooltips, bounded stabilisation)."""
 from __future__ import annotations
 
 import pytest
 
 import graph.explore.network as nv
+from graph.store import StoreError
 from graph.explore.network import CATEGORIES, Filters, NetworkError, build_network, category_of, filter_choices
+from web.drawing import CATEGORY_STYLES, network_drawing
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
@@ -33,40 +36,55 @@ def small(store_from_turtle):
     return store_from_turtle(SMALL)
 
 
+WORDS = {"overlap": "overlap", "synergy": "synergy", "gap": "gap"}
+
+
+def drawn(view, focus=None) -> dict:
+    return network_drawing(view, WORDS, focus)
+
+
 def test_every_category_has_its_own_shape_or_border_so_colour_is_not_the_only_cue():
-    cues = {(shape, dashed) for shape, _, _, dashed in CATEGORIES.values()}
+    assert set(CATEGORY_STYLES) == set(CATEGORIES)
+    cues = {(shape, dashed) for shape, _, _, dashed in CATEGORY_STYLES.values()}
     assert len(cues) == len(CATEGORIES)
     assert category_of({PG + "ActionPlan"}) == "actionplan" and category_of(set()) == "other"
 
 
-def test_plans_view_links_documents_by_stated_relations(small):
+def test_the_graph_layer_hands_plain_data_without_looks(small):
     view = build_network(small, "en", Filters(findings=False))
-    ids = {n["id"] for n in view.nodes}
+    node = view.nodes[0]
+    assert {"id", "label", "category", "findings", "short"} == set(vars(node))
+    assert not any(k in vars(view) for k in ("options", "edges"))
+
+
+def test_plans_view_links_documents_by_stated_relations(small):
+    view = drawn(build_network(small, "en", Filters(findings=False)))
+    ids = {n["id"] for n in view["nodes"]}
     assert ids == {ID + "doc/a", ID + "doc/b"}
-    assert view.edges[0]["from"] == ID + "doc/b" and view.edges[0]["label"] == "implements"
+    assert view["edges"][0]["from"] == ID + "doc/b" and view["edges"][0]["label"] == "implements"
 
 
 def test_labels_and_tooltips_are_plain_strings_never_markup_built_here(small):
-    view = build_network(small, "en", Filters(findings=False))
-    node = next(n for n in view.nodes if n["id"] == ID + "doc/a")
+    view = drawn(build_network(small, "en", Filters(findings=False)))
+    node = next(n for n in view["nodes"] if n["id"] == ID + "doc/a")
     assert node["label"] == "<script>alert(1)</script>"      # drawn on canvas, escaped in the page by tojson
     assert node["title"].startswith("<script>") and "<br" not in node["title"]
 
 
 def test_whole_graph_filters_by_year_and_document_type(small):
     everything = build_network(small, "da", Filters(view="all", findings=False))
-    assert ID + "tg/x" in {n["id"] for n in everything.nodes}
+    assert ID + "tg/x" in {n.id for n in everything.nodes}
     in_2020 = build_network(small, "da", Filters(view="all", year=2020, findings=False))
-    assert {ID + "doc/a", ID + "doc/a/i", ID + "tg/x"} <= {n["id"] for n in in_2020.nodes}
-    assert ID + "doc/b" not in {n["id"] for n in in_2020.nodes}
+    assert {ID + "doc/a", ID + "doc/a/i", ID + "tg/x"} <= {n.id for n in in_2020.nodes}
+    assert ID + "doc/b" not in {n.id for n in in_2020.nodes}
     plans = build_network(small, "da", Filters(view="all", doctype="ActionPlan", findings=False))
-    assert ID + "doc/a/i" not in {n["id"] for n in plans.nodes}
+    assert ID + "doc/a/i" not in {n.id for n in plans.nodes}
 
 
 def test_neighbourhood_of_a_resource_by_hops(example_store):
     one = build_network(example_store, "da", Filters(focus=PLAN, hops=1, findings=False))
     two = build_network(example_store, "da", Filters(focus=PLAN, hops=2, findings=False))
-    assert PLAN in {n["id"] for n in one.nodes} and len(two.nodes) > len(one.nodes)
+    assert PLAN in {n.id for n in one.nodes} and len(two.nodes) > len(one.nodes)
     with pytest.raises(NetworkError):
         build_network(example_store, "da", Filters(focus=PLAN, hops=4))
 
@@ -75,29 +93,39 @@ def test_node_cap_keeps_documents_first_and_says_what_was_cut(example_store):
     view = build_network(example_store, "da", Filters(view="all", cap=30, findings=False))
     assert len(view.nodes) == 30 and view.cut_nodes == view.total_nodes - 30 > 0
     assert sum(view.cut_by_category.values()) == view.cut_nodes and view.cut_edges > 0
-    assert all(n["category"] in ("policy", "strategy", "actionplan", "plan") for n in view.nodes)
+    assert all(n.category in ("policy", "strategy", "actionplan", "plan") for n in view.nodes)
 
 
 def test_stabilisation_is_bounded(example_store):
-    view = build_network(example_store, "da", Filters(findings=False))
-    assert view.options["physics"]["stabilization"]["iterations"] <= 400
+    view = drawn(build_network(example_store, "da", Filters(findings=False)))
+    assert view["options"]["physics"]["stabilization"]["iterations"] <= 400
 
 
 def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):
-    view = build_network(example_store, "en", Filters(view="all", municipality=KBH))
-    overlapping = [n for n in view.nodes if "overlap" in n["findings"]]
+    view = drawn(build_network(example_store, "en", Filters(view="all", municipality=KBH)))
+    overlapping = [n for n in view["nodes"] if "overlap" in n["findings"]]
     assert overlapping and overlapping[0]["label"].endswith("[overlap]") and overlapping[0]["borderWidth"] == 5
-    assert any(e.get("finding") == "synergy" for e in view.edges)
-    assert view.findings["overlap"] and not view.findings_error
+    assert any(e.get("finding") == "synergy" for e in view["edges"])
+    assert view["findings"]["overlap"] and not view["findings_error"]
 
 
 def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch):
     def broken(*args, **kwargs):
-        raise RuntimeError("engine down")
+        raise StoreError("engine down")
     monkeypatch.setattr("graph.questions.library.run_named", broken)
     nv.clear_findings_cache()
     view = build_network(example_store, "en", Filters())
     assert view.nodes and view.findings == {} and "engine down" in view.findings_error
+
+
+def test_a_bug_in_the_findings_is_not_hidden(example_store, monkeypatch):
+    """Only what can really happen (the store fails, a filter the question refuses) degrades to a
+    plain network; a bug surfaces, to be logged by the web app's error handler."""
+    monkeypatch.setattr("graph.questions.library.run_named", lambda *a, **k: {}["no such key"])
+    nv.clear_findings_cache()
+    with pytest.raises(KeyError):
+        build_network(example_store, "en", Filters())
+    nv.clear_findings_cache()
 
 
 def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):

@@ -407,3 +407,27 @@ def test_dangling_references_of_one_municipality(tmp_path, library):
     assert found("org/town") == {("i", "goal/missing"), ("i", "tg/nowhere")}
     assert found("org/other") == {("q", "doc/gone")}
     assert len(run_named(store, library["dangling-references"]).rows) == 3
+
+
+def test_the_library_is_parsed_once_and_again_when_a_file_changes(tmp_path, monkeypatch):
+    """Pages ask for the library on every request; parsing it took ~100 ms, so it is kept until a
+    .rq file is added, removed or changed."""
+    import os
+    import shutil
+
+    import graph.questions.library as lib
+
+    for path in sorted(lib.QUERY_DIR.glob("*.rq"))[:2]:
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(lib, "QUERY_DIR", tmp_path)
+    parsed = []
+    real = lib.load_library
+    monkeypatch.setattr(lib, "load_library", lambda: parsed.append(1) or real(tmp_path))
+    first = lib.library()
+    assert lib.library() == first and len(parsed) == 1
+    lib.library()["changed"] = None          # a caller's change stays its own
+    assert "changed" not in lib.library() and len(parsed) == 1
+    changed = sorted(tmp_path.glob("*.rq"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(changed, ns=(1, 1))
+    assert lib.library().keys() == first.keys() and len(parsed) == 2
