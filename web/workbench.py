@@ -29,7 +29,6 @@ from web.sparql import Answer, QueryRefused, evaluate_request
 bp = Blueprint("workbench", __name__)
 
 SHOWN_ROWS = 1000  # rows rendered as HTML; the downloads carry up to RESULT_LIMIT
-MAX_NAMED = 2000   # IRIs of one table given their names
 _DECLARED_TERMS = """
 SELECT DISTINCT ?term ?type WHERE {
   VALUES ?type { rdf:Property owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:Class rdfs:Class }
