@@ -7,7 +7,7 @@ import click
 
 from graph.cli.context import fail
 from graph.questions.answer import answer_json
-from graph.questions.results import compact, spreadsheet_csv
+from graph.questions.results import compact, format_table, spreadsheet_csv
 from ontology import suggest
 
 
@@ -77,16 +77,8 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
         return
     click.echo(named.title.get(obj.lang) or named.title["en"])
     rows = [[compact(r[c]) for c in result.columns] for r in result.rows]
-    widths = [min(60, max([len(c)] + [len(x[i]) for x in rows])) for i, c in enumerate(result.columns)]
-    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    click.echo(line(result.columns))
-    click.echo(line(["-" * w for w in widths]))
-    for i, cells in enumerate(rows):
-        click.echo(line(cells))
-        if evidence is not None:
-            for e in evidence[i]:
-                click.echo(f"    <- {e.file} [{e.locator}] \"{e.quote}\" ({e.graph_file})")
-    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''}, {result.elapsed * 1000:.0f} ms)")
-
+    under = {i: [f"<- {e.file} [{e.locator}] \"{e.quote}\" ({e.graph_file})" for e in found]
+             for i, found in enumerate(evidence)} if evidence is not None else None
+    click.echo(format_table(result.columns, rows, under, result.elapsed), nl=False)
 
 COMMANDS = [questions, ask]

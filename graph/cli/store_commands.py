@@ -10,7 +10,7 @@ import click
 import pyoxigraph as ox
 
 from graph.pipeline.load import ValidationFailed, check_files, check_store, load_into_store
-from graph.questions.results import format_table, parse_param, spreadsheet_csv, term_text
+from graph.questions.results import parse_param, solutions_table, spreadsheet_csv, term_text
 from graph.explore.stats import store_stats
 from graph.cli.context import Context, fail
 from graph.store import EXPORT_FORMATS, StoreError
@@ -103,7 +103,7 @@ def _render(result: Any, fmt: str) -> str:
         return json.dumps({"boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
-            return format_table(result)
+            return solutions_table(result)
         if fmt == "csv":  # for spreadsheets: cells that would be formulas are neutralised
             names = [v.value for v in result.variables]
             return spreadsheet_csv(names, ([term_text(row[n]) for n in names] for row in result))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -34,16 +34,25 @@ def compact(term: object) -> str:
     return str(term)
 
 
-def format_table(solutions: ox.QuerySolutions) -> str:
-    """An aligned plain-text table with a row count, readable in a terminal."""
-    names = [v.value for v in solutions.variables]
-    rows = [[compact(row[name]) for name in names] for row in solutions]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    widths = [min(w, 60) for w in widths]
+def format_table(columns: list[str], rows: list[list[str]], under: Mapping[int, list[str]] | None = None,
+                 timing: float | None = None) -> str:
+    """An aligned plain-text table with a row count, readable in a terminal (cells cut at 60
+    characters); `under` adds indented lines below a row (the sources of `ask --explain`)."""
+    widths = [min(60, max([len(name)] + [len(r[i]) for r in rows])) for i, name in enumerate(columns)]
     line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    out = [line(columns), line(["-" * w for w in widths])]
+    for i, cells in enumerate(rows):
+        out.append(line(cells))
+        out += [f"    {extra}" for extra in (under or {}).get(i, [])]
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    out.append(f"({count}, {timing * 1000:.0f} ms)" if timing is not None else f"({count})")
     return "\n".join(out) + "\n"
+
+
+def solutions_table(solutions: ox.QuerySolutions) -> str:
+    """A query's answer as a terminal table."""
+    columns = [v.value for v in solutions.variables]
+    return format_table(columns, [[compact(row[name]) for name in columns] for row in solutions])
 
 
 def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
