@@ -8,11 +8,13 @@ IRIs are checked, bound as RDF terms, and links always point at our own pages.
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
-from graph.explore.describe import RDF_FORMATS, BadIri, check_iri, describe, exists, resource_triples, serialize
-from web.errors import Problem
+from graph.explore.describe import BadIri, check_iri, describe, exists, resource_triples
+from ontology import PREFIXES
 from ontology.texts import translate
+from web.errors import Problem
 from web.links import iri_from_path, resource_url
 
 bp = Blueprint("resources", __name__)
@@ -23,6 +25,17 @@ FORMATS = {"json": "application/json", "ttl": "text/turtle", "nt": "application/
 SUFFIXES = {"." + name: mime for name, mime in FORMATS.items() if name != "html"}
 OFFERED = ["text/html", "application/xhtml+xml", "text/turtle", "application/ld+json", "application/n-triples",
            "application/json"]
+
+
+RDF_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+json")
+
+
+def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
+    """A resource's triples in the RDF format asked for; Turtle with our prefixes but full data IRIs
+    (a relative @base confuses readers)."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    prefixes = dict(PREFIXES) if fmt == ox.RdfFormat.TURTLE else None
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
 
 
 def format_amount(amount: float, lang: str) -> str:
@@ -60,7 +73,7 @@ def _show(iri: str, forced: str | None = None):
     description = describe(store, iri, g.lang)
     if description is None:
         raise _problem(404, "res_not_found", iri)
-    if mime in RDF_FORMATS:
+    if mime in RDF_MEDIA_TYPES:
         response = Response(serialize(resource_triples(store, iri), mime), mimetype=mime)
     elif mime == "application/json":
         data = description.as_dict()

@@ -8,7 +8,6 @@ property that leads to them, because they have no page of their own.
 """
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ import pyoxigraph as ox
 from graph.questions.explain import evidence_for
 from graph.store import Store
 from graph.store.labels import Labeller
-from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, PREFIXES, RDF, XSD, curie
+from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, RDF, XSD, curie
 
 RDF_TYPE = RDF + "type"
 DERIVED_GRAPHS = (INFERRED_GRAPH, OWL_INFERRED_GRAPH)
@@ -27,11 +26,6 @@ MAX_INCOMING = 500
 # Stated structure, parent -> part: the breadcrumb walks these upwards (policy > focus area > goal > initiative).
 PART_PROPERTIES = ("hasFocusArea", "hasGoal", "hasInitiative", "hasBudgetLine", "hasSuccessCriterion",
                    "hasVision", "hasMission", "hasProcessStep", "hasPersona", "hasStatedTotal")
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
 
 
 class BadIri(ValueError):
@@ -291,13 +285,3 @@ def resource_triples(store: Store, iri: str) -> list[ox.Triple]:
                            {"node": node}):
         triples.append(ox.Triple(row["s"], row["p"], node))
     return triples
-
-
-def serialize(triples: list[ox.Triple], mimetype: str) -> bytes:
-    fmt = RDF_FORMATS[mimetype]
-    out = io.BytesIO()
-    if fmt == ox.RdfFormat.TURTLE:
-        ox.serialize(triples, out, fmt, prefixes=dict(PREFIXES))  # full data IRIs: a relative @base confuses readers
-    else:
-        ox.serialize(triples, out, fmt)
-    return out.getvalue()

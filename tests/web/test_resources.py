@@ -99,3 +99,15 @@ def test_hostile_labels_and_iris_are_escaped_and_never_linked(hostile_client):
     assert "/resource?iri=javascript:alert%283%29" in page or "/resource?iri=javascript:alert(3)" in page
     error = hostile_client.get("/resource", query_string={"iri": "http://x/<script>"}).get_data(as_text=True)
     assert "<script>" not in error
+
+
+def test_rdf_serialisations_use_our_prefixes_and_full_data_iris(example_client):
+    from graph.explore.describe import resource_triples
+    from web.resources import serialize
+
+    store = example_client.application.config["STORE"]
+    triples = resource_triples(store, "https://w3id.org/policygraph/id/doc/koebenhavn/integrationshandleplan-2019-22")
+    turtle = serialize(triples, "text/turtle").decode()
+    assert "@prefix pg:" in turtle and "@base" not in turtle
+    assert b"<https://w3id.org/policygraph/id/" in serialize(triples, "application/n-triples")
+    assert serialize(triples, "application/ld+json").lstrip().startswith(b"[")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.explore.describe import BadIri, check_iri, describe, resource_triples, serialize
+from graph.explore.describe import BadIri, check_iri, describe, resource_triples
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
@@ -88,10 +88,10 @@ def test_unknown_and_hostile_iris(small):
 
 def test_rdf_description_carries_outgoing_blank_nodes_and_incoming(small):
     triples = resource_triples(small, ID + "doc/t/plan/init")
-    turtle = serialize(triples, "text/turtle").decode()
-    assert "pg:fiscalYear" in turtle and "<https://w3id.org/policygraph/id/doc/t/plan/area>" in turtle and "@base" not in turtle
-    assert b"hasInitiative" in serialize(triples, "application/n-triples")
-    assert serialize(triples, "application/ld+json").lstrip().startswith(b"[")
+    predicates = {t.predicate.value.rsplit("#", 1)[-1] for t in triples}
+    assert "fiscalYear" in predicates, "the budget line's blank node comes along"
+    assert any(t.subject.value == ID + "doc/t/plan/area" and t.predicate.value.endswith("hasInitiative")
+               for t in triples), "the incoming link from the area"
 
 
 def test_example_graph_resources_describe_quickly(example_store):
