@@ -8,7 +8,6 @@ by completions drawn from our ontology and query library, so the page makes no t
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,7 @@ from graph.sparql.bindings import inline_values
 from graph.questions.answer import labels_for
 from graph.questions.library import NamedQuery, QueryParameterError, bind_parameters, library
 from graph.questions.results import compact
-from graph.sparql.text import prefixed_names
+from graph.sparql.text import declared_prefixes, prefixed_names
 from ontology import OWL, RDFS, XSD, all_prefixes, base_iri
 from ontology.texts import translate
 from web.errors import Problem
@@ -84,7 +83,7 @@ def answer_table(answer: Answer, store: Any, lang: str, shown: int | None = None
 # ------------------------------------------------------------------------------ queries for the editor
 def used_prefix_lines(sparql: str) -> str:
     """PREFIX lines for the standard prefixes a query uses and does not declare, so it runs anywhere."""
-    declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+    declared = declared_prefixes(sparql)
     used = {prefix for prefix, _ in prefixed_names(sparql)}
     return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in all_prefixes().items()
                    if prefix in used and prefix not in declared)

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from graph.questions.results import foreign_digits
+from graph.sparql.text import keywords, variables as query_variables
 from graph.store.labels import Labeller
 from ontology import XSD, all_prefixes, curie, expand, suggest
 from ontology.texts import LANGUAGES
@@ -171,7 +172,7 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
     question = _texts(meta, "question", fail, required=True)
     description = _texts(meta, "description", fail, required=False)
 
-    variables = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments(sparql)))
+    variables = query_variables(sparql)
     parameters = []
     raw_params = meta.get("parameters") or []
     if not isinstance(raw_params, list):
@@ -239,7 +240,7 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
         budget = dict(budget)
 
     body = "\n".join(line for line in lines if not line.strip().startswith("#+"))
-    if not re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _strip_comments(body)):
+    if not keywords(body) & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         fail("the file has no SPARQL query after its metadata")
     try:  # syntax check against an empty store, with our prefixes
         ox.Store().query(body, prefixes=all_prefixes())
@@ -261,10 +262,6 @@ def _texts(meta: dict, key: str, fail, required: bool) -> dict[str, str]:
     if required and missing:
         fail(f"{key} lacks a text in {', '.join(missing)}", meta, key)
     return {str(k): str(v) for k, v in value.items()}
-
-
-def _strip_comments(sparql: str) -> str:
-    return "\n".join(re.sub(r"#.*$", "", line) if '"' not in line else line for line in sparql.splitlines())
 
 
 def _expand(name: str) -> str:
@@ -399,7 +396,7 @@ def bind_parameters(store, named: NamedQuery, params: Mapping[str, Any] | None, 
             bindings[param.name] = _check_iri(store, param, value, lang)
         else:
             bindings[param.name] = _parse_literal(param, value)
-    if re.search(r"[?$]lang\b", named.sparql):
+    if "lang" in query_variables(named.sparql):
         bindings["lang"] = ox.Literal(lang)
     return bindings
 

@@ -92,6 +92,27 @@ def prefixed_names(sparql: str) -> Iterator[tuple[str, str]]:
             yield prefix, local
 
 
+def variables(sparql: str) -> set[str]:
+    """The names of the variables the text uses (`?x` and `$x` alike), not those in strings or comments."""
+    return {token.text[1:] for token in tokens(sparql) if token.kind == "var"}
+
+
+def keywords(sparql: str) -> set[str]:
+    """The bare words of the text, upper-cased (SELECT, PREFIX, OPTIONAL ...)."""
+    return {token.text.upper() for token in tokens(sparql) if token.kind == "word"}
+
+
+def declared_prefixes(sparql: str) -> set[str]:
+    """The prefixes the text declares itself (`PREFIX pg: <...>`)."""
+    found, previous = set(), None
+    for token in tokens(sparql):
+        if previous is not None and previous.kind == "word" and previous.text.upper() == "PREFIX" \
+                and token.kind == "pname" and token.text.endswith(":"):
+            found.add(token.text[:-1])
+        previous = token
+    return found
+
+
 def fetching_keyword(token: Token) -> str | None:
     """SERVICE or LOAD when the engine may read this token as that keyword (see the module docstring)."""
     if token.kind == "word":

@@ -5,7 +5,6 @@ Replacing graphs is one SPARQL update, which Oxigraph and the protocol apply ato
 from __future__ import annotations
 
 import io
-import re
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Iterable, Iterator, Mapping, Union
 import pyoxigraph as ox
 
 from graph.sparql.dataset import Dataset  # Dataset is part of this API
-from graph.sparql.text import refusal
+from graph.sparql.text import declared_prefixes, refusal
 from ontology import all_prefixes
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -176,5 +175,5 @@ def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
 
 def _prefix_lines(sparql: str) -> str:
     """Remote endpoints get our standard prefixes declared, as the embedded store gets them as defaults."""
-    declared = set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+    declared = declared_prefixes(sparql)
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in all_prefixes().items() if p not in declared)

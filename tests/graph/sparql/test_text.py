@@ -58,3 +58,14 @@ def test_every_library_query_passes_and_prefixes_are_read_from_tokens():
     for path in sorted((ROOT / "graph" / "queries").glob("*.rq")):
         assert refusal(path.read_text(encoding="utf-8"), allow_federation=False) is None, path.name
     assert list(prefixed_names("SELECT * { ?s pg:x '''ex:y''' ; <a:b> STR(dct:) } # skos:z")) == [("pg", "x"), ("dct", "")]
+
+
+def test_variables_keywords_and_declared_prefixes_skip_strings_iris_and_comments():
+    from graph.sparql.text import declared_prefixes, keywords, variables
+
+    text = """PREFIX ex: <http://example.org/#?notavar> # PREFIX no: <x>
+    SELECT ?a $b WHERE { ?a ex:p "?c and PREFIX fake: <y>" . BIND($b AS ?d) }"""
+    assert variables(text) == {"a", "b", "d"}
+    assert {"PREFIX", "SELECT", "WHERE", "BIND", "AS"} <= keywords(text)
+    assert declared_prefixes(text) == {"ex"}
+    assert declared_prefixes("prefix : <http://x/> SELECT * {}") == {""}
