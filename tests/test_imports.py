@@ -21,7 +21,8 @@ ALLOWED = {
     "graph.pipeline": {"graph.store", "graph.sparql", "loaders", "ontology"},
     "graph.questions": {"graph.store", "graph.sparql", "ontology"},
     "graph.explore": {"graph.questions", "graph.store", "graph.sparql", "ontology"},
-    "graph.cli": {"graph.explore", "graph.questions", "graph.pipeline", "graph.store", "graph.sparql", "loaders",
+    "graph.workshop": {"graph.questions", "graph.explore", "graph.store", "graph.sparql", "ontology"},
+    "graph.cli": {"graph.workshop", "graph.explore", "graph.questions", "graph.pipeline", "graph.store", "graph.sparql", "loaders",
                   "ontology"},
     "graph": {"ontology"},  # graph/__init__.py and any module beside the rooms
     "web": {"graph", "ontology"},
