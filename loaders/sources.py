@@ -6,14 +6,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from loaders.authoring import jsonld_to_quads, yaml_to_jsonld
 from loaders.errors import LoadError
 from loaders.rdf_files import RDF_FORMATS, read_rdf_file
-from ontology import PG, RDF, base_iri
+from ontology import PG, RDF, base_iri, file_graph
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -33,10 +32,9 @@ def supported_suffixes() -> tuple[str, ...]:
 
 
 def graph_iri_for(path: Path, root: Path | None = None) -> str:
-    """A stable graph name: the file's path relative to the folder it was loaded from (or its name),
-    percent-encoded, because file names hold spaces, dashes and letters that an IRI cannot (æøå, –)."""
+    """A stable graph name: the file's path relative to the folder it was loaded from (or its name)."""
     relative = path.relative_to(root) if root is not None else Path(path.name)
-    return f"{base_iri()}graph/{quote(relative.as_posix(), safe='/')}"
+    return file_graph(relative.as_posix())
 
 
 def _file_record(path: Path, graph: str, display: str) -> list[ox.Quad]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Iterable
+from urllib.parse import quote, unquote
 
 from rapidfuzz import fuzz, process
 
@@ -48,6 +49,21 @@ def base_iri() -> str:
     """The base for data IRIs; configurable so a municipality can publish under its own domain."""
     base = os.environ.get("POLICYGRAPH_BASE", DEFAULT_BASE)
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def file_graph(relative_path: str) -> str:
+    """The named graph of a loaded file: its path relative to the folder it was loaded from,
+    percent-encoded, because file names hold spaces and letters an IRI cannot (æøå, –)."""
+    return f"{base_iri()}graph/{quote(relative_path, safe='/')}"
+
+
+def file_of_graph(graph: str) -> str | None:
+    """The path of the file a named graph was loaded from (file_graph's inverse); None for other graphs,
+    the derived and inferred ones included."""
+    marker = f"{base_iri()}graph/"
+    if not graph.startswith(marker) or graph in (INFERRED_GRAPH, OWL_INFERRED_GRAPH):
+        return None
+    return unquote(graph[len(marker):])
 
 
 def all_prefixes() -> dict[str, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -16,7 +15,7 @@ from graph.pipeline.derive_rules import Facts
 from graph.store import GraphContent, Store
 from graph.pipeline.validation import Finding, MergedGraph, validate_merged, validate_quads, violations
 from loaders import LoadedFile, load_paths
-from ontology import INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, OWL_INFERRED_GRAPH, base_iri
+from ontology import INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, OWL_INFERRED_GRAPH, base_iri, file_of_graph
 
 
 class ValidationFailed(Exception):
@@ -65,14 +64,12 @@ def graph_contents(files: Iterable[LoadedFile]) -> list[GraphContent]:
 def places_in_store(merged: MergedGraph, findings: Iterable[Finding]) -> list[Finding]:
     """The findings, each about a stored node without a place pointing at the file its graph was loaded
     from (graph names percent-encode it). Looked up for the findings only, not for every stored node."""
-    marker = f"{base_iri()}graph/"
-
     def place(focus: str) -> str | None:
         if not focus.startswith(("http:", "https:", "urn:")):
             return None
-        graphs = (q.graph_name for q in merged.quads_for_pattern(ox.NamedNode(focus), None, None))
-        return next((unquote(g.value[len(marker):]) for g in graphs
-                     if isinstance(g, ox.NamedNode) and g.value.startswith(marker)), None)
+        files = (file_of_graph(q.graph_name.value) for q in merged.quads_for_pattern(ox.NamedNode(focus), None, None)
+                 if isinstance(q.graph_name, ox.NamedNode))
+        return next((file for file in files if file), None)
 
     return [f if f.place else replace(f, place=place(f.focus)) for f in findings]
 

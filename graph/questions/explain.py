@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 
 from graph.store.labels import Labeller
-from ontology import GRAPH_BASE
+from ontology import file_of_graph
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Evidence:
 
     @property
     def graph_file(self) -> str:
-        return self.graph[len(GRAPH_BASE):] if self.graph.startswith(GRAPH_BASE) else self.graph
+        return file_of_graph(self.graph) or self.graph
 
 
 _PASSAGES = """

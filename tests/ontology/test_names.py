@@ -77,3 +77,15 @@ def test_only_ontology_defines_namespaces():
     found = [hit for package in ("graph", "loaders", "web", "bench") for path in sorted((ROOT / package).rglob("*.py"))
              for hit in _namespace_constants(path)]
     assert not found, "namespace constants outside ontology/names.py: " + ", ".join(found)
+
+
+def test_a_file_graph_gives_back_its_file_and_other_graphs_none(monkeypatch):
+    from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, file_graph, file_of_graph
+
+    graph = file_graph("koebenhavn/Handleplan – Ærø 2019.yaml")
+    assert " " not in graph and "Æ" not in graph
+    assert file_of_graph(graph) == "koebenhavn/Handleplan – Ærø 2019.yaml"
+    assert file_of_graph(INFERRED_GRAPH) is None and file_of_graph(OWL_INFERRED_GRAPH) is None
+    assert file_of_graph("https://w3id.org/policygraph/ontology") is None
+    monkeypatch.setenv("POLICYGRAPH_BASE", "https://data.kk.dk/id")
+    assert file_of_graph(file_graph("a.yaml")) == "a.yaml"
