@@ -63,8 +63,6 @@ def _lang_after_command(ctx: click.Context, _param: click.Parameter, value: str 
         ctx.meta[LANG_CHOSEN] = True
 
 
-
-
 def with_lang_after_name(command: click.Command) -> click.Command:
     """Every command also takes --lang after its name (unless it has a --lang of its own)."""
     if not any(param.name == "lang" for param in command.params):

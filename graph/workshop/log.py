@@ -146,7 +146,7 @@ class WorkshopLog:
         if time.time() > workshop.closes:
             raise WorkshopError("the workshop is closed, so its code no longer works")
         token = secrets.token_urlsafe(24)
-        participant = Participant(secrets.token_hex(8), workshop.id, name.strip() or "", body or None)
+        participant = Participant(secrets.token_hex(8), workshop.id, name.strip(), body or None)
         with self._write() as db:
             db.execute("INSERT INTO participant VALUES (?, ?, ?, ?, ?, ?)",
                        (participant.id, workshop.id, participant.name, participant.body, _hash(token), time.time()))
