@@ -147,10 +147,32 @@ class WorkshopLog:
             raise WorkshopError("the workshop is closed, so its code no longer works")
         token = secrets.token_urlsafe(24)
         participant = Participant(secrets.token_hex(8), workshop.id, name.strip(), body or None)
-        with self._write() as db:
+        with self._write() as db:  # the participant and the news of their joining, together
+            now = time.time()
             db.execute("INSERT INTO participant VALUES (?, ?, ?, ?, ?, ?)",
-                       (participant.id, workshop.id, participant.name, participant.body, _hash(token), time.time()))
+                       (participant.id, workshop.id, participant.name, participant.body, _hash(token), now))
+            db.execute("INSERT INTO event (workshop, action, participant, kind, payload, at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (workshop.id, "join-" + participant.id, participant.id, "join",
+                        json.dumps({"name": participant.name, "body": participant.body}, ensure_ascii=False), now))
         return participant, token
+
+    def participants(self, workshop_id: str) -> list[Participant]:
+        rows = self._db().execute("SELECT id, workshop, name, body FROM participant WHERE workshop = ? ORDER BY joined",
+                                  (workshop_id,)).fetchall()
+        return [Participant(*row) for row in rows]
+
+    def get(self, workshop_id: str) -> Workshop | None:
+        row = self._db().execute("SELECT id, code, title, details, closes FROM workshop WHERE id = ?",
+                                 (workshop_id,)).fetchone()
+        return Workshop(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def all(self) -> list[Workshop]:
+        rows = self._db().execute("SELECT id, code, title, details, closes FROM workshop ORDER BY created DESC").fetchall()
+        return [Workshop(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+
+    def last_seq(self, workshop_id: str) -> int:
+        row = self._db().execute("SELECT MAX(seq) FROM event WHERE workshop = ?", (workshop_id,)).fetchone()
+        return int(row[0] or 0)
 
     def participant(self, token: str) -> Participant | None:
         row = self._db().execute("SELECT id, workshop, name, body FROM participant WHERE token_hash = ?",
