@@ -38,11 +38,15 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
     chosen = language_chosen(click.get_current_context())
-    app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
+    config = {"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"}
+    if obj.location and not obj.endpoint:  # workshops are kept beside the store they write back to
+        config["STORE_PATH"] = str(obj.location)
+    app = create_app(config)
     try:
         # Threads for the query workers, the queries waiting for them and pages besides, so that
         # waiting ad-hoc queries never hold every thread (graph/store/pool.py).
-        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8
+        # and one for each workshop stream (web/workshop/live.py caps them at WORKSHOP_STREAMS).
+        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8 + app.config["WORKSHOP_STREAMS"]
         server = waitress.create_server(app, host=host, port=port, threads=threads)
     except OSError as error:
         pool = app.extensions.get(POOL_EXTENSION)

@@ -27,16 +27,16 @@ def check(state: WorkshopState, kind: str, payload: dict[str, Any], participant:
     """The payload to store for this action, or WorkshopError saying why it is refused."""
     now = time.time() if now is None else now
     if state.closed or now > state.workshop.closes:
-        raise WorkshopError("the workshop has ended")
+        raise WorkshopError("ended")
     if kind in FACILITATOR_ACTIONS:
         if participant is not None:
-            raise WorkshopError("only the facilitator can do that")
+            raise WorkshopError("facilitator_only")
         return _FACILITATOR[kind](state, payload, now)
     if kind in PARTICIPANT_ACTIONS:
         if participant is None or participant not in state.participants:
-            raise WorkshopError("join the workshop first")
+            raise WorkshopError("join_first")
         return _PARTICIPANT[kind](state, payload, participant, now)
-    raise WorkshopError(f"unknown action {kind!r}")
+    raise WorkshopError("unknown_action", kind=kind)
 
 
 def dot_limit(state: WorkshopState, kind: str, payload: dict[str, Any]) -> int | None:
@@ -48,12 +48,12 @@ def dot_limit(state: WorkshopState, kind: str, payload: dict[str, Any]) -> int |
 def _text(payload: dict[str, Any], key: str, required: bool = True) -> str:
     value = payload.get(key, "")
     if not isinstance(value, str):
-        raise WorkshopError(f"{key} must be text")
+        raise WorkshopError("not_text", field=key)
     value = value.strip()
     if required and not value:
-        raise WorkshopError(f"{key} is missing")
+        raise WorkshopError("missing", field=key)
     if len(value) > MAX_TEXT:
-        raise WorkshopError(f"{key} is longer than {MAX_TEXT} characters")
+        raise WorkshopError("too_long", field=key, limit=MAX_TEXT)
     return value
 
 
@@ -61,59 +61,59 @@ def _activity(state: WorkshopState, payload: dict[str, Any], kind: str | None = 
               must_be_open: bool = True) -> Activity:
     act = state.activities.get(payload.get("activity"))  # type: ignore[arg-type]
     if act is None:
-        raise WorkshopError("no such activity in this workshop")
+        raise WorkshopError("no_activity")
     if kind is not None and act.type != kind:
-        raise WorkshopError(f"this is not a {kind} activity")
+        raise WorkshopError("wrong_activity")
     if must_be_open and act.status != "open":
-        raise WorkshopError("this activity is not open")
+        raise WorkshopError("not_open")
     if must_be_open and now is not None and act.ends_at is not None and now > act.ends_at:
-        raise WorkshopError("the time for this activity is up")
+        raise WorkshopError("time_up")
     return act
 
 
 def _one_of(value: Any, allowed: list[str] | tuple[str, ...], what: str) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise WorkshopError(f"{what} is not one of those offered")
+        raise WorkshopError("not_offered", field=what)
     return value
 
 
 # ---------------------------------------------------------------------- participants
 def _pick(state, payload, who, now):
     act = _activity(state, payload, "personas", now)
-    return {"activity": act.id, "persona": _one_of(payload.get("persona"), act.items, "the persona")}
+    return {"activity": act.id, "persona": _one_of(payload.get("persona"), act.items, "persona")}
 
 
 def _group(state, payload, who, now):
     act = _activity(state, payload, "personas", now)
-    return {"activity": act.id, "persona": _one_of(payload.get("persona"), act.items, "the persona"),
-            "group": _one_of(payload.get("group"), act.choices, "the target group")}
+    return {"activity": act.id, "persona": _one_of(payload.get("persona"), act.items, "persona"),
+            "group": _one_of(payload.get("group"), act.choices, "group")}
 
 
 def _focus(state, payload, who, now):
     act = _activity(state, payload, "personas", now)
     persona = payload.get("persona") or None
     if persona is not None:
-        _one_of(persona, act.items, "the persona")
+        _one_of(persona, act.items, "persona")
     return {"activity": act.id, "persona": persona, "text": _text(payload, "text")}
 
 
 def _link(state, payload, who, now):
     act = _activity(state, payload, "links", now)
-    source = _one_of(payload.get("source"), act.items, "the first end")
-    target = _one_of(payload.get("target"), act.items, "the second end")
+    source = _one_of(payload.get("source"), act.items, "source")
+    target = _one_of(payload.get("target"), act.items, "target")
     if source == target:
-        raise WorkshopError("a link needs two different ends")
+        raise WorkshopError("same_ends")
     return {"activity": act.id, "source": source, "target": target,
-            "relation": _one_of(payload.get("relation"), LINK_RELATIONS, "the kind of link"),
+            "relation": _one_of(payload.get("relation"), LINK_RELATIONS, "relation"),
             "rationale": _text(payload, "rationale", required=False)}
 
 
 def _support(state, payload, who, now):
     proposal = state.proposals.get(payload.get("proposal"))  # type: ignore[arg-type]
     if proposal is None:
-        raise WorkshopError("no such proposal")
+        raise WorkshopError("no_proposal")
     if proposal.status != "open":
-        raise WorkshopError("this proposal is already decided")
+        raise WorkshopError("decided")
     return {"proposal": proposal.id, "activity": proposal.activity}
 
 
@@ -123,17 +123,17 @@ def _score(state, payload, who, now):
     if isinstance(score, str) and score.lstrip("-+").isdigit():
         score = int(score)
     if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_SCALE:
-        raise WorkshopError("a score is a whole number from -3 to 3")
+        raise WorkshopError("score_scale")
     cell = (payload.get("source"), payload.get("target"))
     mine = {(a, b) for a, b, table in act.cells() if table == state.table_of(who) or not act.tables}
     if cell not in mine:
-        raise WorkshopError("this cell is scored by another table")
+        raise WorkshopError("other_table")
     return {"activity": act.id, "source": cell[0], "target": cell[1], "score": score}
 
 
 def _vote(state, payload, who, now):
     act = _activity(state, payload, "priorities", now)
-    return {"activity": act.id, "item": _one_of(payload.get("item"), act.items, "the item")}
+    return {"activity": act.id, "item": _one_of(payload.get("item"), act.items, "item")}
 
 
 # ---------------------------------------------------------------------- facilitator
@@ -144,20 +144,20 @@ def _open(state, payload, now):
     labels = payload.get("labels", {})
     if not (isinstance(items, list) and isinstance(choices, list) and isinstance(labels, dict)) \
             or not all(isinstance(i, str) for i in [*items, *choices, *labels, *labels.values()]):
-        raise WorkshopError("items, choices and labels must be lists and a map of text")
+        raise WorkshopError("bad_items")
     if len(items) > MAX_ITEMS or len(choices) > MAX_ITEMS:
-        raise WorkshopError(f"at most {MAX_ITEMS} items")
+        raise WorkshopError("too_many_items", limit=MAX_ITEMS)
     opened: dict[str, Any] = {"activity": act.id, "items": items, "choices": choices, "labels": labels,
                               "tables": state.table_names()}
     if act.type == "priorities":
         dots = payload.get("dots", 3)
         if not isinstance(dots, int) or not 1 <= dots <= MAX_DOTS:
-            raise WorkshopError(f"dots per person: 1 to {MAX_DOTS}")
+            raise WorkshopError("dots_range", limit=MAX_DOTS)
         opened["dots"] = dots
     minutes = payload.get("minutes")
     if minutes:
         if not isinstance(minutes, (int, float)) or not 0 < minutes <= 240:
-            raise WorkshopError("a time box is 1 to 240 minutes")
+            raise WorkshopError("minutes_range")
         opened["ends_at"] = now + minutes * 60
     return opened
 
@@ -169,25 +169,25 @@ def _close(state, payload, now):
 def _split(state, payload, now):
     tables = payload.get("tables")
     if not isinstance(tables, dict) or not all(isinstance(t, str) and 0 < len(t) <= 40 for t in tables.values()):
-        raise WorkshopError("tables: a table name (up to 40 characters) for each participant")
+        raise WorkshopError("bad_tables")
     unknown = [p for p in tables if p not in state.participants]
     if unknown:
-        raise WorkshopError("some of those are not participants of this workshop")
+        raise WorkshopError("not_participants")
     return {"tables": tables}
 
 
 def _decide(state, payload, now):
     proposal = state.proposals.get(payload.get("proposal"))  # type: ignore[arg-type]
     if proposal is None:
-        raise WorkshopError("no such proposal")
+        raise WorkshopError("no_proposal")
     accepted = payload.get("accepted")
     if not isinstance(accepted, bool):
-        raise WorkshopError("accept or reject")
+        raise WorkshopError("accept_or_reject")
     decided: dict[str, Any] = {"proposal": proposal.id, "activity": proposal.activity, "accepted": accepted}
     follow = payload.get("follow_up") or {}
     if accepted and follow.get("body"):
         bodies = state.workshop.details.get("bodies") or []
-        decided["follow_up"] = {"body": _one_of(follow["body"], bodies, "the body"),
+        decided["follow_up"] = {"body": _one_of(follow["body"], bodies, "body"),
                                 "task": _text(follow, "task"), "due": _date(follow.get("due"))}
     return decided
 
@@ -198,7 +198,7 @@ def _date(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise WorkshopError("a date is written YYYY-MM-DD") from None
+        raise WorkshopError("bad_date") from None
 
 
 def _end(state, payload, now):

@@ -28,7 +28,7 @@ class Workshops:
     def workshop(self, workshop_id: str) -> Workshop:
         workshop = self.log.get(workshop_id)
         if workshop is None:
-            raise WorkshopError("no such workshop")
+            raise WorkshopError("no_workshop")
         return workshop
 
     def state(self, workshop_id: str) -> WorkshopState:

@@ -40,9 +40,14 @@ READS: dict[str, list[str]] = {
     "network.view": NETWORK, "network.view_json": NETWORK,
     "charts.matrix": ["municipality", "measure"], "charts.matrix_json": ["municipality", "measure"],
     "charts.timeline": ["municipality"], "charts.timeline_json": ["municipality"],
+    "workshop.index": ["code"], "workshop.index_json": ["code"], "workshop.new": ["seed", "municipality"],
+    "workshop.join": ["code"], "workshop.room": [], "workshop.facilitate": [], "workshop.projector": [],
+    "workshop.projector_json": [], "workshop.panel": [], "workshop.qr": [], "workshop.act": [],
+    "workshop.stream": ["since"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
     "static": [],
 }
-PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css"}
+PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",
+               "role": "projector"}
 _read: ContextVar[set[str] | None] = ContextVar("read", default=None)
 
 

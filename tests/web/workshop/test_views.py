@@ -1,0 +1,136 @@
+"""The workshop area through the Flask test client: create (needs the write token), join by code,
+act (CSRF, roles, refusals in the reader's language), the live panels and the .json twins."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from web import create_app
+
+SEED = "https://w3id.org/policygraph/id/workshop/koebenhavn/gruppearbejde-ny-integrationshandleplan"
+KBH = "https://w3id.org/policygraph/id/org/koebenhavn"
+PLAN = "https://w3id.org/policygraph/id/doc/koebenhavn/integrationshandleplan-2019-22"
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def app(example_store, tmp_path):
+    return create_app({"STORE": example_store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
+                       "WORKSHOP_LOG": str(tmp_path / "workshops.sqlite")})
+
+
+@pytest.fixture
+def workshop(app):
+    """A workshop made from the seed persona exercise, with its facilitator's client and CSRF token."""
+    facilitator = app.test_client()
+    form = facilitator.get("/workshops/new", query_string={"seed": SEED}).get_data(as_text=True)
+    bodies = re.findall(r'name="bodies" value="([^"]+)"', form)
+    created = facilitator.post("/workshops/new", data={
+        "csrf_token": _csrf(form), "seed": SEED, "municipality": KBH, "title": "Persona <øvelse>", "plans": [PLAN],
+        "bodies": bodies, "token": "tok", "activities": ["personas", "links", "crossimpact", "priorities"]})
+    assert created.status_code == 303
+    workshop_id = created.headers["Location"].split("/")[2]
+    page = facilitator.get(f"/workshops/{workshop_id}/facilitate").get_data(as_text=True)
+    code = re.search(r'class="ws-code">([A-Z0-9]+)<', page).group(1)
+    return {"id": workshop_id, "code": code, "client": facilitator, "csrf": _csrf(page), "bodies": bodies}
+
+
+def _join(app, workshop, name):
+    client = app.test_client()
+    token = _csrf(client.get(f"/workshops/join?code={workshop['code']}").get_data(as_text=True))
+    joined = client.post("/workshops/join", data={"csrf_token": token, "code": workshop["code"], "name": name,
+                                                  "body": workshop["bodies"][0]})
+    assert joined.status_code == 303 and joined.headers["Location"] == f"/workshops/{workshop['id']}/"
+    return client, token
+
+
+def _act(client, token, workshop, kind, payload, action=None):
+    return client.post(f"/workshops/{workshop['id']}/act", json={"kind": kind, "payload": payload, "action": action},
+                       headers={"X-CSRFToken": token, "Accept": "application/json"})
+
+
+def test_the_seed_workshop_is_listed_ready_to_run(app):
+    listed = app.test_client().get("/workshops.json").get_json()
+    (seed,) = [s for s in listed["seeds"] if s["iri"] == SEED]
+    assert seed["personas"] == 5 and seed["about"] == PLAN  # slide 4: five family members; slide 3: the 2019-22 plan
+
+
+def test_creating_needs_the_write_token(app, example_store, tmp_path):
+    client = app.test_client()
+    form = client.get("/workshops/new", query_string={"seed": SEED}).get_data(as_text=True)
+    wrong = client.post("/workshops/new", data={"csrf_token": _csrf(form), "seed": SEED, "token": "nope", "title": "x"})
+    assert wrong.status_code == 403 and "Skrivenøglen er forkert" in wrong.get_data(as_text=True)
+    read_only = create_app({"STORE": example_store, "TESTING": True, "QUERY_WORKERS": 0,
+                            "WORKSHOP_LOG": str(tmp_path / "other.sqlite")}).test_client()
+    form = read_only.get("/workshops/new").get_data(as_text=True)
+    refused = read_only.post("/workshops/new", data={"csrf_token": _csrf(form), "token": "tok", "title": "x"})
+    assert refused.status_code == 403 and "POLICYGRAPH_UPDATE_TOKEN" in refused.get_data(as_text=True)
+
+
+def test_forms_without_the_csrf_token_are_refused(app, workshop):
+    client, _token = _join(app, workshop, "Aya")
+    refused = client.post(f"/workshops/{workshop['id']}/act", json={"kind": "support", "payload": {}})
+    assert refused.status_code == 400
+    assert client.post("/workshops/join", data={"code": workshop["code"], "name": "Eve"}).status_code == 400
+
+
+def test_a_whole_round_of_actions(app, workshop):
+    aya, aya_token = _join(app, workshop, "Aya")
+    bo, bo_token = _join(app, workshop, "Bo")
+    fac, fac_token = workshop["client"], workshop["csrf"]
+    assert _act(fac, fac_token, workshop, "tables.split", {"count": 2}).status_code == 200
+    for activity in ("a1", "a2", "a3", "a4"):
+        assert _act(fac, fac_token, workshop, "activity.open", {"activity": activity, "dots": 2}).status_code == 200
+    state = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()
+    personas, links, impact, votes = state["activities"]
+    assert [i["label"] for i in personas["items"]][:2] == ["Moren Amina", "Bedstemoren Mariam"]
+    assert links["items"][0]["id"] == PLAN and len(impact["items"]) > 1
+    proposed = _act(aya, aya_token, workshop, "link.propose", {
+        "activity": "a2", "source": links["items"][0]["id"], "target": links["items"][1]["id"],
+        "relation": "synergy", "rationale": "<script>alert(1)</script>"}, action="aya-1")
+    assert proposed.status_code == 200
+    assert _act(bo, bo_token, workshop, "support", {"proposal": "aya-1"}).status_code == 200
+    page = bo.get(f"/workshops/{workshop['id']}/live/participant").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    participant_refused = _act(aya, aya_token, workshop, "decide", {"proposal": "aya-1", "accepted": True})
+    assert participant_refused.status_code == 400 and participant_refused.get_json()["error"] == "Det kan kun facilitator gøre."
+    for _ in range(2):
+        assert _act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]}).status_code == 200
+    spent = _act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]})
+    assert spent.status_code == 409 and "2 prikker" in spent.get_json()["error"]
+    summary = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()
+    assert summary["votes"]["a4"][0]["dots"] == 2 and summary["proposals"][0]["supporters"] == 2
+
+
+def test_pages_for_each_role(app, workshop):
+    aya, _token = _join(app, workshop, "Aya")
+    anyone = app.test_client()
+    assert aya.get(f"/workshops/{workshop['id']}/").status_code == 200
+    assert anyone.get(f"/workshops/{workshop['id']}/").status_code == 302  # not joined: to the join page
+    assert anyone.get(f"/workshops/{workshop['id']}/facilitate").status_code == 403
+    assert aya.get(f"/workshops/{workshop['id']}/live/facilitator").status_code == 403
+    projector = anyone.get(f"/workshops/{workshop['id']}/projector").get_data(as_text=True)
+    assert workshop["code"] in projector and "Persona &lt;øvelse&gt;" in projector
+    assert anyone.get(f"/workshops/{workshop['id']}/qr.svg").data.startswith(b"<svg")
+    assert anyone.get("/workshops/ffffffffffffffff/projector").status_code == 404
+
+
+def test_an_unknown_code_is_refused_in_the_readers_language(app):
+    client = app.test_client()
+    token = _csrf(client.get("/workshops/join?lang=en").get_data(as_text=True))
+    refused = client.post("/workshops/join", data={"csrf_token": token, "code": "ZZZZZZ", "name": "Bo"})
+    assert refused.status_code == 400 and "no workshop has the code ZZZZZZ" in refused.get_data(as_text=True)
+
+
+def test_events_since_a_number_and_the_stream_starts_with_the_latest(app, workshop):
+    aya, _token = _join(app, workshop, "Aya")
+    events = aya.get(f"/workshops/{workshop['id']}/history.json?since=0").get_json()
+    assert [e["kind"] for e in events["events"]] == ["join"] and events["last"] == events["events"][0]["seq"]
+    stream = aya.get(f"/workshops/{workshop['id']}/stream", buffered=False)
+    first = next(stream.response).decode()
+    stream.close()
+    assert f"event: changed\ndata: {events['last']}" in first
