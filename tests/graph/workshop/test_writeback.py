@@ -5,27 +5,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.pipeline.load import load_into_store
+from graph.pipeline.load import check_store, load_into_store
 from graph.pipeline.validation import violations
-from graph.pipeline.load import check_store
 from graph.store import OxigraphStore
 from graph.workshop.writeback import (AcceptedFocusArea, AcceptedLink, AcceptedMembership, CrossImpact, Person,
                                       WorkshopRecord, is_workshop_graph, workshop_graph, workshop_quads, write_back)
 from ontology import PG, PROV, RDF, file_graph
-from small_graph import GOOD
+from small_graph import GOOD, SECOND_PLAN
 
 T = "https://w3id.org/policygraph/id/t/"
-SECOND_PLAN = """
-:plan2 a pg:ActionPlan ; dct:title "Anden plan"@da , "Second plan"@en ; pg:municipality :kommune ;
-    pg:status pg:Adopted ; pg:validFrom "2019"^^xsd:gYear ; pg:validUntil "2022"^^xsd:gYear ; pg:adoptedBy :udvalg ;
-    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 5" ; pg:quotation "Anden plan"@da ] ;
-    pg:hasGoal :maal2 .
-:maal2 a pg:Goal ; skos:prefLabel "Færre unge uden uddannelse"@da , "Fewer young people without education"@en ;
-    pg:responsibleBody :udvalg ;
-    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 6" ; pg:quotation "Færre unge"@da ] .
-:persona a pg:Persona ; skos:prefLabel "Moren Amina"@da , "Amina, the mother"@en ;
-    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 7" ; pg:quotation "Moren Amina"@da ] .
-"""
 ANNA = Person("p1", "Anna", T + "udvalg")
 SOMEONE = Person("p2", None, None)
 MONDAY = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z
