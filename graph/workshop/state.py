@@ -36,6 +36,7 @@ class Activity:
     dots: int = 0                                     # priorities: dots per person
     ends_at: float | None = None                      # time box (seconds since the epoch)
     labels: dict[str, str] = field(default_factory=dict)  # items that are not resources: id -> text
+    closed_at: float | None = None                    # when the facilitator closed it
 
     def cells(self) -> list[tuple[str, str, str]]:
         """Cross-impact: every ordered pair of goals, with the table that scores it (round robin over
@@ -175,7 +176,7 @@ def _open(state: WorkshopState, event: Event) -> None:
 def _close(state: WorkshopState, event: Event) -> None:
     act = state.activities.get(event.payload["activity"])
     if act is not None:
-        act.status = "closed"
+        act.status, act.closed_at = "closed", event.at
 
 
 def _split(state: WorkshopState, event: Event) -> None:
@@ -231,7 +232,7 @@ def _end(state: WorkshopState, event: Event) -> None:
     state.closed = True
     for act in state.activities.values():
         if act.status == "open":
-            act.status = "closed"
+            act.status, act.closed_at = "closed", event.at
 
 
 _APPLY = {

@@ -134,3 +134,28 @@ def test_events_since_a_number_and_the_stream_starts_with_the_latest(app, worksh
     first = next(stream.response).decode()
     stream.close()
     assert f"event: changed\ndata: {events['last']}" in first
+
+
+def test_an_accepted_link_is_written_into_the_workshops_graph_and_a_rejected_one_is_not(app, workshop, example_store):
+    from graph.workshop.writeback import workshop_graph
+
+    aya, aya_token = _join(app, workshop, "Aya")
+    fac, fac_token = workshop["client"], workshop["csrf"]
+    _act(fac, fac_token, workshop, "activity.open", {"activity": "a2"})
+    items = [i["id"] for i in fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()["activities"][1]["items"]]
+    _act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[1],
+                                                   "relation": "synergy", "rationale": "same families"}, action="yes")
+    _act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[2],
+                                                   "relation": "conflict"}, action="no")
+    graph = workshop_graph(workshop["id"])
+    try:
+        assert _act(fac, fac_token, workshop, "decide", {"proposal": "yes", "accepted": True}).status_code == 200
+        assert _act(fac, fac_token, workshop, "decide", {"proposal": "no", "accepted": False}).status_code == 200
+        stated = {(q.subject.value, q.predicate.value, q.object.value) for q in example_store.quads(graph)}
+        pg = "https://w3id.org/policygraph/ontology#"
+        assert (items[0], pg + "synergyWith", items[1]) in stated
+        assert not any(p == pg + "conflictsWith" for _s, p, _o in stated)
+        history = fac.get(f"/workshops/{workshop['id']}/history").get_data(as_text=True)
+        assert "afvist" in history and "godkendt" in history  # the rejected proposal stays in the history
+    finally:
+        example_store.drop_graphs([graph])  # the example store is shared by the session's tests
