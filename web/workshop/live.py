@@ -16,7 +16,9 @@ from typing import Any, Callable, Iterator
 from flask import Response, current_app, g
 from werkzeug.datastructures import MultiDict
 
+from graph.explore.network import clear_findings_cache
 from graph.workshop import scope
+from graph.workshop.record import write_decisions
 from graph.workshop.actions import FACILITATOR_ACTIONS
 from graph.workshop.log import Participant
 from graph.workshop.state import LINK_RELATIONS, SCORE_SCALE, WorkshopState
@@ -141,9 +143,8 @@ def payload_from_form(form: MultiDict) -> dict[str, Any]:
 # ---------------------------------------------------------------------- decisions into the graph
 def write_back(workshop_id: str) -> None:
     """The workshop's named graph, made anew from every decision so far (graph/workshop/record.py)."""
-    from graph.workshop.record import write_decisions
-
     write_decisions(current_app.config["STORE"], workshops().state(workshop_id))
+    clear_findings_cache()  # the matrix and network findings kept for a few minutes must show it now
 
 
 # ---------------------------------------------------------------------- the stream
