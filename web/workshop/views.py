@@ -9,6 +9,7 @@ Every action goes through `POST /workshops/<id>/act` and is stored before it is 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 from typing import Any
 
@@ -209,8 +210,10 @@ def qr(workshop_id: str) -> Response:
     """The join link as a QR code, made here (no service outside)."""
     workshop = access.workshop_or_404(workshop_id)
     code = segno.make(url_for("workshop.join", code=workshop.code, _external=True), error="m")
-    svg = code.svg_inline(scale=8, dark="#000", light="#fff", title=translate("workshop.qr_title", g.lang))
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    out = io.BytesIO()  # a standalone SVG file (with its namespace), which an <img> can show
+    code.save(out, kind="svg", scale=8, dark="#000", light="#fff", xmldecl=False,
+              title=translate("workshop.qr_title", g.lang))
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 # ---------------------------------------------------------------------- acting

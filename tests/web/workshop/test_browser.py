@@ -90,6 +90,7 @@ def test_a_whole_workshop_with_a_facilitator_a_projector_and_three_phones(browse
 
     projector = Person(browser, live_server, 1920, 1080)
     projector.open(f"/workshops/{workshop_id}/projector")
+    assert projector.page.locator(".ws-joinbox img").evaluate("img => img.naturalWidth") > 0, "the QR code does not show"
     phones = []
     for name in ("Amal", "Bent", "Cecilie"):
         phone = Person(browser, live_server, 375, 740)

@@ -115,7 +115,8 @@ def test_pages_for_each_role(app, workshop):
     assert aya.get(f"/workshops/{workshop['id']}/live/facilitator").status_code == 403
     projector = anyone.get(f"/workshops/{workshop['id']}/projector").get_data(as_text=True)
     assert workshop["code"] in projector and "Persona &lt;øvelse&gt;" in projector
-    assert anyone.get(f"/workshops/{workshop['id']}/qr.svg").data.startswith(b"<svg")
+    qr = anyone.get(f"/workshops/{workshop['id']}/qr.svg").data
+    assert qr.startswith(b"<svg") and b'xmlns="http://www.w3.org/2000/svg"' in qr  # an <img> shows only that
     assert anyone.get("/workshops/ffffffffffffffff/projector").status_code == 404
 
 
