@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.sparql.dataset import Dataset
-from graph.workshop.writeback import is_workshop_graph
+from ontology import is_workshop_graph
 
 EMPTY_GRAPH = "urn:x-policygraph:no-graph"  # a dataset names at least one graph; this one holds nothing
 

@@ -19,13 +19,12 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Iterable
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from graph.store.base import GraphContent, Store
-from ontology import FOAF, PG, PROV, RDF, RDFS, XSD, base_iri
+from ontology import FOAF, PG, PROV, RDF, RDFS, XSD, base_iri, is_workshop_graph, workshop_graph
 from ontology.texts import LANGUAGES, translate
 
 RELATIONS: dict[str, str] = {
@@ -116,21 +115,6 @@ class WorkshopRecord:
 
 
 # ------------------------------------------------------------------------------------------ names
-
-def _graph_base() -> str:
-    """Not under `graph/`: that is where the graphs of loaded files live (ontology.file_graph), and a
-    workshop graph must never be taken for, or collide with, the graph of a file."""
-    return f"{base_iri()}workshop-graph/"
-
-
-def workshop_graph(workshop_id: str) -> str:
-    """The named graph holding one workshop's decisions."""
-    return _graph_base() + quote(workshop_id, safe="")
-
-
-def is_workshop_graph(graph_iri: str) -> bool:
-    return graph_iri.startswith(_graph_base())
-
 
 def workshop_iri(record: WorkshopRecord) -> str:
     """The workshop as a resource: the existing one, else one minted for a workshop held in the app."""
@@ -325,6 +309,5 @@ def write_back(store: Store, record: WorkshopRecord) -> int:
         return store.replace_graphs([GraphContent(workshop_graph(record.id), quads)])
 
 
-def workshop_graphs(graphs: Iterable[str]) -> list[str]:
-    """The workshop graphs among the store's graphs."""
-    return [g for g in graphs if is_workshop_graph(g)]
+__all__ = ["AcceptedFocusArea", "AcceptedLink", "AcceptedMembership", "CrossImpact", "Person", "WorkshopRecord",
+           "is_workshop_graph", "workshop_graph", "workshop_iri", "workshop_quads", "write_back"]
