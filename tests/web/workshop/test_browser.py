@@ -165,5 +165,15 @@ def test_a_whole_workshop_with_a_facilitator_a_projector_and_three_phones(browse
     facilitator.open("/matrix?municipality=" + quote(KBH))
     assert facilitator.page.locator("main").get_by_text("◆").count() > 0, "the matrix does not mark the workshop's link"
 
+    # the same in English, on the projector and a phone
+    projector.open(f"/workshops/{workshop_id}/projector?lang=en")
+    projector.sees("3 participants")
+    projector.sees("reinforces")
+    projector.axe("projector in English")
+    screenshot(projector.page, "workshop-projector-en")
+    bent.open(f"/workshops/{workshop_id}/?lang=en")
+    bent.sees("You have 2 of 3 dots left")
+    bent.axe("participant in English")
+
     problems = [p for person in (facilitator, projector, *phones) for p in person.close()]
     assert not problems, "\n".join(problems)
