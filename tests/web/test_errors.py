@@ -40,6 +40,7 @@ READS: dict[str, list[str]] = {
     "network.view": NETWORK, "network.view_json": NETWORK,
     "charts.matrix": ["municipality", "measure"], "charts.matrix_json": ["municipality", "measure"],
     "charts.timeline": ["municipality"], "charts.timeline_json": ["municipality"],
+    "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css"}
