@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pdf_text import pdf_text
+from pdf_text import pdf_pages, pdf_text
 
 from graph.workshop.briefing import Briefing, Finding, Goal, Initiative, PlanPart, briefing
 from web.printing import pdf_from_html
@@ -34,7 +34,9 @@ def test_english_texts_and_amounts():
 def test_the_pdf_names_the_committee_and_a_goal_in_danish(example_store):
     found = briefing(example_store, "da", "org/koebenhavn/biu", ["doc/koebenhavn/integrationshandleplan-2019-22"],
                      "org/koebenhavn", "Tal for ledigheden i 2023")
-    text = pdf_text(pdf_from_html(render_briefing(found, "da", "Workshop om integration", "1. maj 2024")))
+    pdf = pdf_from_html(render_briefing(found, "da", "Workshop om integration", "1. maj 2024"))
+    assert len(pdf_pages(pdf)) == 1, "the committee's briefing fits on one A4 page"
+    text = pdf_text(pdf)
     assert "Til: Beskæftigelses- og Integrationsudvalget" in text
     assert "Jobparate ledige (fokusområde, under Job)" in text
     assert "Tal for ledigheden i 2023" in text and "side 1 af" in text
