@@ -16,7 +16,7 @@ from graph.questions.library import QueryParameterError
 from graph.questions.report import build_report
 from graph.store import MemoryReplica, StoreError
 from web import create_app
-from web.report import render_html, render_markdown
+from web.report import render_html, render_markdown, render_pdf
 from web.sparql import POOL_EXTENSION
 
 
@@ -59,10 +59,13 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
     server.run()
 
 
+REPORT_SUFFIXES = {"html": "html", "markdown": "md", "pdf": "pdf"}
+
+
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown", "pdf"]), default="html", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: coherence-report.<html|md>).")
+              help="File to write (default: coherence-report.<html|md|pdf>).")
 @click.pass_obj
 def report(obj, fmt: str, output: Path | None) -> None:
     """Write the coherence report (gaps, overlaps, synergies, continuity, inconsistencies) with sources."""
@@ -71,8 +74,11 @@ def report(obj, fmt: str, output: Path | None) -> None:
     except (StoreError, QueryParameterError) as error:
         fail(str(error))
         return
-    output = output or Path(f"coherence-report.{'html' if fmt == 'html' else 'md'}")
-    output.write_text(render_html(built) if fmt == "html" else render_markdown(built), encoding="utf-8")
+    output = output or Path(f"coherence-report.{REPORT_SUFFIXES[fmt]}")
+    if fmt == "pdf":
+        output.write_bytes(render_pdf(built))   # the HTML file printed on A4 (web/printing.py)
+    else:
+        output.write_text(render_html(built) if fmt == "html" else render_markdown(built), encoding="utf-8")
     counts = ", ".join(f"{built.count(kind)} {kind}" for kind in ("gap", "overlap", "synergy", "continuity", "consistency"))
     click.echo(f"Wrote {output} ({counts}).", err=True)
 

@@ -1,32 +1,56 @@
-"""The coherence report (graph/questions/report.py) as one self-contained HTML file or as Markdown,
-with the texts of ontology/texts/report.yaml."""
+"""The coherence report (graph/questions/report.py) as one self-contained HTML file, as Markdown, as a
+PDF printed from that same HTML (web/printing.py), and as the page `/report` with its `.json` and
+`.pdf` twins, with the texts of ontology/texts/report.yaml."""
 from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
+from dataclasses import asdict
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from flask import Blueprint, current_app, g
 
-from graph.questions.report import MAX_ROWS, SECTIONS, Report
+from graph.questions.report import MAX_ROWS, SECTIONS, Report, build_report
 from ontology.texts import translate
+from web.printing import document_environment, pdf_from_html, print_context
+from web.twins import Reply, twin
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "files"  # documents to save, not pages under the CSP
+bp = Blueprint("report", __name__)
+TEMPLATE = "report.html"   # in web/templates/files: the saved file, the page and the PDF are one template
 
 
 def text(key: str, lang: str) -> str:
     return translate(f"report.{key}", lang)
 
 
-def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.globals.update(text=text, sections=SECTIONS, max_rows=MAX_ROWS)
-    return env
+def _globals() -> dict[str, Any]:
+    return {"text": text, "sections": SECTIONS, "max_rows": MAX_ROWS}
 
 
 def render_html(report: Report) -> str:
     """One file, no external resources: it can be mailed or opened on an intranet without internet."""
-    return _environment().get_template("report.html").render(report=report, lang=report.lang)
+    return document_environment(**_globals()).get_template(TEMPLATE).render(report=report, lang=report.lang)
+
+
+def render_pdf(report: Report) -> bytes:
+    """The same file on A4 (print.css), for `policygraph report --format pdf`."""
+    return pdf_from_html(render_html(report))
+
+
+def _as_json(report: Report) -> dict[str, Any]:
+    """The report's findings as data (the queries by id: their text is at /questions/<id>)."""
+    return {"lang": report.lang, "generated": report.generated,
+            "sections": {kind: [{**{k: v for k, v in asdict(s).items() if k != "query"}, "query": s.query.id}
+                                for s in sections] for kind, sections in report.sections.items()}}
+
+
+@twin(bp, "/report", "files/" + TEMPLATE, pdf=True)
+def page() -> Reply:
+    """The report served by the app: stylesheets linked (the CSP forbids inline styles), the same
+    template as the saved file, and its PDF from the same HTML."""
+    report = build_report(current_app.config["STORE"], g.lang)
+    return Reply(json=lambda: _as_json(report), filename="coherence-report",
+                 page=lambda: {"report": report, "lang": report.lang, **_globals(), **print_context(inline=False)})
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")

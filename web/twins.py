@@ -1,6 +1,6 @@
 """Every view is a bookmarkable page with a `.json` twin (and a `.csv` twin where the answer is a
 table), made by one mechanism: `twin` registers `/x` (endpoint `name`), `/x.json` (`name_json`)
-and `/x.csv` (`name_csv`) for ONE view function that returns a `Reply`. The view reads the request
+and `/x.csv` (`name_csv`) and `/x.pdf` (`name_pdf`, the page's own HTML printed by web/printing.py) for ONE view function that returns a `Reply`. The view reads the request
 and computes once; the reply says how that answer looks as a page, as JSON and as CSV, so the
 twins can never drift apart and never answer an error in a shape of their own: a view refuses by
 raising `Problem`, which the one error handler (web/errors.py) answers in the URL's shape.
@@ -18,6 +18,7 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from graph.questions.results import spreadsheet_csv
 from web.errors import Problem
+from web.printing import pdf_from_html
 
 Rows = Iterable[Iterable[str]]
 
@@ -31,7 +32,7 @@ class Reply:
     json: Callable[[], Any]
     page: Callable[[], dict[str, Any]]
     table: Callable[[], tuple[list[str], Rows]] | None = None   # only views registered with csv=True
-    filename: str = "answer"                 # the .csv download's name, without the suffix
+    filename: str = "answer"                 # the .csv/.pdf download's name, without the suffix
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -41,10 +42,12 @@ class Reply:
         return cls(json=lambda: data, page=lambda: {"data": data, **page})
 
 
-def twin(bp: Blueprint, rule: str, template: str, *, csv: bool = False, json_rule: str | None = None,
+def twin(bp: Blueprint, rule: str, template: str, *, csv: bool = False, pdf: bool = False,
+         json_rule: str | None = None,
          form: Callable[..., dict[str, Any]] | None = None) -> Callable[[Callable[..., Reply]], Callable[..., Reply]]:
-    """Register the view at `rule`, `rule.json` (or `json_rule`: the front page's is `/index.json`)
-    and, with `csv`, `rule.csv`."""
+    """Register the view at `rule`, `rule.json` (or `json_rule`: the front page's is `/index.json`),
+    with `csv`, `rule.csv`, and with `pdf`, `rule.pdf`: the same template and context as the page,
+    so the PDF is what the page prints on paper (its template links web/static/print.css)."""
 
     def register(view: Callable[..., Reply]) -> Callable[..., Reply]:
         name = view.__name__
@@ -74,10 +77,19 @@ def twin(bp: Blueprint, rule: str, template: str, *, csv: bool = False, json_rul
             response.headers["Content-Disposition"] = f'attachment; filename="{reply.filename}.csv"'
             return response
 
+        def as_pdf(**kwargs: Any) -> Response:
+            reply = view(**kwargs)
+            document = pdf_from_html(render_template(template, **reply.page()))
+            response = Response(document, reply.status, reply.headers, mimetype="application/pdf")
+            response.headers["Content-Disposition"] = f'inline; filename="{reply.filename}.pdf"'
+            return response
+
         bp.add_url_rule(rule, name, page, methods=["GET"])
         bp.add_url_rule(json_rule or rule + ".json", name + "_json", as_json, methods=["GET"])
         if csv:
             bp.add_url_rule(rule + ".csv", name + "_csv", as_csv, methods=["GET"])
+        if pdf:
+            bp.add_url_rule(rule + ".pdf", name + "_pdf", as_pdf, methods=["GET"])
         return view
 
     return register

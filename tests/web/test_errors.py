@@ -44,6 +44,7 @@ READS: dict[str, list[str]] = {
     "workshop.join": ["code"], "workshop.room": [], "workshop.facilitate": [], "workshop.projector": [],
     "workshop.projector_json": [], "workshop.panel": [], "workshop.qr": [], "workshop.act": [],
     "workshop.stream": ["since"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
+    "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",

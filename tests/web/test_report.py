@@ -1,0 +1,69 @@
+"""web/report.py: the coherence report as a saved file, a PDF printed from it (also by
+`policygraph report --format pdf`), and the page /report with its .json and .pdf twins."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdf_text import column_text, pdf_text
+
+from graph.questions.report import build_report
+from web.cli import main
+from web.report import render_html, render_pdf
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+# Seed: data/koebenhavn/inklusionspolitik-2011-14.yaml, Bilag 1, afsnit 2
+QUOTE = "«Politikken består af fire indsatsområder: 1. Alle børn og unge skal have en god start på livet»"
+
+
+@pytest.fixture(scope="module")
+def danish_pdf(example_store) -> bytes:
+    return render_pdf(build_report(example_store, "da"))
+
+
+def test_the_pdf_has_the_reports_danish_headings(danish_pdf):
+    text = pdf_text(danish_pdf)
+    for heading in ("Sammenhængsrapport", "Huller", "Overlap", "Synergier", "Kontinuitet", "Uoverensstemmelser"):
+        assert heading in text
+    assert re.search(r"side 1 af \d+", text)
+
+
+def test_the_pdf_quotes_the_example_graphs_sources(danish_pdf):
+    assert QUOTE in column_text(danish_pdf, "Kilde")
+
+
+def test_the_saved_file_carries_its_styles_and_links_nothing(example_store):
+    html = render_html(build_report(example_store, "en"))
+    assert '<style media="print">' in html and "size: A4" in html
+    assert '<body data-page-word="page" data-of-word="of">' in html
+    assert "<link" not in html
+
+
+def test_the_report_page_links_the_print_stylesheet_and_has_no_inline_style(example_client):
+    """Served under the CSP (no inline styles): Ctrl+P gives the same paper as the PDF."""
+    page = example_client.get("/report?lang=da").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in page
+    assert "<style" not in page and "Sammenhængsrapport" in page
+
+
+def test_the_report_pdf_twin_prints_the_page(example_client):
+    response = example_client.get("/report.pdf?lang=da")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert QUOTE in column_text(response.data, "Kilde")
+
+
+def test_the_report_json_twin_names_the_findings(example_client):
+    data = example_client.get("/report.json?lang=en").get_json()
+    synergies = [row for s in data["sections"]["synergy"] for row in s["rows"]]
+    assert data["lang"] == "en" and any("LGBTI+" in " ".join(row) for row in synergies)
+
+
+def test_the_report_command_writes_a_pdf(tmp_path):
+    store = str(tmp_path / "store")
+    assert CliRunner().invoke(main, ["--store", store, "load", str(DATA)]).exit_code == 0
+    output = tmp_path / "rapport.pdf"
+    result = CliRunner().invoke(main, ["--store", store, "report", "--lang", "da", "--format", "pdf", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Sammenhængsrapport" in pdf_text(output.read_bytes())
