@@ -11,8 +11,8 @@ from graph.store import Store
 from ontology.texts import LANGUAGES
 from web import charts, errors, headers, home, network, questions, report, request_log, resources, sparql, workbench
 from web.sparql import POOL_EXTENSION
+from web import workshop
 from web.workshop import setup as workshop_setup
-from web.workshop import views as workshop
 
 AREAS = (home, sparql, workbench, questions, resources, network, charts, report, workshop)  # one blueprint `bp` each
 LANG_COOKIE = "policygraph_lang"

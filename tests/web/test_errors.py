@@ -43,7 +43,10 @@ READS: dict[str, list[str]] = {
     "workshop.index": ["code"], "workshop.index_json": ["code"], "workshop.new": ["seed", "municipality"],
     "workshop.join": ["code"], "workshop.room": [], "workshop.facilitate": [], "workshop.projector": [],
     "workshop.projector_json": [], "workshop.panel": [], "workshop.qr": [], "workshop.act": [],
-    "workshop.stream": ["since"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
+    "workshop.stream": ["since"], "workshop.record": [], "workshop.record_json": [], "workshop.record_pdf": [],
+    "workshop.letters": [], "workshop.letters_json": [], "workshop.letters_pdf": [], "workshop.scores": [],
+    "workshop.scores_json": [], "workshop.scores_csv": [], "workshop.votes": [], "workshop.votes_json": [],
+    "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
     "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "static": [],
 }

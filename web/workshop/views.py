@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from graph.workshop import scope
 from graph.workshop.log import WorkshopError
@@ -23,11 +23,10 @@ from ontology.texts import translate
 from web.errors import Problem
 from web.twins import Reply, twin
 from graph.store.labels import Labeller
-from web.workshop import access, live
+from web.workshop import access, bp, live
 from web.workshop.naming import namer
 from web.workshop.setup import limiter, participant_key, workshops
 
-bp = Blueprint("workshop", __name__)
 
 
 @bp.app_template_filter("clock")
