@@ -32,12 +32,13 @@
   function refresh() {
     if (refreshing) { again = true; return; }
     refreshing = true;
-    var keepValues = typed();
-    var focused = document.activeElement && live.contains(document.activeElement) ? document.activeElement.id : null;
-    var opened = Array.prototype.map.call(live.querySelectorAll("details[open]"), function (d) { return d.parentElement.id || ""; });
     fetch(root.dataset.live, {credentials: "same-origin", headers: {"Accept": "text/html"}})
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } shown = Number(r.headers.get("X-Workshop-Seq") || shown); return r.text(); })
       .then(function (html) {
+        // what the person is doing is read at the moment of the swap, not when the fetch began
+        var keepValues = typed();
+        var focused = document.activeElement && live.contains(document.activeElement) ? document.activeElement.id : null;
+        var opened = Array.prototype.map.call(live.querySelectorAll("details[open]"), function (d) { return d.closest("[id]") ? d.closest("[id]").id : ""; });
         live.innerHTML = html;
         Object.keys(keepValues).forEach(function (id) {
           var el = document.getElementById(id);

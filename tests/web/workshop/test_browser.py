@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.pdf_text import pdf_text
+
 from tests.browser_support import (CHROMIUM_ARGS, OfflineGuard, PageProblems, axe_violations, chromium_or_fail,
                                    describe_violations, screenshot, serve)
 
@@ -135,7 +137,12 @@ def test_a_whole_workshop_with_a_facilitator_a_projector_and_three_phones(browse
     _submit(cecilie, ".ws-links", "Støt")
     projector.sees("2 støtter")
     facilitator.sees("Samme familier")
-    facilitator.page.locator(".ws-links .ws-decide").first.get_by_role("button", name="Godkend").click()
+    decide = facilitator.page.locator(".ws-links .ws-decide").first
+    decide.locator("summary").click()
+    decide.locator("select[name='follow_up.body']").select_option(index=1)
+    decide.locator("input[name='follow_up.task']").fill("Afstem handleplanerne om social kontrol")
+    decide.locator("input[name='follow_up.due']").fill("2027-03-01")
+    decide.get_by_role("button", name="Godkend").click()
     bent.sees("godkendt")
     projector.sees("godkendt")
 
@@ -164,6 +171,18 @@ def test_a_whole_workshop_with_a_facilitator_a_projector_and_three_phones(browse
     assert network.ok and any(edge.get("workshop") for edge in network.json()["edges"]), "no workshop link in the network"
     facilitator.open("/matrix?municipality=" + quote(KBH))
     assert facilitator.page.locator("main").get_by_text("◆").count() > 0, "the matrix does not mark the workshop's link"
+
+    # after: the letters and the record, printed to PDF
+    letters = facilitator.page.request.get(live_server.url(f"/workshops/{workshop_id}/letters.pdf"))
+    assert letters.ok and letters.headers["content-type"] == "application/pdf"
+    text = pdf_text(letters.body())
+    assert "Afstem handleplanerne om social kontrol" in text and "senest 2027-03-01" in text
+    record = pdf_text(facilitator.page.request.get(live_server.url(f"/workshops/{workshop_id}/record.pdf")).body())
+    assert "Facilitator: Mette" in record and "(2027-03-01)" in record, record[:3000]
+    assert all(name in record for name in ("Amal", "Bent", "Cecilie")), record[:3000]
+    facilitator.open(f"/workshops/{workshop_id}/letters")
+    facilitator.axe("letters")
+    screenshot(facilitator.page, "workshop-letters")
 
     # the same in English, on the projector and a phone
     projector.open(f"/workshops/{workshop_id}/projector?lang=en")
