@@ -8,26 +8,26 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.pdf_text import pdf_text
-from tests.web.workshop.test_views import _act, _join, app, workshop  # noqa: F401 (fixtures)
+from tests.workshop_client import act, join
 
 
 @pytest.fixture
-def decided(app, workshop):  # noqa: F811
+def decided(app, workshop):
     """A link accepted with a follow-up for the first invited body, a vote and a score."""
-    aya, aya_token = _join(app, workshop, "Aya")
+    aya, aya_token = join(app, workshop, "Aya")
     fac, fac_token = workshop["client"], workshop["csrf"]
     for activity in ("a2", "a3", "a4"):
-        _act(fac, fac_token, workshop, "activity.open", {"activity": activity, "dots": 2})
+        act(fac, fac_token, workshop, "activity.open", {"activity": activity, "dots": 2})
     state = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()
     links, impact, votes = state["activities"][1:]
-    _act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": links["items"][0]["id"],
+    act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": links["items"][0]["id"],
                                                    "target": links["items"][1]["id"], "relation": "coordinate",
                                                    "rationale": "Fælles målgruppe"}, action="l1")
-    _act(fac, fac_token, workshop, "decide", {"proposal": "l1", "accepted": True, "follow_up": {
+    act(fac, fac_token, workshop, "decide", {"proposal": "l1", "accepted": True, "follow_up": {
         "body": workshop["bodies"][0], "task": "Send en revideret handleplan", "due": "2027-05-02"}})
-    _act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]})
+    act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]})
     cell = next(c for c in state["scores"]["a3"])
-    _act(aya, aya_token, workshop, "score", {"activity": "a3", "source": cell["source"], "target": cell["target"], "score": -2})
+    act(aya, aya_token, workshop, "score", {"activity": "a3", "source": cell["source"], "target": cell["target"], "score": -2})
     return workshop, aya
 
 
@@ -70,13 +70,13 @@ def test_scores_and_votes_as_csv_and_xlsx(decided):
     assert book["Prioriteringer"]["B2"].value == 1
 
 
-def test_a_typed_formula_never_becomes_a_live_one_in_the_workbook(app, workshop):  # noqa: F811
-    aya, aya_token = _join(app, workshop, "Aya")
+def test_a_typed_formula_never_becomes_a_live_one_in_the_workbook(app, workshop):
+    aya, aya_token = join(app, workshop, "Aya")
     fac, fac_token = workshop["client"], workshop["csrf"]
-    _act(fac, fac_token, workshop, "activity.open", {"activity": "a1"})
+    act(fac, fac_token, workshop, "activity.open", {"activity": "a1"})
     persona = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()["activities"][0]["items"][0]["id"]
-    _act(aya, aya_token, workshop, "focus.propose", {"activity": "a1", "persona": persona, "text": '=HYPERLINK("http://x")'})
-    _act(fac, fac_token, workshop, "activity.open", {"activity": "a4"})
+    act(aya, aya_token, workshop, "focus.propose", {"activity": "a1", "persona": persona, "text": '=HYPERLINK("http://x")'})
+    act(fac, fac_token, workshop, "activity.open", {"activity": "a4"})
     book = load_workbook(io.BytesIO(fac.get(f"/workshops/{workshop['id']}/results.xlsx").data))
     items = [row[0].value for row in book["Prioriteringer"].iter_rows(min_row=2)]
     assert '\'=HYPERLINK("http://x")' in items

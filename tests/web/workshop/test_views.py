@@ -2,55 +2,8 @@
 act (CSRF, roles, refusals in the reader's language), the live panels and the .json twins."""
 from __future__ import annotations
 
-import re
-
-import pytest
-
+from tests.workshop_client import SEED, PLAN, act, csrf_of, join
 from web import create_app
-
-SEED = "https://w3id.org/policygraph/id/workshop/koebenhavn/gruppearbejde-ny-integrationshandleplan"
-KBH = "https://w3id.org/policygraph/id/org/koebenhavn"
-PLAN = "https://w3id.org/policygraph/id/doc/koebenhavn/integrationshandleplan-2019-22"
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-@pytest.fixture
-def app(example_store, tmp_path):
-    return create_app({"STORE": example_store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
-                       "WORKSHOP_LOG": str(tmp_path / "workshops.sqlite")})
-
-
-@pytest.fixture
-def workshop(app):
-    """A workshop made from the seed persona exercise, with its facilitator's client and CSRF token."""
-    facilitator = app.test_client()
-    form = facilitator.get("/workshops/new", query_string={"seed": SEED}).get_data(as_text=True)
-    bodies = re.findall(r'name="bodies" value="([^"]+)"', form)
-    created = facilitator.post("/workshops/new", data={
-        "csrf_token": _csrf(form), "seed": SEED, "municipality": KBH, "title": "Persona <øvelse>", "plans": [PLAN],
-        "bodies": bodies, "token": "tok", "activities": ["personas", "links", "crossimpact", "priorities"]})
-    assert created.status_code == 303
-    workshop_id = created.headers["Location"].split("/")[2]
-    page = facilitator.get(f"/workshops/{workshop_id}/facilitate").get_data(as_text=True)
-    code = re.search(r'class="ws-code">([A-Z0-9]+)<', page).group(1)
-    return {"id": workshop_id, "code": code, "client": facilitator, "csrf": _csrf(page), "bodies": bodies}
-
-
-def _join(app, workshop, name):
-    client = app.test_client()
-    token = _csrf(client.get(f"/workshops/join?code={workshop['code']}").get_data(as_text=True))
-    joined = client.post("/workshops/join", data={"csrf_token": token, "code": workshop["code"], "name": name,
-                                                  "body": workshop["bodies"][0]})
-    assert joined.status_code == 303 and joined.headers["Location"] == f"/workshops/{workshop['id']}/"
-    return client, token
-
-
-def _act(client, token, workshop, kind, payload, action=None):
-    return client.post(f"/workshops/{workshop['id']}/act", json={"kind": kind, "payload": payload, "action": action},
-                       headers={"X-CSRFToken": token, "Accept": "application/json"})
 
 
 def test_the_seed_workshop_is_listed_ready_to_run(app):
@@ -62,52 +15,52 @@ def test_the_seed_workshop_is_listed_ready_to_run(app):
 def test_creating_needs_the_write_token(app, example_store, tmp_path):
     client = app.test_client()
     form = client.get("/workshops/new", query_string={"seed": SEED}).get_data(as_text=True)
-    wrong = client.post("/workshops/new", data={"csrf_token": _csrf(form), "seed": SEED, "token": "nope", "title": "x"})
+    wrong = client.post("/workshops/new", data={"csrf_token": csrf_of(form), "seed": SEED, "token": "nope", "title": "x"})
     assert wrong.status_code == 403 and "Skrivenøglen er forkert" in wrong.get_data(as_text=True)
     read_only = create_app({"STORE": example_store, "TESTING": True, "QUERY_WORKERS": 0,
                             "WORKSHOP_LOG": str(tmp_path / "other.sqlite")}).test_client()
     form = read_only.get("/workshops/new").get_data(as_text=True)
-    refused = read_only.post("/workshops/new", data={"csrf_token": _csrf(form), "token": "tok", "title": "x"})
+    refused = read_only.post("/workshops/new", data={"csrf_token": csrf_of(form), "token": "tok", "title": "x"})
     assert refused.status_code == 403 and "POLICYGRAPH_UPDATE_TOKEN" in refused.get_data(as_text=True)
 
 
 def test_forms_without_the_csrf_token_are_refused(app, workshop):
-    client, _token = _join(app, workshop, "Aya")
+    client, _token = join(app, workshop, "Aya")
     refused = client.post(f"/workshops/{workshop['id']}/act", json={"kind": "support", "payload": {}})
     assert refused.status_code == 400
     assert client.post("/workshops/join", data={"code": workshop["code"], "name": "Eve"}).status_code == 400
 
 
 def test_a_whole_round_of_actions(app, workshop):
-    aya, aya_token = _join(app, workshop, "Aya")
-    bo, bo_token = _join(app, workshop, "Bo")
+    aya, aya_token = join(app, workshop, "Aya")
+    bo, bo_token = join(app, workshop, "Bo")
     fac, fac_token = workshop["client"], workshop["csrf"]
-    assert _act(fac, fac_token, workshop, "tables.split", {"count": 2}).status_code == 200
+    assert act(fac, fac_token, workshop, "tables.split", {"count": 2}).status_code == 200
     for activity in ("a1", "a2", "a3", "a4"):
-        assert _act(fac, fac_token, workshop, "activity.open", {"activity": activity, "dots": 2}).status_code == 200
+        assert act(fac, fac_token, workshop, "activity.open", {"activity": activity, "dots": 2}).status_code == 200
     state = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()
     personas, links, impact, votes = state["activities"]
     assert [i["label"] for i in personas["items"]][:2] == ["Moren Amina", "Bedstemoren Mariam"]
     assert links["items"][0]["id"] == PLAN and len(impact["items"]) > 1
-    proposed = _act(aya, aya_token, workshop, "link.propose", {
+    proposed = act(aya, aya_token, workshop, "link.propose", {
         "activity": "a2", "source": links["items"][0]["id"], "target": links["items"][1]["id"],
         "relation": "synergy", "rationale": "<script>alert(1)</script>"}, action="aya-1")
     assert proposed.status_code == 200
-    assert _act(bo, bo_token, workshop, "support", {"proposal": "aya-1"}).status_code == 200
+    assert act(bo, bo_token, workshop, "support", {"proposal": "aya-1"}).status_code == 200
     page = bo.get(f"/workshops/{workshop['id']}/live/participant").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
-    participant_refused = _act(aya, aya_token, workshop, "decide", {"proposal": "aya-1", "accepted": True})
+    participant_refused = act(aya, aya_token, workshop, "decide", {"proposal": "aya-1", "accepted": True})
     assert participant_refused.status_code == 400 and participant_refused.get_json()["error"] == "Det kan kun facilitator gøre."
     for _ in range(2):
-        assert _act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]}).status_code == 200
-    spent = _act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]})
+        assert act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]}).status_code == 200
+    spent = act(aya, aya_token, workshop, "vote", {"activity": "a4", "item": votes["items"][0]["id"]})
     assert spent.status_code == 409 and "2 prikker" in spent.get_json()["error"]
     summary = fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()
     assert summary["votes"]["a4"][0]["dots"] == 2 and summary["proposals"][0]["supporters"] == 2
 
 
 def test_pages_for_each_role(app, workshop):
-    aya, _token = _join(app, workshop, "Aya")
+    aya, _token = join(app, workshop, "Aya")
     anyone = app.test_client()
     assert aya.get(f"/workshops/{workshop['id']}/").status_code == 200
     assert anyone.get(f"/workshops/{workshop['id']}/").status_code == 302  # not joined: to the join page
@@ -122,13 +75,13 @@ def test_pages_for_each_role(app, workshop):
 
 def test_an_unknown_code_is_refused_in_the_readers_language(app):
     client = app.test_client()
-    token = _csrf(client.get("/workshops/join?lang=en").get_data(as_text=True))
+    token = csrf_of(client.get("/workshops/join?lang=en").get_data(as_text=True))
     refused = client.post("/workshops/join", data={"csrf_token": token, "code": "ZZZZZZ", "name": "Bo"})
     assert refused.status_code == 400 and "no workshop has the code ZZZZZZ" in refused.get_data(as_text=True)
 
 
 def test_events_since_a_number_and_the_stream_starts_with_the_latest(app, workshop):
-    aya, _token = _join(app, workshop, "Aya")
+    aya, _token = join(app, workshop, "Aya")
     events = aya.get(f"/workshops/{workshop['id']}/history.json?since=0").get_json()
     assert [e["kind"] for e in events["events"]] == ["join"] and events["last"] == events["events"][0]["seq"]
     stream = aya.get(f"/workshops/{workshop['id']}/stream", buffered=False)
@@ -140,18 +93,18 @@ def test_events_since_a_number_and_the_stream_starts_with_the_latest(app, worksh
 def test_an_accepted_link_is_written_into_the_workshops_graph_and_a_rejected_one_is_not(app, workshop, example_store):
     from graph.workshop.writeback import workshop_graph
 
-    aya, aya_token = _join(app, workshop, "Aya")
+    aya, aya_token = join(app, workshop, "Aya")
     fac, fac_token = workshop["client"], workshop["csrf"]
-    _act(fac, fac_token, workshop, "activity.open", {"activity": "a2"})
+    act(fac, fac_token, workshop, "activity.open", {"activity": "a2"})
     items = [i["id"] for i in fac.get(f"/workshops/{workshop['id']}/projector.json").get_json()["activities"][1]["items"]]
-    _act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[1],
+    act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[1],
                                                    "relation": "synergy", "rationale": "same families"}, action="yes")
-    _act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[2],
+    act(aya, aya_token, workshop, "link.propose", {"activity": "a2", "source": items[0], "target": items[2],
                                                    "relation": "conflict"}, action="no")
     graph = workshop_graph(workshop["id"])
     try:
-        assert _act(fac, fac_token, workshop, "decide", {"proposal": "yes", "accepted": True}).status_code == 200
-        assert _act(fac, fac_token, workshop, "decide", {"proposal": "no", "accepted": False}).status_code == 200
+        assert act(fac, fac_token, workshop, "decide", {"proposal": "yes", "accepted": True}).status_code == 200
+        assert act(fac, fac_token, workshop, "decide", {"proposal": "no", "accepted": False}).status_code == 200
         stated = {(q.subject.value, q.predicate.value, q.object.value) for q in example_store.quads(graph)}
         pg = "https://w3id.org/policygraph/ontology#"
         assert (items[0], pg + "synergyWith", items[1]) in stated
