@@ -28,7 +28,14 @@ from graph.workshop.workshops import Workshops
 EXTENSION = "policygraph_workshops"
 _opening = threading.Lock()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+
+
+def address_key() -> str:
+    """Per address, and per app: apps in one process (tests, a second app) never share their counts."""
+    return f"{id(current_app._get_current_object())}:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=address_key, storage_uri="memory://", default_limits=[])
 
 
 def configure(app: Flask) -> None:
@@ -74,5 +81,5 @@ def participant_key() -> str:
     """Rate limits count per participant (their cookie), else per address."""
     for name, value in request.cookies.items():
         if name.startswith("pgw_p_"):
-            return "p:" + value[:16]
-    return get_remote_address()
+            return f"{id(current_app._get_current_object())}:p:{value[:16]}"
+    return address_key()

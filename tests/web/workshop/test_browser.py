@@ -122,6 +122,7 @@ def test_a_whole_workshop_with_a_facilitator_a_projector_and_three_phones(browse
     _submit(amal, ".ws-personas", "Foreslå fokusområdet")
     projector.sees("Sprog og job for mødre")
     amal.axe("participant: personas")
+    assert amal.page.evaluate("document.documentElement.scrollWidth") <= 375, "the phone page scrolls sideways"
     screenshot(amal.page, "workshop-phone-personas")
 
     # links: Bent proposes, Cecilie supports, everyone sees it, the facilitator accepts

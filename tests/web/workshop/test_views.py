@@ -113,3 +113,28 @@ def test_an_accepted_link_is_written_into_the_workshops_graph_and_a_rejected_one
         assert "afvist" in history and "godkendt" in history  # the rejected proposal stays in the history
     finally:
         example_store.drop_graphs([graph])  # the example store is shared by the session's tests
+
+
+def test_joins_are_rate_limited_per_address(example_store, tmp_path):
+    app = create_app({"STORE": example_store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
+                      "WORKSHOP_LOG": str(tmp_path / "w.sqlite"), "WORKSHOP_JOINS_PER_MINUTE": 2})
+    client = app.test_client()
+    token = csrf_of(client.get("/workshops/join").get_data(as_text=True))
+    answers = [client.post("/workshops/join", data={"csrf_token": token, "code": "ZZZZZZ", "name": "x"}).status_code
+               for _ in range(3)]
+    assert answers == [400, 400, 429]
+
+
+def test_actions_are_rate_limited_per_participant(example_store, tmp_path):
+    app = create_app({"STORE": example_store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
+                      "WORKSHOP_LOG": str(tmp_path / "w.sqlite"), "WORKSHOP_ACTIONS_PER_MINUTE": 3})
+    from web.workshop.setup import workshops
+
+    with app.app_context():
+        made, _secret = workshops().log.create("W", {"agenda": [{"id": "a1", "type": "links"}]})
+    workshop = {"id": made.id, "code": made.code, "bodies": [None]}
+    aya, aya_token = join(app, workshop, "Aya")
+    bo, bo_token = join(app, workshop, "Bo")
+    statuses = [act(aya, aya_token, workshop, "support", {"proposal": "none"}).status_code for _ in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    assert act(bo, bo_token, workshop, "support", {"proposal": "none"}).status_code == 400  # Bo has his own count
