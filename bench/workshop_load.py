@@ -18,7 +18,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from local_server import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 SEED = "https://w3id.org/policygraph/id/workshop/koebenhavn/gruppearbejde-ny-integrationshandleplan"
@@ -37,11 +38,6 @@ KBH = "https://w3id.org/policygraph/id/org/koebenhavn"
 PLAN = "https://w3id.org/policygraph/id/doc/koebenhavn/integrationshandleplan-2019-22"
 TOKEN = "load-test-token"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:

@@ -108,20 +108,22 @@ def _texts(rows: list[list[Any]]) -> list[list[str]]:
     return [["" if cell is None else str(cell) for cell in row] for row in rows]
 
 
+def _table_reply(workshop_id: str, table, heading: str, filename: str) -> Reply:
+    """A table of results as a page, JSON and CSV (the same rows in each)."""
+    state = _facilitators_state(workshop_id)
+    columns, rows = table(state)
+    return Reply(json=lambda: {"columns": columns, "rows": rows}, table=lambda: (columns, _texts(rows)), filename=filename,
+                 page=lambda: {"columns": columns, "rows": rows, "heading": heading, **_common(state)})
+
+
 @twin(bp, "/workshops/<workshop_id>/scores", "workshop/results.html", csv=True)
 def scores(workshop_id: str) -> Reply:
-    state = _facilitators_state(workshop_id)
-    columns, rows = scores_table(state)
-    return Reply(json=lambda: {"columns": columns, "rows": rows}, table=lambda: (columns, _texts(rows)), filename="cross-impact-scores",
-                 page=lambda: {"columns": columns, "rows": rows, "heading": "workshop.scores", **_common(state)})
+    return _table_reply(workshop_id, scores_table, "workshop.scores", "cross-impact-scores")
 
 
 @twin(bp, "/workshops/<workshop_id>/votes", "workshop/results.html", csv=True)
 def votes(workshop_id: str) -> Reply:
-    state = _facilitators_state(workshop_id)
-    columns, rows = votes_table(state)
-    return Reply(json=lambda: {"columns": columns, "rows": rows}, table=lambda: (columns, _texts(rows)), filename="dot-votes",
-                 page=lambda: {"columns": columns, "rows": rows, "heading": "workshop.votes", **_common(state)})
+    return _table_reply(workshop_id, votes_table, "workshop.votes", "dot-votes")
 
 
 @bp.get("/workshops/<workshop_id>/results.xlsx")
