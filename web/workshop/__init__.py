@@ -1,8 +1,8 @@
-"""The workshop area: live cross-departmental coordination workshops on the graph (issue 15).
+"""The workshop area: live cross-departmental coordination workshops on the graph.
 One blueprint, `bp`, whose routes live in `views` (pages, live panels, acting, the stream) and
-`documents` (briefings, record, letters, scores and votes); `live` holds the panels' data, the
-stream and write-back; `access` who is asking; `naming` how items are named; `setup` the log,
-secret key, CSRF and rate limits."""
+`documents` (briefings, record, letters, scores and votes; `briefing` draws the briefing); `live`
+holds the panels' data, the stream and write-back; `access` who is asking; `naming` how items are
+named; `setup` the log, secret key, CSRF and rate limits."""
 from flask import Blueprint
 
 bp = Blueprint("workshop", __name__)

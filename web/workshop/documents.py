@@ -24,7 +24,7 @@ from web.twins import Reply, twin
 from web.workshop import access, bp
 from web.workshop.naming import describe_proposal, namer
 from web.workshop.setup import workshops
-from web.workshop_documents import render_briefing
+from web.workshop.briefing import render_briefing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
