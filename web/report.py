@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, g, request
 
 from graph.explore.describe import exists
 from graph.questions.library import QueryParameterError, resolve_iri
-from graph.questions.report import MAX_ROWS, SECTIONS, SUMMARY_ROWS, Report, Scope, build_report
+from graph.questions.report import MAX_ROWS, SECTIONS, SUMMARY_ROWS, Report, Scope, build_report, gist
 from ontology.texts import translate
 from web.errors import Problem
 from web.printing import document_environment, pdf_from_html, print_context
@@ -28,7 +28,7 @@ def text(key: str, lang: str) -> str:
 
 
 def _globals() -> dict[str, Any]:
-    return {"text": text, "sections": SECTIONS, "max_rows": MAX_ROWS, "summary_rows": SUMMARY_ROWS}
+    return {"text": text, "sections": SECTIONS, "max_rows": MAX_ROWS, "summary_rows": SUMMARY_ROWS, "gist": gist}
 
 
 def render_html(report: Report) -> str:

@@ -54,6 +54,12 @@ class Section:
     notes: list[list[int]] = field(default_factory=list)   # per row, the numbers of its sources
 
 
+def gist(row: list[str], cells: int = 3) -> str:
+    """A row in a few words for the summary: its first named things, not its numbers or addresses."""
+    words = [c for c in row if c and not c.startswith(("http://", "https://")) and not c.replace(".", "").isdigit()]
+    return " · ".join(words[:cells])
+
+
 @dataclass
 class Report:
     lang: str
@@ -115,6 +121,8 @@ def _section(store: Store, query: NamedQuery, report: Report, iris: set[str] | N
     labels = Labeller(store, lang)
     labels.load(t.value for row in shown for t in row.values() if isinstance(t, ox.NamedNode))
     columns = _columns(list(result.columns))
+    if report.scope.municipality:  # the same in every row of a municipality's report
+        columns = [(h, v) for h, v in columns if v not in ("municipality", "municipalityLabel")] or columns
     rows = [[_cell(row.get(v), labels) for _h, v in columns] for row in shown]
     sources = []
     for row in shown:
