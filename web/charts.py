@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, request, url_for
 
-from graph.explore.describe import BadIri, check_iri
 from graph.explore.network import filter_choices, run_once
 from graph.explore.timeline import read_timeline
-from graph.questions.library import QueryParameterError, bind_parameters, library, run_named
+from graph.questions.library import (QueryParameterError, bind_parameters, check_instance, library, run_named,
+                                     short_id)
+from ontology import PG
 from graph.questions.workshop_scope import decided_pairs
 from web.drawing import timeline_drawing
 from web.errors import Problem
@@ -33,20 +34,39 @@ DEFAULT_TIMEOUT = 20.0  # seconds a page waits for the question; it goes on in t
 
 
 def _municipality() -> str | None:
+    """The municipality's full IRI, given as a short id (org/koebenhavn) or a full IRI alike, as on the
+    question pages; a value that is no municipality is one message in the reader's language."""
     raw = request.args.get("municipality", "").strip()
     if not raw:
         return None
     try:
-        check_iri(raw)
-    except BadIri as exc:
-        raise Problem(400, f"{translate('chart_bad_municipality', g.lang)} ({exc})") from None
-    return raw
+        return check_instance(current_app.config["STORE"], raw, (PG + "Municipality",),
+                              translate("chart_municipality", g.lang), g.lang).value
+    except QueryParameterError as exc:
+        raise Problem(400, str(exc)) from None
+
+
+def chosen(name: str = "municipality") -> str:
+    """The short id of what the URL gives (a short id or a full IRI), to mark the form's choice; the
+    URL itself keeps what the user gave."""
+    raw = request.args.get(name, "").strip()
+    try:
+        return short_id(raw) if raw else ""
+    except (QueryParameterError, ValueError):
+        return raw
+
+
+def short_choices(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Form choices by short id, as the question pages offer them, so that a form sends the same
+    `municipality=org/koebenhavn` to every page."""
+    return [(short_id(iri), label) for iri, label in choices]
 
 
 def _question_url(qid: str, municipality: str | None, workshops: bool = True) -> str:
     """The question page the numbers come from, for the same municipality (and workshop choice)."""
     path = url_for("questions.detail", qid=qid)
-    query = {**({"municipality": municipality} if municipality else {}), **({} if workshops else {"workshops": "exclude"})}
+    query = {**({"municipality": short_id(municipality)} if municipality else {}),
+             **({} if workshops else {"workshops": "exclude"})}
     return path + (f"?{urlencode(query)}" if query else "")
 
 
@@ -119,8 +139,8 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
 
 def _form() -> dict[str, Any]:
     """What the chart pages show around the chart: the municipality filter, as asked."""
-    choices = filter_choices(current_app.config["STORE"], g.lang)["municipality"]
-    return {"data": None, "error": None, "choices": choices, "args": request.args}
+    choices = short_choices(filter_choices(current_app.config["STORE"], g.lang)["municipality"])
+    return {"data": None, "error": None, "choices": choices, "args": request.args, "chosen": chosen()}
 
 
 def _measure() -> str:
