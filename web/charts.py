@@ -67,7 +67,7 @@ def _question_url(qid: str, municipality: str | None, workshops: bool = True) ->
     path = url_for("questions.detail", qid=qid)
     query = {**({"municipality": short_id(municipality)} if municipality else {}),
              **({} if workshops else {"workshops": "exclude"})}
-    return path + (f"?{urlencode(query)}" if query else "")
+    return path + (f"?{urlencode(query, safe='/')}" if query else "")
 
 
 def level(value: float, top: float) -> int:
