@@ -19,7 +19,9 @@ from graph.explore.timeline import read_timeline
 from graph.questions.library import (QueryParameterError, bind_parameters, check_instance, library, run_named,
                                      short_id)
 from ontology import PG
+from graph.questions.results import term_names
 from graph.questions.workshop_scope import decided_pairs
+from graph.store.labels import Labeller
 from web.drawing import timeline_drawing
 from web.errors import Problem
 from ontology.texts import translate
@@ -103,12 +105,14 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
     plans: dict[str, str] = {}
     pairs = []
     decided = decided_pairs(store) if workshops else set()
+    labeller = Labeller(store, lang)
     for row in result.rows:
         a, b = row["plan1"].value, row["plan2"].value
         plans[a] = row["plan1Label"].value if row.get("plan1Label") else a
         plans[b] = row["plan2Label"].value if row.get("plan2Label") else b
         value = float(row[column].value) if row.get(column) is not None else 0.0
-        extra = {k: row[k].value for k in ("sharedGroups", "sharedThemes", "coordinated", "links", "kinds")
+        extra = {k: _named(named, k, row[k].value, labeller) for k in ("sharedGroups", "sharedThemes", "coordinated",
+                                                                       "links", "kinds")
                  if k in row and row[k] is not None}
         pairs.append({"a": a, "b": b, "value": value, "workshop": frozenset((a, b)) in decided, **extra})
     ordered = sorted(plans, key=lambda p: (plans[p].lower(), p))
@@ -135,6 +139,14 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
             "workshop_pairs": sum(1 for p in shown if p["workshop"]),
             "plans": [{"iri": p, "label": plans[p], "number": i + 1} for i, p in enumerate(ordered)],
             "pairs": shown, "grid": grid, "cut_plans": cut, "question_url": _question_url(qid, municipality, workshops)}
+
+
+def _named(named: Any, column: str, text: str, labeller: Labeller) -> str:
+    """A cell that stands for terms (link kinds: `coordinatesWith relation`) by their names, as the
+    question page shows it; other values as they are."""
+    declared = named.column(column)
+    names = term_names(text, declared.values, labeller) if declared is not None and declared.values else None
+    return text if names is None else names
 
 
 def _form() -> dict[str, Any]:

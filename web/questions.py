@@ -20,7 +20,7 @@ from graph.questions.explain import Evidence, explain
 from graph.questions.library import (KINDS, NamedQuery, Parameter, QueryParameterError, QueryResult, library,
                                      parameter_choices, run_named, short_id, text_in, workshop_use)
 from graph.questions.workshop_scope import WorkshopUse
-from graph.questions.results import term_names, term_text
+from graph.questions.results import term_iris, term_names, term_text
 from graph.store.labels import Labeller
 from ontology.texts import plural
 from graph.store import RefusedText
@@ -133,6 +133,17 @@ def headings(named: NamedQuery, columns: list[str], lang: str) -> list[str]:
     return [named.heading(c, lang) for c in columns]
 
 
+def term_labeller(store: Any, named: NamedQuery | None, rows: list[dict[str, Any]], lang: str) -> Labeller:
+    """A Labeller with the names of every term the rows' text cells stand for read in one go (a
+    query per name would cost a round trip per distinct body on a national answer)."""
+    labeller = Labeller(store, lang)
+    declared = [c for c in (named.columns if named else ()) if c.values]
+    iris = {iri for row in rows for c in declared if isinstance(row.get(c.name), ox.Literal)
+            for iri in term_iris(row[c.name].value, c.values) or ()}
+    labeller.load(iris)
+    return labeller
+
+
 def named_value(named: NamedQuery, column: str, term: Any, labeller: Labeller) -> str | None:
     """The names a text cell stands for (link kinds, lists of bodies; `values:` in the metadata), or
     None for a cell shown as it is."""
@@ -147,9 +158,9 @@ def row_cells(result: QueryResult, lang: str, limit: int = SHOWN_ROWS) -> list[l
     store = current_app.config["STORE"]
     iris = [t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)]
     labels = labels_for(store, iris, lang)
-    labeller = Labeller(store, lang)
-    columns = shown_columns(result.columns)
     named = result.query
+    labeller = term_labeller(store, named, rows, lang)
+    columns = shown_columns(result.columns)
 
     def one(column: str, term: Any) -> Any:
         names = named_value(named, column, term, labeller) if named is not None else None
@@ -162,7 +173,7 @@ def csv_table(named: NamedQuery, result: QueryResult, lang: str) -> tuple[list[s
     """The spreadsheet twin: headings in the reader's language (a strategist opens it in Excel; the
     `.json` twin keeps the variable names for programs), IRIs as IRIs beside their name columns, and
     cells that stand for terms by their names, as on the page."""
-    labeller = Labeller(current_app.config["STORE"], lang)
+    labeller = term_labeller(current_app.config["STORE"], named, result.rows, lang)
 
     def text(column: str, term: Any) -> str:
         names = named_value(named, column, term, labeller)

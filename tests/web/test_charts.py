@@ -183,3 +183,10 @@ def test_a_wrong_municipality_is_one_message_in_the_readers_language(example_cli
     assert response.status_code == 400 and message in html.unescape(response.get_data(as_text=True))
     other = "unknown" if lang == "da" else "ukendt"
     assert other not in html.unescape(response.get_data(as_text=True))
+
+
+def test_the_coordination_matrix_names_the_kinds_of_links(example_client):
+    data = example_client.get("/matrix.json", query_string={"measure": "coordination", "lang": "da"}).get_json()
+    kinds = {pair["kinds"] for pair in data["pairs"] if pair.get("kinds")}
+    assert kinds and "relateret til" in " ".join(kinds)
+    assert not any(word in " ".join(kinds) for word in ("coordinatesWith", "relation", "implements"))
