@@ -14,11 +14,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, request, url_for
 
-from graph.explore.describe import BadIri, check_iri
 from graph.explore.network import filter_choices, run_once
 from graph.explore.timeline import read_timeline
-from graph.questions.library import QueryParameterError, bind_parameters, library, run_named
+from graph.questions.library import (QueryParameterError, bind_parameters, check_instance, library, run_named,
+                                     short_id)
+from ontology import PG
+from graph.questions.results import term_names
 from graph.questions.workshop_scope import decided_pairs
+from graph.store.labels import Labeller
 from web.drawing import timeline_drawing
 from web.errors import Problem
 from ontology.texts import translate
@@ -33,21 +36,40 @@ DEFAULT_TIMEOUT = 20.0  # seconds a page waits for the question; it goes on in t
 
 
 def _municipality() -> str | None:
+    """The municipality's full IRI, given as a short id (org/koebenhavn) or a full IRI alike, as on the
+    question pages; a value that is no municipality is one message in the reader's language."""
     raw = request.args.get("municipality", "").strip()
     if not raw:
         return None
     try:
-        check_iri(raw)
-    except BadIri as exc:
-        raise Problem(400, f"{translate('chart_bad_municipality', g.lang)} ({exc})") from None
-    return raw
+        return check_instance(current_app.config["STORE"], raw, (PG + "Municipality",),
+                              translate("chart_municipality", g.lang), g.lang).value
+    except QueryParameterError as exc:
+        raise Problem(400, str(exc)) from None
+
+
+def chosen(name: str = "municipality") -> str:
+    """The short id of what the URL gives (a short id or a full IRI), to mark the form's choice; the
+    URL itself keeps what the user gave."""
+    raw = request.args.get(name, "").strip()
+    try:
+        return short_id(raw) if raw else ""
+    except (QueryParameterError, ValueError):
+        return raw
+
+
+def short_choices(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Form choices by short id, as the question pages offer them, so that a form sends the same
+    `municipality=org/koebenhavn` to every page."""
+    return [(short_id(iri), label) for iri, label in choices]
 
 
 def _question_url(qid: str, municipality: str | None, workshops: bool = True) -> str:
     """The question page the numbers come from, for the same municipality (and workshop choice)."""
     path = url_for("questions.detail", qid=qid)
-    query = {**({"municipality": municipality} if municipality else {}), **({} if workshops else {"workshops": "exclude"})}
-    return path + (f"?{urlencode(query)}" if query else "")
+    query = {**({"municipality": short_id(municipality)} if municipality else {}),
+             **({} if workshops else {"workshops": "exclude"})}
+    return path + (f"?{urlencode(query, safe='/')}" if query else "")
 
 
 def level(value: float, top: float) -> int:
@@ -83,12 +105,14 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
     plans: dict[str, str] = {}
     pairs = []
     decided = decided_pairs(store) if workshops else set()
+    labeller = Labeller(store, lang)
     for row in result.rows:
         a, b = row["plan1"].value, row["plan2"].value
         plans[a] = row["plan1Label"].value if row.get("plan1Label") else a
         plans[b] = row["plan2Label"].value if row.get("plan2Label") else b
         value = float(row[column].value) if row.get(column) is not None else 0.0
-        extra = {k: row[k].value for k in ("sharedGroups", "sharedThemes", "coordinated", "links", "kinds")
+        extra = {k: _named(named, k, row[k].value, labeller) for k in ("sharedGroups", "sharedThemes", "coordinated",
+                                                                       "links", "kinds")
                  if k in row and row[k] is not None}
         pairs.append({"a": a, "b": b, "value": value, "workshop": frozenset((a, b)) in decided, **extra})
     ordered = sorted(plans, key=lambda p: (plans[p].lower(), p))
@@ -117,10 +141,18 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
             "pairs": shown, "grid": grid, "cut_plans": cut, "question_url": _question_url(qid, municipality, workshops)}
 
 
+def _named(named: Any, column: str, text: str, labeller: Labeller) -> str:
+    """A cell that stands for terms (link kinds: `coordinatesWith relation`) by their names, as the
+    question page shows it; other values as they are."""
+    declared = named.column(column)
+    names = term_names(text, declared.values, labeller) if declared is not None and declared.values else None
+    return text if names is None else names
+
+
 def _form() -> dict[str, Any]:
     """What the chart pages show around the chart: the municipality filter, as asked."""
-    choices = filter_choices(current_app.config["STORE"], g.lang)["municipality"]
-    return {"data": None, "error": None, "choices": choices, "args": request.args}
+    choices = short_choices(filter_choices(current_app.config["STORE"], g.lang)["municipality"])
+    return {"data": None, "error": None, "choices": choices, "args": request.args, "chosen": chosen()}
 
 
 def _measure() -> str:

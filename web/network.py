@@ -14,6 +14,8 @@ from flask import Blueprint, current_app, g, request
 from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
+from graph.questions.library import QueryParameterError, resolve_iri
+from web.charts import chosen, short_choices
 from web.drawing import CATEGORY_STYLES, network_drawing
 from web.errors import Problem
 from ontology.texts import translate
@@ -44,12 +46,13 @@ def parse_filters() -> Filters:
     f = Filters(cap=int(current_app.config.get("NETWORK_NODE_CAP", DEFAULT_CAP)))
     for name in IRI_FIELDS:
         raw = request.args.get(name, "").strip()
-        if raw:
+        if raw:  # a short id (org/koebenhavn) or a full IRI alike, as on the question pages
             try:
-                check_iri(raw)
-            except BadIri as exc:
-                raise _refused("net_bad_iri", f"{name}: {exc}") from None
-            setattr(f, name, raw)
+                iri = resolve_iri(raw)
+                check_iri(iri)
+            except (BadIri, QueryParameterError, ValueError):
+                raise _refused("net_bad_iri", raw[:100]) from None  # the detail is what was given, no English
+            setattr(f, name, iri)
     f.hops = _int("hops", 1, MAX_HOPS, "net_bad_hops") or 1
     f.year = _int("year", 1000, 9999, "net_bad_year")
     f.cap = _int("cap", 1, MAX_CAP, "net_bad_cap") or f.cap
@@ -77,7 +80,7 @@ def _words() -> dict[str, str]:
 def _payload(f: Filters) -> dict:
     store = current_app.config["STORE"]
     if f.focus and not exists(store, check_iri(f.focus)):
-        raise _refused("net_focus_unknown", f.focus, 404)
+        raise _refused("net_focus_unknown", request.args.get("focus", "")[:100], 404)
     try:
         view = build_network(store, g.lang, f)
     except NetworkError as exc:
@@ -98,7 +101,8 @@ def _texts() -> dict[str, str]:
 
 def _form() -> dict:
     """The filter form, as asked; shown with a refusal as well as with a network."""
-    return {"choices": filter_choices(current_app.config["STORE"], g.lang), "doctypes": DOCUMENT_TYPES,
+    choices = {key: short_choices(values) for key, values in filter_choices(current_app.config["STORE"], g.lang).items()}
+    return {"choices": choices, "chosen": {name: chosen(name) for name in IRI_FIELDS}, "doctypes": DOCUMENT_TYPES,
             "max_hops": MAX_HOPS, "categories": CATEGORY_STYLES, "args": request.args, "data": None, "error": None,
             "detail": ""}
 

@@ -18,9 +18,11 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 from graph.questions.answer import answer_json, labels_for, question_json
 from graph.questions.explain import Evidence, explain
 from graph.questions.library import (KINDS, NamedQuery, Parameter, QueryParameterError, QueryResult, library,
-                                     parameter_choices, run_named, text_in, workshop_use)
+                                     parameter_choices, run_named, short_id, text_in, workshop_use)
 from graph.questions.workshop_scope import WorkshopUse
-from graph.questions.results import term_text
+from graph.questions.results import term_iris, term_names, term_text
+from graph.store.labels import Labeller
+from ontology.texts import plural
 from graph.store import RefusedText
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline
@@ -31,6 +33,12 @@ bp = Blueprint("questions", __name__)
 
 EXPLAIN_ROWS = 50       # rows that get their evidence with ?explain=1
 SHOWN_ROWS = 1000       # rows rendered as HTML; the .csv and .json twins carry them all
+
+
+@bp.app_context_processor
+def counting() -> dict[str, Any]:
+    """`plural(n, key)` in every template: `1 kilde`, `2 kilder` (ontology.texts.plural)."""
+    return {"plural": lambda count, key: plural(count, key, g.lang)}
 
 
 # ------------------------------------------------------------------------------ the library
@@ -74,10 +82,19 @@ def form_fields(store: Any, named: NamedQuery, given: dict[str, str], lang: str)
     fields = []
     for param in named.parameters:
         value = given.get(param.name, "" if param.default is None else str(param.default))
+        if param.type == "iri" and value:  # a full IRI in the URL marks the same choice as its short id
+            value = _short(value)
         fields.append(Field(param=param, label=text_in(param.label, lang) or param.name,
                             input="select" if param.type == "iri" else param.type, value=value,
                             choices=choices.get(param.name, []), hint=text_in(param.description, lang)))
     return fields
+
+
+def _short(value: str) -> str:
+    try:
+        return short_id(value)
+    except (QueryParameterError, ValueError):
+        return value
 
 
 def leaving_out_workshops() -> bool:
@@ -111,12 +128,59 @@ def shown_columns(columns: list[str]) -> list[str]:
     return [c for c in columns if not (c.endswith("Label") and c[:-len("Label")] in columns)]
 
 
+def headings(named: NamedQuery, columns: list[str], lang: str) -> list[str]:
+    """The columns' headings in the reader's language, from the question's metadata."""
+    return [named.heading(c, lang) for c in columns]
+
+
+def term_labeller(store: Any, named: NamedQuery | None, rows: list[dict[str, Any]], lang: str) -> Labeller:
+    """A Labeller with the names of every term the rows' text cells stand for read in one go (a
+    query per name would cost a round trip per distinct body on a national answer)."""
+    labeller = Labeller(store, lang)
+    declared = [c for c in (named.columns if named else ()) if c.values]
+    iris = {iri for row in rows for c in declared if isinstance(row.get(c.name), ox.Literal)
+            for iri in term_iris(row[c.name].value, c.values) or ()}
+    labeller.load(iris)
+    return labeller
+
+
+def named_value(named: NamedQuery, column: str, term: Any, labeller: Labeller) -> str | None:
+    """The names a text cell stands for (link kinds, lists of bodies; `values:` in the metadata), or
+    None for a cell shown as it is."""
+    declared = named.column(column)
+    if declared is None or declared.values is None or not isinstance(term, ox.Literal):
+        return None
+    return term_names(term.value, declared.values, labeller)
+
+
 def row_cells(result: QueryResult, lang: str, limit: int = SHOWN_ROWS) -> list[list[Any]]:
     rows = result.rows[:limit]
+    store = current_app.config["STORE"]
     iris = [t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)]
-    labels = labels_for(current_app.config["STORE"], iris, lang)
+    labels = labels_for(store, iris, lang)
+    named = result.query
+    labeller = term_labeller(store, named, rows, lang)
     columns = shown_columns(result.columns)
-    return [[cell(row[c], labels) for c in columns] for row in rows]
+
+    def one(column: str, term: Any) -> Any:
+        names = named_value(named, column, term, labeller) if named is not None else None
+        return cell(ox.Literal(names), labels) if names is not None else cell(term, labels)
+
+    return [[one(c, row[c]) for c in columns] for row in rows]
+
+
+def csv_table(named: NamedQuery, result: QueryResult, lang: str) -> tuple[list[str], Any]:
+    """The spreadsheet twin: headings in the reader's language (a strategist opens it in Excel; the
+    `.json` twin keeps the variable names for programs), IRIs as IRIs beside their name columns, and
+    cells that stand for terms by their names, as on the page."""
+    labeller = term_labeller(current_app.config["STORE"], named, result.rows, lang)
+
+    def text(column: str, term: Any) -> str:
+        names = named_value(named, column, term, labeller)
+        return names if names is not None else term_text(term)
+
+    return (headings(named, result.columns, lang),
+            ([text(c, row[c]) for c in result.columns] for row in result.rows))
 
 
 def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Evidence]]:
@@ -175,8 +239,10 @@ def _form(named: NamedQuery, result: QueryResult | None) -> dict[str, Any]:
 def _answered(named: NamedQuery, answer: tuple[QueryResult, WorkshopUse],
               found: list[list[Evidence]] | None) -> dict[str, Any]:
     result, workshops = answer
+    columns = shown_columns(result.columns)
     return {**_form(named, result), "result": result, "cells": row_cells(result, g.lang),
-            "columns": shown_columns(result.columns), "evidence": found, "workshops": workshops}
+            "columns": columns, "headings": headings(named, columns, g.lang), "evidence": found,
+            "workshops": workshops}
 
 
 @twin(bp, "/questions/<qid>", "questions_detail.html", csv=True,
@@ -200,5 +266,4 @@ def detail(qid: str) -> Reply:
     return Reply(json=lambda: {**answer_json(store, named, result(), given, lang, explained(), answer()[1]),
                                **urls(named)},
                  page=page, filename=named.id,
-                 table=lambda: (result().columns, ([term_text(row[c]) for c in result().columns]
-                                                   for row in result().rows)))
+                 table=lambda: csv_table(named, result(), lang))

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 
 import click
+import pyoxigraph as ox
 
 from graph.cli.context import fail
 from graph.questions.answer import answer_json
-from graph.questions.results import compact, format_table, spreadsheet_csv
+from graph.questions.results import compact, format_table, spreadsheet_csv, term_names
 from ontology import suggest
 
 
@@ -45,6 +46,7 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
     from graph.questions.explain import explain
     from graph.questions.library import QueryParameterError, run_named, workshop_use
     from graph.store import StoreError
+    from graph.store.labels import Labeller
 
     library = _library()
     if question_id not in library:
@@ -69,18 +71,30 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
     except StoreError as error:
         fail(str(error))
         return
+    labeller = Labeller(store, obj.lang)
     if fmt == "json":  # the shape of /questions/<id>.json (graph/questions/answer.py)
         data = answer_json(store, named, result, values, obj.lang, evidence, workshops)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    if fmt == "csv":
-        rows = ([compact(r[c]) for c in result.columns] for r in result.rows)
-        click.echo(spreadsheet_csv(result.columns, rows), nl=False)
+    headings = [named.heading(c, obj.lang) for c in result.columns]
+    rows = [[_cell(named, c, r[c], labeller) for c in result.columns] for r in result.rows]
+    if fmt == "csv":  # headings in the reader's language, as the web app's .csv twin
+        click.echo(spreadsheet_csv(headings, rows), nl=False)
         return
     click.echo(named.title.get(obj.lang) or named.title["en"])
-    rows = [[compact(r[c]) for c in result.columns] for r in result.rows]
     under = {i: [f"<- {e.file} [{e.locator}] \"{e.quote}\" ({e.graph_file})" for e in found]
              for i, found in enumerate(evidence)} if evidence is not None else None
-    click.echo(format_table(result.columns, rows, under, result.elapsed), nl=False)
+    click.echo(format_table(headings, rows, under, result.elapsed), nl=False)
+
+
+def _cell(named, column: str, term, labeller) -> str:
+    """A cell as the CLI prints it (`compact`: IRIs as ids one can pass back with --param), except a
+    text that stands for terms (link kinds, lists of bodies), which is printed as their names."""
+    declared = named.column(column)
+    if declared is not None and declared.values and isinstance(term, ox.Literal):
+        names = term_names(term.value, declared.values, labeller)
+        if names is not None:
+            return names
+    return compact(term)
 
 COMMANDS = [questions, ask]

@@ -23,14 +23,15 @@ from graph.questions.results import foreign_digits
 from graph.sparql.text import keywords, variables as query_variables
 from graph.store.labels import Labeller
 from ontology import XSD, all_prefixes, curie, expand, suggest
-from ontology.texts import LANGUAGES
+from ontology.texts import LANGUAGES, translate
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 KINDS = ("gap", "overlap", "synergy", "continuity", "consistency", "overview")
 TYPES = ("iri", "year", "date", "integer", "text")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEYS = {"id", "kind", "title", "question", "description", "parameters", "explain", "explain_budget"}
+_KEYS = {"id", "kind", "title", "question", "description", "parameters", "explain", "explain_budget", "columns"}
+VALUE_KINDS = ("terms", "iris")   # cells that hold a list of ontology local names, or of IRIs, as text
 _PARAM_KEYS = {"name", "type", "class", "label", "required", "default", "description"}
 
 
@@ -54,6 +55,17 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A result column's heading in every language, so that no page, file or terminal shows a variable
+    name to a reader; `values` says how to name a cell that is text but stands for terms: "terms" for
+    local names of ontology properties (`replaces continues`), "iris" for IRIs written as text."""
+
+    name: str
+    heading: dict[str, str]
+    values: str | None = None
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     id: str
     kind: str
@@ -65,6 +77,16 @@ class NamedQuery:
     path: Path
     description: dict[str, str] = field(default_factory=dict)
     explain_budget: dict[str, str] | None = None   # {scope: var, year: var}: explain with the allocations
+    columns: tuple[Column, ...] = ()
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def heading(self, name: str, lang: str) -> str:
+        """The column's heading in the language (the variable name only for a column the metadata
+        cannot know: the library refuses a question that leaves one of its own without a heading)."""
+        column = self.column(name)
+        return text_in(column.heading, lang) if column else name
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -244,13 +266,46 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
     if not keywords(body) & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         fail("the file has no SPARQL query after its metadata")
     try:  # syntax check against an empty store, with our prefixes
-        ox.Store().query(body, prefixes=all_prefixes())
+        empty = ox.Store().query(body, prefixes=all_prefixes())
     except SyntaxError as error:
         raise LibraryError(f"{path}:{first}: SPARQL syntax error: {error}") from None
+    projected = [v.value for v in empty.variables] if isinstance(empty, ox.QuerySolutions) else []
+    columns = _columns(meta, projected, fail)
 
     return NamedQuery(id=qid, kind=meta["kind"], title=title, question=question, description=description,
                       parameters=tuple(parameters), sparql=body, explain=tuple(explain), path=path,
-                      explain_budget=budget)
+                      explain_budget=budget, columns=columns)
+
+
+def _columns(meta: dict, projected: list[str], fail) -> tuple[Column, ...]:
+    """The `columns:` mapping (variable -> {da: ..., en: ..., values: terms|iris}): every column the
+    SELECT names needs a heading in every language, so none can be forgotten, and a heading for a
+    variable the SELECT does not name is a typo."""
+    raw = meta.get("columns")
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        fail("columns must be a mapping of result variable to {da: ..., en: ...}", meta, "columns")
+    for name in raw:
+        if name not in projected:
+            fail(f"columns names '{name}', which the SELECT does not return", raw, name)
+    missing = [name for name in projected if name not in raw]
+    if missing:
+        fail(f"columns lacks a heading for {', '.join(missing)}", meta, "columns" if "columns" in meta else None)
+    columns = []
+    for name in projected:
+        entry = raw[name]
+        if not isinstance(entry, dict):
+            fail(f"column '{name}' must be a mapping {{da: ..., en: ...}}", raw, name)
+        values = entry.get("values")
+        if values is not None and values not in VALUE_KINDS:
+            fail(f"column '{name}': values must be one of {', '.join(VALUE_KINDS)}, not {values!r}", entry, "values")
+        heading = {k: v for k, v in entry.items() if k != "values"}
+        lacking = [lang for lang in LANGUAGES if not isinstance(heading.get(lang), str) or not heading[lang].strip()]
+        if lacking:
+            fail(f"column '{name}' lacks a heading in {', '.join(lacking)}", raw, name)
+        columns.append(Column(name=name, heading={str(k): str(v) for k, v in heading.items()}, values=values))
+    return tuple(columns)
 
 
 def _texts(meta: dict, key: str, fail, required: bool) -> dict[str, str]:
@@ -346,23 +401,36 @@ def parameter_choices(store, named: NamedQuery, lang: str = "en") -> dict[str, l
     return {p.name: allowed_values(store, p, lang) for p in named.parameters if p.type == "iri"}
 
 
+def short_id(value: Any) -> str:
+    """The short id (org/koebenhavn) of a value given as a short id, a prefixed name or a full IRI:
+    what forms offer and URLs carry, so that every page and the CLI take either alike."""
+    return curie(resolve_iri(value))
+
+
 def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
+    kind = param.label.get(lang) or param.label.get("en") or param.name
+    return check_instance(store, value, param.cls, kind, lang)
+
+
+def check_instance(store, value: Any, classes: tuple[str, ...], kind: str, lang: str) -> ox.NamedNode:
+    """The IRI of a value (short id, prefixed name, <iri> or full IRI) that is an instance of one of
+    the classes; else one QueryParameterError in the reader's language, naming the nearest known
+    value. `kind` is the parameter's name for people (`kommune`), in that language."""
     try:
         iri = resolve_iri(value)
         node = ox.NamedNode(iri)
     except (QueryParameterError, ValueError):  # not an IRI at all (spaces, NUL): unknown, with a suggestion
         iri = None
     if iri is not None:
-        for cls in param.cls:
+        for cls in classes:
             if bool(store.query("ASK { ?x a ?cls }", {"x": node, "cls": ox.NamedNode(cls)})):
                 return node
+    param = Parameter(name=kind, type="iri", label={}, cls=tuple(classes))
     choices = allowed_values(store, param, lang)
     for other in LANGUAGES:  # a name typed in either language should find its match
         if other != lang:
             choices += allowed_values(store, param, other)
-    kind = param.label.get(lang) or param.label.get("en") or param.name
-    shown = str(value)
-    message = f"unknown {kind.lower()} '{shown}'"
+    message = translate("q_err_unknown", lang).format(kind=kind.lower(), value=str(value))
     if choices:
         keys = {}
         for cid, label in choices:
@@ -372,9 +440,9 @@ def _check_iri(store, param: Parameter, value: Any, lang: str) -> ox.NamedNode:
         typed = curie(iri) if iri is not None else str(value).strip()
         best = suggest([typed, typed.rsplit("/", 1)[-1]], keys)
         if best:
-            message += f"; did you mean '{keys[best]}'?"
+            message += translate("q_err_did_you_mean", lang).format(best=keys[best])
     else:
-        message += f" (the graph has no instances of {', '.join(param.cls)})"
+        message += translate("q_err_no_instances", lang).format(classes=", ".join(curie(c) for c in classes))
     raise QueryParameterError(message)
 
 

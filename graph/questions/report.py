@@ -10,14 +10,13 @@ initiatives). Sources are numbered notes, one list for the whole report, so that
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.questions.explain import explain
 from graph.questions.library import NamedQuery, library, run_named
-from graph.questions.results import compact
+from graph.questions.results import compact, term_names
 from graph.store import Store
 from graph.store.labels import Labeller
 
@@ -87,24 +86,30 @@ class Report:
         return self.notes.index(source) + 1
 
 
-def _cell(term: object, labels: Labeller) -> str:
+def _cell(term: object, labels: Labeller, values: str | None = None) -> str:
     if isinstance(term, ox.NamedNode):
         return labels(term.value)
     if isinstance(term, ox.Literal):
-        return term.value
+        names = term_names(term.value, values, labels) if values else None
+        return term.value if names is None else names
     return compact(term)
 
 
-def _columns(columns: list[str]) -> list[tuple[str, str]]:
-    """(heading, variable) pairs: a label column stands in for its IRI column, headings as words."""
+def _columns(query: NamedQuery, columns: list[str], lang: str) -> list[tuple[str, str]]:
+    """(heading, variable) pairs: a label column stands in for its IRI column, under the IRI column's
+    heading from the question's metadata (in the report's language)."""
     shown = []
     for column in columns:
         if column.endswith("Label") and column[:-5] in columns:
             continue
         source = column + "Label" if column + "Label" in columns else column
-        heading = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", column).replace("_", " ")
-        shown.append((heading[:1].upper() + heading[1:], source))
+        shown.append((query.heading(column, lang), source))
     return shown
+
+
+def _values(query: NamedQuery, column: str) -> str | None:
+    declared = query.column(column)
+    return declared.values if declared else None
 
 
 def _in_scope(row: dict, iris: set[str] | None) -> bool:
@@ -120,10 +125,10 @@ def _section(store: Store, query: NamedQuery, report: Report, iris: set[str] | N
     shown = kept[:MAX_ROWS]
     labels = Labeller(store, lang)
     labels.load(t.value for row in shown for t in row.values() if isinstance(t, ox.NamedNode))
-    columns = _columns(list(result.columns))
+    columns = _columns(query, list(result.columns), lang)
     if report.scope.municipality:  # the same in every row of a municipality's report
         columns = [(h, v) for h, v in columns if v not in ("municipality", "municipalityLabel")] or columns
-    rows = [[_cell(row.get(v), labels) for _h, v in columns] for row in shown]
+    rows = [[_cell(row.get(v), labels, _values(query, v)) for _h, v in columns] for row in shown]
     sources = []
     for row in shown:
         found = explain(store, row, query, lang)

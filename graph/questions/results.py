@@ -4,11 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ontology import XSD, all_prefixes, expand, prefixed
+from ontology import XSD, all_prefixes, curie, expand, prefixed
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
@@ -107,3 +107,41 @@ def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[str]]) -> str:
     for row in rows:
         writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ values that stand for terms
+TERM_PREFIXES = ("pg", "dct")   # where the local names a question writes as text (`replaces`) are defined
+
+
+def term_iris(text: str, values: str | None) -> list[str] | None:
+    """The IRIs a text cell stands for (a column declared `values: iris` or `values: terms` in the
+    question's metadata), or None when the cell is plain text. Questions write link kinds as local
+    names (`replaces continues`) and lists of bodies as IRIs joined by spaces, because GROUP_CONCAT
+    gives text; the reader must see their names, never the identifiers."""
+    tokens = text.split()
+    if not values or not tokens:
+        return None
+    if values == "iris":
+        return tokens if all("://" in t for t in tokens) else None
+    return [expand(f"{TERM_PREFIXES[0]}:{t}") for t in tokens] if all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t)
+                                                                      for t in tokens) else None
+
+
+def term_names(text: str, values: str | None, name: Callable[[str], str]) -> str | None:
+    """The names of the terms a text cell stands for, joined by commas (None for plain text): a local
+    name is looked up in each of TERM_PREFIXES' vocabularies until one names it (`relation` is dct's)."""
+    iris = term_iris(text, values)
+    if iris is None:
+        return None
+    names = []
+    for iri in iris:
+        named = name(iri)
+        if values == "terms" and named == curie(iri):
+            local = iri.rsplit("#", 1)[-1]
+            for prefix in TERM_PREFIXES[1:]:
+                other = name(expand(f"{prefix}:{local}"))
+                if other != curie(expand(f"{prefix}:{local}")):
+                    named = other
+                    break
+        names.append(named)
+    return ", ".join(names)

@@ -30,3 +30,9 @@ def translate(key: str, lang: str) -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["en"]
+
+
+def plural(count: int, key: str, lang: str) -> str:
+    """A count with its noun in the right number, `1 kilde`, `2 kilder`: the texts `KEY_one` and
+    `KEY_other` (each with `{n}`), so that templates never write `1 kilder` or `1 rows`."""
+    return translate(f"{key}_{'one' if count == 1 else 'other'}", lang).format(n=count)

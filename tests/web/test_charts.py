@@ -154,3 +154,39 @@ def test_a_pair_a_workshop_linked_is_marked_in_its_cell_and_can_be_left_out(work
     left_out = client.get("/matrix.json?workshops=exclude").get_json()
     assert not any(p["workshop"] for p in left_out["pairs"]) and len(left_out["pairs"]) == len(data["pairs"]) - 1
     assert "workshops=exclude" in left_out["question_url"]
+
+
+# ------------------------------------------------------------------------------ the same parameters everywhere
+@pytest.mark.parametrize("path", ["/matrix.json", "/timeline.json"])
+def test_charts_take_a_short_id_and_a_full_iri_alike(example_client, path):
+    short = example_client.get(path, query_string={"municipality": "org/koebenhavn"})
+    full = example_client.get(path, query_string={"municipality": KBH})
+    assert short.status_code == full.status_code == 200 and short.get_json() == full.get_json()
+
+
+def test_the_form_offers_short_ids_and_marks_a_full_iri_as_chosen(example_client):
+    page = example_client.get("/matrix", query_string={"municipality": KBH, "lang": "en"}).get_data(as_text=True)
+    assert '<option value="org/koebenhavn" selected>' in page
+    assert "/questions/plan-synergies?municipality=org/koebenhavn" in page   # the question page, same id
+    short = example_client.get("/timeline", query_string={"municipality": "org/koebenhavn"}).get_data(as_text=True)
+    assert '<option value="org/koebenhavn" selected>' in short
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("da", "ukendt kommune 'org/koebenhavnn'; mente du 'org/koebenhavn'?"),
+    ("en", "unknown municipality 'org/koebenhavnn'; did you mean 'org/koebenhavn'?")])
+@pytest.mark.parametrize("path", ["/matrix", "/timeline"])
+def test_a_wrong_municipality_is_one_message_in_the_readers_language(example_client, path, lang, message):
+    import html
+
+    response = example_client.get(path, query_string={"municipality": "org/koebenhavnn", "lang": lang})
+    assert response.status_code == 400 and message in html.unescape(response.get_data(as_text=True))
+    other = "unknown" if lang == "da" else "ukendt"
+    assert other not in html.unescape(response.get_data(as_text=True))
+
+
+def test_the_coordination_matrix_names_the_kinds_of_links(example_client):
+    data = example_client.get("/matrix.json", query_string={"measure": "coordination", "lang": "da"}).get_json()
+    kinds = {pair["kinds"] for pair in data["pairs"] if pair.get("kinds")}
+    assert kinds and "relateret til" in " ".join(kinds)
+    assert not any(word in " ".join(kinds) for word in ("coordinatesWith", "relation", "implements"))

@@ -164,3 +164,21 @@ def test_a_workshop_link_is_drawn_apart_explained_and_can_be_left_out(workshop_s
 def test_without_workshops_the_network_has_no_workshop_legend(example_client):
     page = example_client.get("/network?findings=0&lang=en").get_data(as_text=True)
     assert "Link from a workshop decision" not in page
+
+
+# ------------------------------------------------------------------------------ the same parameters everywhere
+def test_network_takes_a_short_id_and_a_full_iri_alike(example_client):
+    short = example_client.get("/network.json", query_string={"municipality": "org/koebenhavn"}).get_json()
+    full = example_client.get("/network.json", query_string={"municipality": ID + "org/koebenhavn"}).get_json()
+    assert short["nodes"] and short["nodes"] == full["nodes"]
+    page = example_client.get("/network", query_string={"municipality": ID + "org/koebenhavn", "lang": "en"})
+    assert '<option value="org/koebenhavn" selected>' in page.get_data(as_text=True)
+    focus = example_client.get("/network.json", query_string={"focus": "doc/koebenhavn/integrationshandleplan-2019-22"})
+    assert focus.status_code == 200 and any(n["id"] == PLAN for n in focus.get_json()["nodes"])
+
+
+def test_a_malformed_network_value_is_refused_in_the_readers_language(example_client):
+    da = example_client.get("/network", query_string={"committee": "not an id", "lang": "da"}).get_data(as_text=True)
+    en = example_client.get("/network", query_string={"committee": "not an id", "lang": "en"}).get_data(as_text=True)
+    assert "ikke en gyldig" in da and "not a valid" not in da.split("<main", 1)[-1]
+    assert "not a valid" in en

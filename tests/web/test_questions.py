@@ -63,7 +63,7 @@ def test_question_page_shows_question_form_sparql_and_results(example_client):
     assert 'name="year"' in page and 'value="2022"' in page     # the default is filled in
     assert "<details" in page and "MINUS" in page and "pg:validUntil" in page  # the SPARQL, shown
     assert 'href="/workbench?query=' in page
-    assert "<caption" in page and '<th scope="col">item</th>' in page
+    assert "<caption" in page and '<th scope="col">Plan or initiative</th>' in page
     result = run_named(example_client.application.config["STORE"], named, {}, "en")
     assert result.rows and page.count("<tr>") >= len(result.rows)
 
@@ -135,24 +135,25 @@ def test_csv_twin_has_a_header_and_one_line_per_row(example_client):
     response = example_client.get("/questions/overlapping-initiatives.csv")
     assert response.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert table[0] == expected.columns and len(table) == len(expected.rows) + 1
+    assert table[0] == [named.heading(c, "da") for c in expected.columns] and len(table) == len(expected.rows) + 1
+    assert table[0][:2] == ["Indsats 1", "Indsats 1 (navn)"]   # headings in the reader's language, for a spreadsheet
 
 
 def test_twins_refuse_bad_parameters_with_400(example_client):
     bad = example_client.get("/questions/plans-expiring-without-successor.json?year=soon")
     assert bad.status_code == 400 and "four digits" in bad.get_json()["error"]
     bad_csv = example_client.get("/questions/plans-expiring-without-successor.csv?municipality=org/nowhere")
-    assert bad_csv.status_code == 400 and bad_csv.mimetype == "text/plain" and b"unknown" in bad_csv.data
+    assert bad_csv.status_code == 400 and bad_csv.mimetype == "text/plain" and "ukendt kommune" in bad_csv.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------------------ evidence
 def test_evidence_is_offered_by_link_and_shown_on_request(example_client):
     plain = example_client.get("/questions/overlapping-initiatives?lang=en").get_data(as_text=True)
-    assert "<blockquote>" not in plain
+    assert "<blockquote" not in plain
     assert 'href="/questions/overlapping-initiatives?explain=1#answer-heading"' in plain
     explained = example_client.get("/questions/overlapping-initiatives?explain=1&lang=en").get_data(as_text=True)
     assert '<th scope="col">Sources</th>' in explained
-    assert "<details>" in explained and "<blockquote>" in explained
+    assert "<details>" in explained and "<blockquote lang=\"da\">" in explained and "(in Danish)" in explained
     assert 'name="explain" value="1"' in explained   # the form keeps the choice
 
 
@@ -206,6 +207,8 @@ REQUIRED = """#+ id: plans-of-a-municipality
 #+     class: pg:Municipality
 #+     label: {da: Kommune, en: Municipality}
 #+     required: true
+#+ columns:
+#+   plan: {da: Plan, en: Plan}
 SELECT ?plan WHERE { ?plan pg:municipality ?municipality }
 """
 
@@ -250,3 +253,36 @@ def test_the_json_twin_says_whether_workshop_decisions_were_used(workshop_store)
 def test_without_workshops_the_page_has_no_workshop_notice(example_client):
     page = example_client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
     assert "decisions taken at workshops" not in page
+
+
+# ------------------------------------------------------------------------------ the same parameters everywhere
+def test_a_question_takes_a_short_id_and_a_full_iri_alike_and_keeps_it_in_the_url(example_client):
+    full = "https://w3id.org/policygraph/id/org/koebenhavn"
+    by_short = example_client.get("/questions/goals-without-initiative.json?municipality=org/koebenhavn").get_json()
+    by_full = example_client.get("/questions/goals-without-initiative.json", query_string={"municipality": full})
+    assert by_full.status_code == 200 and by_full.get_json()["rows"] == by_short["rows"]
+    page = example_client.get("/questions/goals-without-initiative", query_string={"municipality": full, "lang": "en"})
+    html = page.get_data(as_text=True)
+    assert '<option value="org/koebenhavn" selected>' in html       # the form shows the choice
+    assert "goals-without-initiative.csv?municipality=https" in html  # the links keep what was given
+
+
+@pytest.mark.parametrize("lang, message, other", [
+    ("da", "ukendt kommune &#39;org/nowhere&#39;", "unknown"),
+    ("en", "unknown municipality &#39;org/nowhere&#39;", "ukendt")])
+def test_a_wrong_value_is_one_message_in_the_readers_language(example_client, lang, message, other):
+    response = example_client.get(f"/questions/goals-without-initiative?municipality=org/nowhere&lang={lang}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and other not in page
+
+
+def test_headings_come_from_the_metadata_in_the_pages_language(example_client):
+    da = example_client.get("/questions/continuity-chains?lang=da").get_data(as_text=True)
+    en = example_client.get("/questions/continuity-chains?lang=en").get_data(as_text=True)
+    assert '<th scope="col">Forgænger</th>' in da and '<th scope="col">Predecessor</th>' in en
+    assert ">afløser<" in da and ">replaces<" in en and ">replaces<" not in da   # link kinds by name
+
+
+def test_counts_have_their_noun_in_the_right_number(example_client):
+    page = example_client.get("/questions/overlapping-initiatives?explain=1&lang=da").get_data(as_text=True)
+    assert re.search(r"<summary>(1 kilde|[2-9]\d* kilder)</summary>", page) and "<summary>1 kilder" not in page

@@ -263,3 +263,28 @@ def test_warnings_reach_stderr_through_logging(tmp_path, plans, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "WARNING graph.sparql.text: POLICYGRAPH_MAX_QUERY_CHARS='lots' is not a number" in result.stderr
     assert "lots" not in result.stdout
+
+
+def test_ask_prints_headings_and_names_in_the_chosen_language(tmp_path, plans):
+    """`ask --lang da` prints the question's Danish headings and names link kinds (`gælder til`),
+    never the variables (`itemLabel`) or local names (`validUntil`); the CSV has the same headings."""
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    danish = run(tmp_path, "--lang", "da", "ask", "plans-expiring-without-successor", "-p", "year=2021")
+    assert danish.exit_code == 0, danish.output
+    head = danish.output.splitlines()[1]
+    assert head.split("  ")[0] == "Plan eller indsats" and "Hvad udløber" in head and "itemLabel" not in head
+    assert "gælder til" in danish.output and "validUntil" not in danish.output
+    english = run(tmp_path, "--lang", "en", "ask", "plans-expiring-without-successor", "-p", "year=2021")
+    assert "Plan or initiative" in english.output and "valid until" in english.output
+    as_csv = run(tmp_path, "--lang", "da", "ask", "plans-expiring-without-successor", "-p", "year=2021",
+                 "--format", "csv")
+    assert as_csv.output.splitlines()[0].startswith("Plan eller indsats,Plan eller indsats (navn),Slags")
+
+
+def test_ask_takes_a_short_id_and_a_full_iri_alike(tmp_path, plans):
+    assert run(tmp_path, "load", str(plans)).exit_code == 0
+    outputs = [run(tmp_path, "ask", "goals-without-initiative", "-p", f"municipality={value}", "--format", "csv")
+               for value in ("org/test", "https://w3id.org/policygraph/id/org/test")]
+    assert all(o.exit_code == 0 for o in outputs) and outputs[0].output == outputs[1].output
+    wrong = run(tmp_path, "--lang", "da", "ask", "goals-without-initiative", "-p", "municipality=org/nowhere")
+    assert wrong.exit_code != 0 and "ukendt kommune 'org/nowhere'" in wrong.output

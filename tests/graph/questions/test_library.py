@@ -61,6 +61,8 @@ GOOD = """\
 #+     type: year
 #+     default: 2022
 #+ explain: [doc]
+#+ columns:
+#+   doc: {da: "Dokument", en: "Document", values: iris}
 SELECT ?doc WHERE { ?doc pg:validUntil ?until FILTER(?until <= ?year) } ORDER BY ?doc
 """
 
@@ -72,6 +74,8 @@ def test_metadata_is_parsed():
     assert named.parameters[0].name == "year" and named.parameters[0].default == 2022
     assert named.explain == ("doc",)
     assert "#+" not in named.sparql and "SELECT ?doc" in named.sparql
+    assert named.heading("doc", "da") == "Dokument" and named.heading("doc", "en") == "Document"
+    assert named.column("doc").values == "iris"
 
 
 @pytest.mark.parametrize("change, message", [
@@ -84,6 +88,12 @@ def test_metadata_is_parsed():
     (("#+ explain: [doc]", "#+ explain: [document]"), "tiny.rq:9: explain names 'document'"),
     (("#+ question: {da: \"Hvad?\", en: \"What?\"}", "#+ question: {da: \"Hvad?\", en: \"What?\""), "tiny.rq:"),
     (("ORDER BY ?doc", "ORDER BY ?doc }"), "SPARQL syntax error"),
+    (("SELECT ?doc WHERE", "SELECT ?doc ?until WHERE"), "tiny.rq:10: columns lacks a heading for until"),
+    (("#+ columns:\n#+   doc: {da: \"Dokument\", en: \"Document\", values: iris}\n", ""),
+     "tiny.rq:1: columns lacks a heading for doc"),
+    (('en: "Document", values', 'values'), "tiny.rq:11: column 'doc' lacks a heading in en"),
+    (("values: iris", "values: names"), "column 'doc': values must be one of terms, iris"),
+    (("#+   doc:", "#+   doc: {da: D, en: D}\n#+   dok:"), "columns names 'dok', which the SELECT does not return"),
 ])
 def test_malformed_metadata_names_file_and_line(change, message):
     with pytest.raises(LibraryError) as caught:
@@ -101,6 +111,15 @@ def test_duplicate_ids_are_refused(tmp_path):
     (tmp_path / "b.rq").write_text(GOOD)
     with pytest.raises(LibraryError, match="already used"):
         load_library(tmp_path)
+
+
+def test_every_column_of_every_question_has_a_heading_in_both_languages(library):
+    """Headings are data of the question: a page, the report, a CSV and the CLI never show `plan1`."""
+    for named in library.values():
+        assert [c.name for c in named.columns], named.id
+        for column in named.columns:
+            assert column.heading["da"].strip() and column.heading["en"].strip(), (named.id, column.name)
+            assert column.heading["da"] != column.name, (named.id, column.name)
 
 
 def test_library_has_every_kind_and_both_languages(library):
