@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from loaders.errors import LoadError, utf8_text
 from loaders.literals import expected_form, invalid_literals
-from ontology import XSD, authoring_context, suggest
+from ontology import PG, XSD, authoring_context, suggest
 
 # Deeper than any plan nests (a plan holds initiatives holding budget lines); deeper input is refused
 # before the recursive walks below could overflow Python's stack.
@@ -33,7 +33,7 @@ _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$")
 # Keys whose lists are the plan's structure: RDF keeps no order, so each part defined in such a list
 # gets its place in it (pg:positionInSource, 1-based), stated in the file's own graph like every fact.
 ORDERED_PART_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLines", "statedTotals")
-POSITION = "https://w3id.org/policygraph/ontology#positionInSource"
+POSITION = PG + "positionInSource"
 
 
 def _term_definitions() -> dict[str, dict[str, Any]]:
