@@ -1,5 +1,7 @@
 """What a resource's linked-data page shows: labels, types, properties, incoming links, its place in
-the plan hierarchy, budgets and sources.
+the plan hierarchy, budgets and sources; and first of all what a strategist reads (graph/explore/plan.py):
+the plan's structure in the document's order, its initiatives table, who answers for it and what
+replaces it. Incoming links are named as read backwards ('afløses af'), never with the forward name.
 
 Every query binds the resource as an RDF term (the store's VALUES binding), never as pasted text, so
 an IRI from a URL can be anything without reaching the query text. Blank nodes hanging off the

@@ -191,7 +191,7 @@ SELECT ?row ?p ?o ?group ?size ?stated ?year ?amount WHERE {
 }"""
 
 
-def _rows(store: Store, iris: list[str], labels: Labeller) -> dict[str, Row]:
+def _table_rows(store: Store, iris: list[str], labels: Labeller) -> dict[str, Row]:
     """Target groups, sizes as the document words them, budget per year and responsible body of each row."""
     rows = {i: Row(i, labels(i), [], [], [], False, {}) for i in iris}
     accountable: dict[str, list[str]] = defaultdict(list)
@@ -261,7 +261,7 @@ def plan_table(store: Store, node: ox.NamedNode, parts: list[Part], labels: Labe
     tops = [top.iri for _, top in leaves if top is not None]
     bearing_of = _bearings(store, tops)
     labels.load(set(bearing_of.values()))
-    rows = _rows(store, [p.iri for p, _ in leaves[:MAX_ROWS]], labels)
+    rows = _table_rows(store, [p.iri for p, _ in leaves[:MAX_ROWS]], labels)
     grouped: dict[str, Group] = {}
     for part, top in leaves[:MAX_ROWS]:
         key = bearing_of.get(top.iri, top.iri) if top is not None else ""
@@ -312,7 +312,7 @@ def linked_table(store: Store, node: ox.NamedNode, labels: Labeller) -> BudgetTa
         docs.setdefault(r["i"].value, r["doc"].value if r["doc"] else "")
         position[r["i"].value] = int(r["pos"].value) if r["pos"] else 10**9
     labels.load(set(docs) | set(docs.values()))
-    rows = _rows(store, list(docs), labels)
+    rows = _table_rows(store, list(docs), labels)
     grouped: dict[str, Group] = {}
     for iri in sorted(docs, key=lambda i: (labels(docs[i]).lower(), position[i], labels(i).lower())):
         key = docs[iri]
@@ -346,7 +346,7 @@ def inverse_label(predicate: str, labels: Labeller, declared: dict[str, str]) ->
 def key_relations(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Relation]:
     """Who answers for it, what it implements, continues and replaces, and what continues or
     replaces it, in that order, each direction with its own name."""
-    found: dict[str, list[str]] = defaultdict(list)
+    found: dict[tuple[str, bool], list[str]] = defaultdict(list)
     for r in store.query(
             "SELECT DISTINCT ?p ?o ?dir WHERE { VALUES ?p { pg:responsibleBody pg:accountableBody pg:adoptedBy "
             "pg:implements pg:continues dct:replaces } { ?node ?p ?o BIND(1 AS ?dir) } UNION { ?o ?p ?node BIND(0 AS ?dir) } "
