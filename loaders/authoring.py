@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from loaders.errors import LoadError, utf8_text
 from loaders.literals import expected_form, invalid_literals
-from ontology import XSD, authoring_context, suggest
+from ontology import PG, XSD, authoring_context, suggest
 
 # Deeper than any plan nests (a plan holds initiatives holding budget lines); deeper input is refused
 # before the recursive walks below could overflow Python's stack.
@@ -30,6 +30,10 @@ MAX_NESTING = 256
 # many): nested aliases ("billion laughs") would otherwise grow exponentially in the walk below.
 MIN_EXPANSION_LIMIT = 100_000
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$")
+# Keys whose lists are the plan's structure: RDF keeps no order, so each part defined in such a list
+# gets its place in it (pg:positionInSource, 1-based), stated in the file's own graph like every fact.
+ORDERED_PART_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLines", "statedTotals")
+POSITION = PG + "positionInSource"
 
 
 def _term_definitions() -> dict[str, dict[str, Any]]:
@@ -207,7 +211,8 @@ class _Checker:
         if definition.get("@container") == "@language":
             return self.language_map(key, value, parent)
         if isinstance(value, CommentedSeq):
-            return [self.single(key, definition, item, value, index) for index, item in enumerate(value)]
+            items = [self.single(key, definition, item, value, index) for index, item in enumerate(value)]
+            return _with_positions(items) if key in ORDERED_PART_KEYS else items
         return self.single(key, definition, value, parent, key)
 
     def single(self, key: str, definition: dict, value: Any, parent: Any, where: Any) -> Any:
@@ -262,6 +267,15 @@ class _Checker:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]
         return value
+
+
+def _with_positions(items: list[Any]) -> list[Any]:
+    """Each part defined here (a mapping with an id) numbered in the file's order; references by
+    id are left alone, since the part's place is where it is written out."""
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, dict) and "id" in item and POSITION not in item:
+            item[POSITION] = {"@value": str(position), "@type": XSD + "positiveInteger"}
+    return items
 
 
 def yaml_to_jsonld(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[str, int]]:

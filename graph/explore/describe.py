@@ -1,5 +1,7 @@
 """What a resource's linked-data page shows: labels, types, properties, incoming links, its place in
-the plan hierarchy, budgets and sources.
+the plan hierarchy, budgets and sources; and first of all what a strategist reads (graph/explore/plan.py):
+the plan's structure in the document's order, its initiatives table, who answers for it and what
+replaces it. Incoming links are named as read backwards ('afløses af'), never with the forward name.
 
 Every query binds the resource as an RDF term (the store's VALUES binding), never as pasted text, so
 an IRI from a URL can be anything without reaching the query text. Blank nodes hanging off the
@@ -14,6 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.explore.plan import (BudgetTable, Part, Relation, inverse_label, inverses, key_relations, linked_table,
+                                plan_table, structure)
 from graph.questions.explain import evidence_for
 from graph.store import Store
 from graph.store.labels import Labeller
@@ -80,6 +84,9 @@ class Description:
     budgets: list[BudgetYear]
     budgets_aggregated: bool
     sources: list[dict[str, str]]
+    structure: list[Part] = field(default_factory=list)
+    table: BudgetTable | None = None
+    relations: list[Relation] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -189,8 +196,8 @@ def hierarchy(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Crumb]
             "UNION { ?node pg:underBearing ?parent BIND(2 AS ?how) } "
             "UNION { ?node a pg:Initiative ; pg:supports ?parent . ?parent a pg:Goal BIND(3 AS ?how) } "
             "UNION { ?node pg:withinDocument ?parent BIND(4 AS ?how) } } ORDER BY ?how ?parent", {"node": current}))
-        parent = next((r["parent"] for r in rows if isinstance(r["parent"], ox.NamedNode)
-                       and r["parent"].value not in chain), None)
+        found = [r for r in rows if isinstance(r["parent"], ox.NamedNode) and r["parent"].value not in chain]
+        parent = _deepest([r["parent"] for r in found if r["how"] == found[0]["how"]], store) if found else None
         if parent is None:
             break
         chain.append(parent.value)
@@ -198,6 +205,18 @@ def hierarchy(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Crumb]
     chain.reverse()
     types = _types_of(store, chain)
     return [Crumb(i, labels(i), labels(types[i]) if types.get(i) else "") for i in chain]
+
+
+def _deepest(candidates: list[ox.NamedNode], store: Store) -> ox.NamedNode | None:
+    """Of the parents found the same way, the one the others contain (the focus area, not the plan that also
+    lists the initiative), so the breadcrumb skips no level; else the first in the query's order."""
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    values = " ".join(str(c) for c in candidates)
+    parts = "|".join(f"pg:{p}" for p in PART_PROPERTIES)
+    containers = {r["a"].value for r in store.query(
+        f"SELECT DISTINCT ?a WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} ?a ({parts})+ ?b FILTER(?a != ?b) }}")}
+    return next((c for c in candidates if c.value not in containers), candidates[0])
 
 
 def _types_of(store: Store, iris: list[str]) -> dict[str, str]:
@@ -260,13 +279,19 @@ def describe(store: Store, iri: str, lang: str = "da") -> Description | None:
     properties = _group(out_rows, labels, _nested(blanks, labels))
     types = next((p.values for p in properties if p.predicate == RDF_TYPE), [])
     incoming = _group([(r["p"].value, r["s"], False) for r in in_rows], labels)
+    declared = inverses(store)
+    for prop in incoming:  # read backwards: 'afløses af', not 'afløser'
+        prop.label = inverse_label(prop.predicate, labels, declared) or prop.label
+    parts = structure(store, node, labels)
+    table = plan_table(store, node, parts, labels) if parts else linked_table(store, node, labels)
     years, aggregated = budgets(store, node)
     sources = [{"document": e.document, "file": e.file, "locator": e.locator, "quote": e.quote,
                 "source": e.source, "graph": e.graph_file} for e in evidence_for(store, node, lang)]
     return Description(iri=iri, label=labels(iri), labels=dict(sorted(labels.all(iri).items())), types=types,
                        properties=[p for p in properties if p.predicate != RDF_TYPE], incoming=incoming,
                        incoming_cut=cut, hierarchy=hierarchy(store, node, labels), budgets=years,
-                       budgets_aggregated=aggregated, sources=sources)
+                       budgets_aggregated=aggregated, sources=sources, structure=parts, table=table,
+                       relations=key_relations(store, node, labels))
 
 
 def resource_triples(store: Store, iri: str) -> list[ox.Triple]:

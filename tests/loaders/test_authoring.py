@@ -146,3 +146,27 @@ def test_base_iri_is_configurable(tmp_path, monkeypatch):
     loaded = load_file(write(tmp_path, "id: doc/x\ntype: Initiative\n"))
     assert any(q.subject.value == "https://data.kk.dk/id/doc/x" for q in loaded.quads)
     assert loaded.graph == "https://data.kk.dk/id/graph/plan.yaml"
+
+
+ORDERED = """\
+id: doc/test/plan
+type: ActionPlan
+title: {da: Plan}
+focusAreas:
+  - {id: doc/test/plan/zulu, type: FocusArea, label: {da: Zulu}, initiatives: [doc/test/plan/b]}
+  - {id: doc/test/plan/alfa, type: FocusArea, label: {da: Alfa}}
+initiatives:
+  - {id: doc/test/plan/b, type: Initiative, label: {da: B}}
+  - {id: doc/test/plan/a, type: Initiative, label: {da: A}}
+"""
+
+
+def test_parts_keep_their_place_in_the_file_as_a_stated_position(tmp_path):
+    """RDF has no order, so each part defined in a structure list gets its 1-based place in it, in
+    the file's own graph; a part only referred to by id (the focus area's initiatives) gets none there."""
+    loaded = load_file(write(tmp_path, ORDERED))
+    positions = {(q.subject.value[len(BASE):], q.object.value, q.object.datatype.value.rsplit("#")[-1], q.graph_name.value)
+                 for q in loaded.quads if q.predicate.value == PG + "positionInSource"}
+    graph = BASE + "graph/plan.yaml"
+    assert positions == {("doc/test/plan/zulu", "1", "positiveInteger", graph), ("doc/test/plan/alfa", "2", "positiveInteger", graph),
+                         ("doc/test/plan/b", "1", "positiveInteger", graph), ("doc/test/plan/a", "2", "positiveInteger", graph)}

@@ -323,6 +323,31 @@ def test_a_resource_page_passes_axe(visitor, lang):
     visitor.assert_clean()
 
 
+PLAN_PAGE = "/id/doc/koebenhavn/integrationshandleplan-2019-22"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plan_page_reads_as_the_plan_on_a_laptop_and_a_phone(visitor, phone, lang):
+    """The 2019-22 plan: structure, the initiatives table with its totals and the key relations come
+    first, the raw properties folded underneath; axe-clean, and on a 375 px phone only the wide table
+    scrolls (inside its own region), never the page."""
+    for who, size in ((visitor, "laptop"), (phone, "phone")):
+        who.open(f"{PLAN_PAGE}?lang={lang}")
+        page = who.page
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("#res-structure").is_visible() and page.locator("table.res-plan").is_visible()
+        assert not page.locator("#res-properties").is_visible(), "the raw properties are folded away"
+        who.check_accessibility(f"{PLAN_PAGE} ({lang}, {size})")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        assert page.locator("#res-properties").is_visible()
+        who.check_accessibility(f"{PLAN_PAGE} ({lang}, {size}, unfolded)")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the plan page is {overflow}px wider than the {size} screen"
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = false; })")
+        screenshot(page, f"plan-page-{size}-{lang}")
+        who.assert_clean()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_question_page_passes_axe(visitor, lang):
     path = _first_link(visitor, f"/questions?lang={lang}", "/questions/", "a question page")

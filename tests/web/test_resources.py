@@ -111,3 +111,51 @@ def test_rdf_serialisations_use_our_prefixes_and_full_data_iris(example_client):
     assert "@prefix pg:" in turtle and "@base" not in turtle
     assert b"<https://w3id.org/policygraph/id/" in serialize(triples, "application/n-triples")
     assert serialize(triples, "application/ld+json").lstrip().startswith(b"[")
+
+
+PLAN = "doc/koebenhavn/integrationshandleplan-2019-22"
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_plan_page_shows_structure_table_and_relations_before_the_folded_properties(example_client):
+    page = example_client.get(f"/id/{PLAN}?lang=da").get_data(as_text=True)
+    structure, table = _section(page, "res-structure"), _section(page, "res-plan")
+    # the YAML's order (table 1 of the annex), not the alphabet: 'Jobparate ledige' before 'Forebyggelse ...'
+    assert structure.index("Jobparate ledige") < structure.index("Unge i job") < structure.index("Forebyggelse af social kontrol")
+    assert structure.count("fokusområde:") == 7
+    # initiatives under their bearing with the printed sub-total beside the computed one (1.000 kr. × 1.000)
+    assert "Delsum, beregnet" in table and "Delsum, som trykt i dokumentet" in table and "I alt, som trykt i dokumentet" in table
+    assert table.count("7.200.000") == 2 and table.count("11.000.000") == 8
+    assert "Min. 350 jobparate med løbende optag" in table and "Beskæftigelses- og Integrationsudvalget" in table
+    assert table.index("<th scope=\"col\" class=\"num\">2019</th>") < table.index("<th scope=\"col\" class=\"num\">2022</th>")
+    assert "afviger" not in table, "the seed plan's totals add up"
+    facts = _section(page, "res-key-facts")
+    assert "afløser" in facts and "afløses af" in facts and "Integrationshandleplan 2017-2018" in facts
+    assert page.index('id="res-plan"') < page.index("<details") < page.index('id="res-properties"')
+
+
+def test_plan_page_reads_in_english_with_the_inverse_relation_named(example_client):
+    page = example_client.get("/id/doc/koebenhavn/integrationshandleplan-2017-18?lang=en").get_data(as_text=True)
+    facts = _section(page, "res-key-facts")
+    assert "replaced by" in facts and "Integration Action Plan 2019-22" in facts
+    assert "Total, computed" in _section(page, "res-plan") and "Structure of the plan" in page
+
+
+def test_focus_area_breadcrumb_and_json_twin_of_the_plan(example_client):
+    page = example_client.get(f"/id/{INITIATIVE}?lang=da").get_data(as_text=True)
+    crumbs = page[page.index('class="res-crumbs"'):page.index("</nav>", page.index('class="res-crumbs"'))]
+    assert crumbs.index("Integrationshandleplan 2019-22") < crumbs.index("Unge i job") < crumbs.index("Fritidsjob")
+    data = example_client.get(f"/id/{PLAN}.json?lang=en").get_json()
+    assert [p["label"] for p in data["structure"]][:2] == ["Job-ready unemployed", "Vulnerable unemployed"]
+    assert data["table"]["years"] == ["2019", "2020", "2021", "2022"] and data["table"]["computed"]["2019"] == 11_000_000
+    assert {r["key"] for r in data["relations"]} >= {"replaces", "replaced_by", "adopted_by"}
+
+
+def test_organisation_page_lists_the_initiatives_it_answers_for(example_client):
+    page = example_client.get("/id/org/koebenhavn/biu?lang=da").get_data(as_text=True)
+    table = _section(page, "res-plan")
+    assert "Indsatser der hører hertil" in page and "Fritidsjob" in table and "Integrationshandleplan 2019-22" in table

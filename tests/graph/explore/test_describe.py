@@ -75,7 +75,7 @@ def test_sources_and_incoming_links(small):
     d = describe(small, ID + "doc/t/plan/init", "da")
     assert d.sources[0]["locator"] == "side 3" and d.sources[0]["document"] == "Kilden"
     goal = describe(small, ID + "doc/t/plan/goal", "en")
-    assert {p.label for p in goal.incoming} >= {"supports", "has goal"}
+    assert {p.label for p in goal.incoming} >= {"supported by", "goal of"}  # read backwards, each with its own name
 
 
 def test_unknown_and_hostile_iris(small):
@@ -98,3 +98,64 @@ def test_example_graph_resources_describe_quickly(example_store):
     d = describe(example_store, ID + "doc/koebenhavn/integrationshandleplan-2019-22/fritidsjob", "da")
     assert d.label == "Fritidsjob" and d.sources and d.budgets
     assert d.hierarchy[0].iri == ID + "doc/koebenhavn/integrationshandleplan-2019-22"
+
+
+PLAN_2019 = "doc/koebenhavn/integrationshandleplan-2019-22"
+
+
+def _yaml_focus_areas() -> list[str]:
+    """The focus areas' ids in the order the authoring file lists them."""
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+    data = YAML(typ="safe").load(Path("data/koebenhavn/integrationshandleplan-2019-22.yaml").read_text(encoding="utf-8"))
+    return [area["id"] for area in data["focusAreas"]]
+
+
+def test_plan_structure_is_the_yaml_order_of_the_2019_22_plan(example_store):
+    """The file lists the focus areas as table 1 prints them (Pejlemærke 1: 'Jobparate ledige',
+    'Udsatte ledige', 'Kvinder og familieforsørgede', 'Mangfoldig rekruttering'; Pejlemærke 2: 'Unge i
+    uddannelse', 'Unge i job'; Pejlemærke 3: 'Forebyggelse af social kontrol'), then the budget lines
+    'Survey om medborgerskab' and the committee's pool; alphabetical order would start with 'Forebyggelse'."""
+    d = describe(example_store, ID + PLAN_2019, "da")
+    areas = [p for p in d.structure if p.term == "fokusområde"]
+    assert [p.iri for p in areas] == [ID + i for i in _yaml_focus_areas()]
+    assert [p.label for p in d.structure] == [
+        "Jobparate ledige", "Udsatte ledige", "Kvinder og familieforsørgede", "Mangfoldig rekruttering",
+        "Unge i uddannelse", "Unge i job", "Forebyggelse af social kontrol", "Survey om medborgerskab",
+        "BIU's pulje reserveret til at iværksætte nye indsatser"]
+    assert [c.label for c in areas[5].children] == ["Fritidsjob"], "each initiative under its focus area, once"
+
+
+def test_plan_budget_table_sums_match_the_printed_totals(example_store):
+    """The YAML quotes table 1: 'Pejlemærke 1: I alt 7.200 7.600 6.600 6.600' (1.000 kr.) and a total of
+    11.000 for each of the years 2019-2022."""
+    table = describe(example_store, ID + PLAN_2019, "da").table
+    assert table.years == ["2019", "2020", "2021", "2022"]
+    job = table.groups[0]
+    assert job.label == "Job" and len(job.rows) == 4
+    assert [job.computed[y] for y in table.years] == [7_200_000, 7_600_000, 6_600_000, 6_600_000]
+    assert job.stated == job.computed
+    assert [table.computed[y] for y in table.years] == [11_000_000] * 4 and table.stated == table.computed
+    fritidsjob = next(r for g in table.groups for r in g.rows if r.label == "Fritidsjob")
+    assert fritidsjob.amounts == {y: 1_600_000 for y in table.years}
+    assert fritidsjob.sizes == ["110 unge i fritidsjob såfremt halvdelen får job i det offentlige."]
+    assert [t.label for t in fritidsjob.target_groups] == ["Nyankomne unge flygtninge", "Unge med minoritetsbaggrund"]
+    assert [r.label for r in fritidsjob.responsible] == ["Beskæftigelses- og Integrationsudvalget"]
+
+
+def test_replaced_plan_names_its_successor_with_the_inverse_relation(example_store):
+    old = describe(example_store, ID + "doc/koebenhavn/integrationshandleplan-2017-18", "da")
+    assert {r.label: [v.iri for v in r.values] for r in old.relations}["afløses af"] == [ID + PLAN_2019]
+    assert "afløses af" in {p.label for p in old.incoming} and "afløser" not in {p.label for p in old.incoming}
+    new = describe(example_store, ID + PLAN_2019, "en")
+    assert {r.label: [v.iri for v in r.values] for r in new.relations}["replaces"] == [
+        ID + "doc/koebenhavn/integrationshandleplan-2017-18"]
+
+
+def test_breadcrumb_has_every_level_even_when_the_plan_also_lists_the_initiative(store_from_turtle):
+    store = store_from_turtle(SMALL.replace("pg:hasFocusArea <doc/t/plan/area> .",
+                                            "pg:hasFocusArea <doc/t/plan/area> ; pg:hasInitiative <doc/t/plan/init> .")
+                              .replace("<doc/t/plan/goal> a pg:Goal ;", "<doc/t/plan/goal> a pg:Goal ; pg:hasInitiative <doc/t/plan/init> ;"))
+    crumbs = describe(store, ID + "doc/t/plan/init", "da").hierarchy
+    assert [c.iri for c in crumbs] == [ID + "doc/t/plan", ID + "doc/t/plan/area", ID + "doc/t/plan/goal", ID + "doc/t/plan/init"]
