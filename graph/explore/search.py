@@ -36,6 +36,7 @@ import tempfile
 import threading
 import unicodedata
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,7 @@ MAX_PAGE_SIZE = 200
 MAX_QUERY_WORDS = 12          # a longer query is cut: every word is one more AND in the index
 PASSAGE_WORDS = 24            # the words shown around the first match of a hit
 FACETS = ("type", "municipality", "document", "period")
+FACET_VALUES = 30           # the most frequent values of a facet (a national search names hundreds of plans)
 
 # What is searched, by field: the field says where in a hit the passage comes from, and labels weigh
 # more in the ranking (bm25 weights of the two indexed columns).
@@ -446,29 +448,26 @@ def search(store: Store, query: str, lang: str, *, filters: dict[str, str] | Non
 
 def _answer(connection: sqlite3.Connection, query: str, lang: str, alternatives: list[set[str]],
             filters: dict[str, str], offset: int, limit: int) -> SearchResult:
+    """One pass over the matches (FTS5 ranks them as it finds them): the facet counts and the page are
+    taken from the same rows, instead of asking the index once per facet (6x slower nationally)."""
     where, values = _where(filters)
-    arguments = [match_expression(alternatives), *values]
-    joined = "FROM words JOIN resources r ON r.id = words.rowid WHERE " + where
-    total = connection.execute("SELECT count(*) " + joined, arguments).fetchone()[0]
-    rows = connection.execute(
-        f"SELECT r.id, r.iri, r.type, r.municipality, r.document, r.period {joined} "
-        f"ORDER BY bm25(words, {LABEL_WEIGHT}, {BODY_WEIGHT}, {KIND_WEIGHT}), r.iri LIMIT ? OFFSET ?",
-        [*arguments, limit, offset]).fetchall()
-    counts = {facet: connection.execute(
-        f"SELECT r.{facet}, count(*) {joined} AND r.{facet} != '' GROUP BY r.{facet} ORDER BY count(*) DESC, r.{facet}",
-        arguments).fetchall() for facet in FACETS}
+    matches = connection.execute(
+        f"SELECT bm25(words, {LABEL_WEIGHT}, {BODY_WEIGHT}, {KIND_WEIGHT}), r.iri, r.id, r.type, r.municipality, "
+        f"r.document, r.period FROM words JOIN resources r ON r.id = words.rowid WHERE {where}",
+        [match_expression(alternatives), *values]).fetchall()
+    counters = {facet: Counter(row[3 + i] for row in matches if row[3 + i]) for i, facet in enumerate(FACETS)}
     labels = _Names(connection, lang)
     wanted = set().union(*alternatives)
     hits = []
-    for number, iri, type_, municipality, document, period in rows:
+    for _rank, iri, number, type_, municipality, document, period in sorted(matches)[offset:offset + limit]:
         texts = connection.execute("SELECT field, lang, text FROM texts WHERE resource = ?", (number,)).fetchall()
         hits.append(Hit(iri, labels(iri), type_, labels(type_) if type_ else "", municipality,
                         labels(municipality) if municipality else "", document,
                         labels(document) if document else "", period, best_passage(texts, wanted, lang)))
-    facets = {facet: [FacetValue(value, value if facet == "period" else labels(value), count,
-                                 filters.get(facet) == value) for value, count in counts[facet]]
-              for facet in FACETS}
-    return SearchResult(query, total, offset, limit, hits, facets, filters)
+    facets = {facet: [FacetValue(value, value if facet == "period" else labels(value), count, filters.get(facet) == value)
+                      for value, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]]
+              for facet, counter in counters.items()}
+    return SearchResult(query, len(matches), offset, limit, hits, facets, filters)
 
 
 def indexed_resources(store: Store) -> Iterator[str]:
