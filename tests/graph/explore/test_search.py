@@ -112,10 +112,11 @@ def test_a_passage_is_plain_text_for_whoever_escapes_it(small):
     assert hit.label.startswith("<script>")      # as stated; web/templates/search.html escapes it
 
 
-def test_the_index_follows_a_write_to_a_store_in_memory(small):
+def test_a_store_in_memory_is_indexed_anew_by_build_index(small):
     assert search(small, "borgerservice", "da").total == 0
     small.update('PREFIX skos: <http://www.w3.org/2004/02/skos/core#> '
                  'INSERT DATA { GRAPH <urn:x> { <urn:x:e> skos:prefLabel "Borgerservice"@da } }')
+    build_index(small)
     assert search(small, "borgerservice", "da").total == 1
 
 
