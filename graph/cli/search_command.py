@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 
 from graph.cli.context import fail
-from graph.explore.search import MAX_PAGE_SIZE, Hit, search
+from graph.explore.search import MAX_PAGE_SIZE, Hit, query_terms, search
 from graph.store import StoreError
 from ontology import curie, expand
 from ontology.texts import translate
@@ -31,15 +31,17 @@ def hit_lines(number: int, hit: Hit, lang: str) -> list[str]:
 @click.argument("words", nargs=-1, required=True)
 @click.option("--type", "type_", metavar="TYPE", help="Only resources of this type, e.g. pg:Initiative.")
 @click.option("--municipality", metavar="ID", help="Only this municipality's, e.g. org/koebenhavn (or the full IRI).")
-@click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), default=20, show_default=True, help="How many hits.")
+@click.option("--limit", type=int, default=20, show_default=True, help=f"How many hits (1-{MAX_PAGE_SIZE}).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def search_command(obj, words: tuple[str, ...], type_: str | None, municipality: str | None, limit: int,
                    fmt: str) -> None:
     """Search every label, title, description, note and source quotation (Danish stems; ø/oe alike)."""
     query = " ".join(words).strip()
-    if not query:
+    if not query_terms(query):
         fail(translate("search.cli.no_words", obj.lang))
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        fail(translate("search.cli.bad_limit", obj.lang).format(most=MAX_PAGE_SIZE))
     filters = {"type": expand(type_) if type_ else "", "municipality": expand(municipality) if municipality else ""}
     try:
         result = search(obj.store(), query, obj.lang, filters=filters, limit=limit)
