@@ -47,11 +47,12 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _url(query: str, filters: dict[str, str], page: int = 1, **changed: str | None) -> str:
+def _url(query: str, filters: dict[str, str], page: int = 1, endpoint: str = "search.results",
+         **changed: str | None) -> str:
     """This search with some filters changed (None removes one), facet values in their short form."""
     wanted = {**filters, **changed}
     args = {facet: (curie(value) if facet in IRI_FACETS else value) for facet, value in wanted.items() if value}
-    return url_for("search.results", q=query, **args, **({"page": str(page)} if page > 1 else {}))
+    return url_for(endpoint, q=query, **args, **({"page": str(page)} if page > 1 else {}))
 
 
 def _shown(result: SearchResult, page: int) -> dict[str, Any]:
@@ -81,5 +82,5 @@ def results() -> Reply:
     result = search(current_app.config["STORE"], query, g.lang, filters=filters,
                     offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     shown = _shown(result, page)
-    json_url = url_for("search.results_json", **request.args)
+    json_url = _url(query, filters, page, "search.results_json")
     return Reply(json=lambda: shown, page=lambda: {"data": shown, "json_url": json_url})
