@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from graph.pipeline.load import ValidationFailed, check_files, check_store, load_into_store
 from graph.questions.results import parse_param, solutions_table, spreadsheet_csv, term_text
+from graph.explore.search import build_index
 from graph.explore.stats import store_stats
 from graph.cli.context import Context, fail
 from graph.store import EXPORT_FORMATS, StoreError
@@ -34,6 +35,7 @@ def load(obj: Context, paths: tuple[Path, ...], no_validate: bool) -> None:
         fail(f"nothing loaded: {len(violations(failed.findings))} violation(s) of the shapes")
     except (LoadError, StoreError) as error:
         fail(f"nothing loaded: {error}")
+    build_index(obj.store())  # the search index follows the load (graph/explore/search.py)
     warnings = [f for f in report.findings if f.severity != "violation"]
     click.echo(f"Loaded {len(report.files)} file(s), {report.quads} statements"
                + (f"; {len(warnings)} warning(s), see `policygraph validate`" if warnings else "") + ".")
