@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import render_template
 
+from web.drawing import CATEGORY_STYLES
+
 STATIC = Path(__file__).parent / "static"
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 
@@ -57,5 +59,6 @@ def standalone_html(data: dict[str, Any], texts: dict[str, str], focus_label: st
     offline = offline_data(data, texts)
     page = render_template("network_export.html", data=data, focus_label=focus_label,
                            payload=embedded_json(offline), vis_js=_asset("vendor/vis-network/vis-network.min.js"),
-                           network_js=_asset("network.js"), network_css=_asset("network.css"), standalone=True)
+                           network_js=_asset("network.js"), network_css=_asset("network.css"), standalone=True,
+                           categories=CATEGORY_STYLES)
     return unlinked(page)  # labels and texts too: the file names no address at all

@@ -166,3 +166,39 @@ def test_a_workshop_link_is_drawn_apart_explained_and_can_be_left_out(workshop_s
 def test_without_workshops_the_network_has_no_workshop_legend(example_client):
     page = example_client.get("/network?findings=0&lang=en").get_data(as_text=True)
     assert "Link from a workshop decision" not in page
+
+
+def test_links_between_two_nodes_are_summarised_unless_every_link_is_asked_for(example_client):
+    query = {"view": "all", "findings": "0", "municipality": ID + "org/koebenhavn", "lang": "en"}
+    summarised = example_client.get("/network.json", query_string=query).get_json()
+    every = example_client.get("/network.json", query_string={**query, "edges": "all"}).get_json()
+    pairs = [frozenset((e["from"], e["to"])) for e in summarised["edges"]]
+    assert len(pairs) == len(set(pairs)), "two lines between the same two nodes"
+    assert len(every["edges"]) > len(summarised["edges"]) and every["every_link"]
+    assert sum(e["count"] for e in summarised["edges"]) == len(every["edges"])
+    combined = next(e for e in summarised["edges"] if e["count"] > 1)
+    assert "×" in combined["title"] or ";" in combined["title"]
+    page = example_client.get("/network", query_string=query).get_data(as_text=True)
+    assert "Show every link separately" in page and "edges=all" in page
+
+
+def test_the_view_downloads_as_one_offline_html_file_with_no_address_in_it(example_client):
+    response = example_client.get("/network.html", query_string={"focus": PLAN, "hops": "2", "lang": "da"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "attachment" in response.headers["Content-Disposition"]
+    html = response.get_data(as_text=True)
+    assert not re.search(r"https?://", html, re.I), re.findall(r".{40}https?://.{40}", html)[:3]
+    assert not re.search(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=", html, re.I)  # nothing fetched
+    assert '<html lang="da">' in html and "Integrationshandleplan 2019-22" in html
+    assert "vis.Network" in html and "policygraphNetwork" in html  # vis-network and our script inlined
+    assert html.count("</script>") == html.count("<script")         # nothing inlined ends its element early
+    data = _embedded(html)
+    assert data["standalone"] and all(isinstance(n["id"], int) and "url" not in n for n in data["nodes"])
+    assert {n["fullLabel"] for n in data["nodes"]} >= {"Integrationshandleplan 2019-22"}
+    page = example_client.get("/network", query_string={"focus": PLAN, "lang": "en"}).get_data(as_text=True)
+    assert "/network.html?" in page and "Save as HTML file" in page
+
+
+def test_the_offline_file_refuses_malformed_filters_like_the_page(example_client):
+    response = example_client.get("/network.html", query_string={"hops": "9", "lang": "en"})
+    assert response.status_code == 400 and "1 to 3" in response.get_data(as_text=True)

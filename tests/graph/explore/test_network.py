@@ -169,3 +169,15 @@ def test_a_link_only_a_workshop_decided_is_marked_and_can_be_left_out(workshop_s
     assert [(link.source, link.target, link.label) for link in decided] == [(t + "plan", t + "plan2", "has synergy with")]
     left_out = build_network(workshop_store, "en", Filters(findings=False, workshops=False)).links
     assert not any(link.workshop or link.label == "has synergy with" for link in left_out)
+
+
+def test_links_are_summarised_once_per_pair_in_order_with_kinds_counted():
+    links = [nv.Link("a", "b", "implements"), nv.Link("c", "a", "replaces"), nv.Link("b", "a", "implements"),
+             nv.Link("a", "b", "relates to"), nv.Link("a", "b", "", "synergy", "0.5"),
+             nv.Link("a", "b", "implements", workshop=True)]
+    summary = nv.summarise_links(links)
+    assert [(s.source, s.target, s.count) for s in summary] == [("a", "b", 3), ("c", "a", 1), ("a", "b", 1), ("a", "b", 1)]
+    assert summary[0].kinds == [("implements", 2), ("relates to", 1)] and summary[0].both_ways
+    assert not summary[1].both_ways and summary[2].finding == "synergy" and summary[2].strength == "0.5"
+    assert summary[3].workshop and not summary[0].workshop
+    assert nv.summarise_links(list(reversed(links)))[0].count == 1  # the workshop link first, then the rest
