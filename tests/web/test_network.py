@@ -202,3 +202,114 @@ def test_the_view_downloads_as_one_offline_html_file_with_no_address_in_it(examp
 def test_the_offline_file_refuses_malformed_filters_like_the_page(example_client):
     response = example_client.get("/network.html", query_string={"hops": "9", "lang": "en"})
     assert response.status_code == 400 and "1 to 3" in response.get_data(as_text=True)
+
+
+# --- in a browser: readable at the first zoom on a laptop and a projector, in Danish and English -----
+
+LAPTOP = {"width": 1280, "height": 800}
+PROJECTOR = {"width": 1920, "height": 1080}
+READABLE = {"laptop": 14, "projector": 19}   # CSS px: web/drawing.py READABLE_PX at these widths
+
+_LABEL_SIZES = """() => {
+  const n = window.policygraphNetwork, scale = n.getScale(), box = n.canvas.frame.canvas.getBoundingClientRect();
+  const ids = n.body.nodeIndices, positions = n.getPositions(ids);
+  const shown = ids.filter(id => { const p = n.canvasToDOM(positions[id]);
+                                   return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height; });
+  return {sizes: shown.map(id => n.body.nodes[id].options.font.size * scale), shown: shown.length,
+          columns: ids.map(id => [n.body.data.nodes.get(id).category, positions[id].x])};
+}"""
+
+
+@pytest.fixture(scope="module")
+def network_browser(example_store):
+    """One Chromium and one live server for the module's browser tests (launching is the slow part)."""
+    from tests.browser_support import CHROMIUM_ARGS, chromium_or_fail, serve
+
+    executable = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    server = serve(create_app({"STORE": example_store}))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium, server
+        chromium.close()
+    server.close()
+    from graph.explore.network import clear_findings_cache
+    clear_findings_cache()
+
+
+@pytest.mark.parametrize("screen", ["laptop", "projector"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_labels_are_readable_at_the_first_zoom_the_layout_has_columns_and_axe_passes(network_browser, lang, screen):
+    """A plan's neighbourhood (79 nodes) as a strategist first sees it: every label on screen drawn at
+    READABLE px or more (vis-network's own scale times the font size), plans left of initiatives left
+    of target groups, the PNG for a slide at least twice the canvas, and no accessibility violation."""
+    from tests.browser_support import SCREENSHOTS, OfflineGuard, PageProblems, axe_violations, describe_violations
+
+    chromium, server = network_browser
+    context = chromium.new_context(viewport=LAPTOP if screen == "laptop" else PROJECTOR, accept_downloads=True)
+    guard = OfflineGuard()
+    guard.install(context)
+    page = context.new_page()
+    problems = PageProblems()
+    problems.watch(page)
+    try:
+        page.goto(server.url(f"/network?lang={lang}&view=all&findings=0&hops=2&focus={PLAN}"))
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        measured = page.evaluate(_LABEL_SIZES)
+        assert measured["shown"] >= 5, f"only {measured['shown']} nodes in the first view"
+        assert min(measured["sizes"]) >= READABLE[screen] - 0.01, f"labels at {min(measured['sizes']):.1f} px"
+        column = {}
+        for category, x in measured["columns"]:
+            column.setdefault(category, []).append(x)
+        mean = {c: sum(xs) / len(xs) for c, xs in column.items()}
+        assert mean["actionplan"] < mean["initiative"] < mean["targetgroup"], mean
+        status = page.text_content("#net-status")
+        assert status.startswith("Netværket er tegnet" if lang == "da" else "The network is drawn"), status
+        canvas_width = page.evaluate("document.querySelector('#net-canvas').clientWidth")
+        with page.expect_download() as download:
+            page.click("#net-png")
+        assert download.value.suggested_filename == "policygraph-network.png"
+        png = page.evaluate("window.policygraphLastPng")
+        assert png["width"] >= 2 * canvas_width and png["width"] >= 2400, png
+        assert page.evaluate("window.policygraphNetwork.getScale()") > 0  # the view is back after the PNG
+        violations = axe_violations(page)
+        assert not violations, describe_violations(f"/network ({lang}, {screen})", violations)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the drawing as it first appears, for a person to judge
+        page.locator(".net-layout").screenshot(path=str(SCREENSHOTS / f"network-readable-{screen}-{lang}.png"))
+        assert not problems.script_errors and not problems.csp_violations, problems.script_errors + problems.csp_violations
+        assert not guard.blocked, guard.blocked
+    finally:
+        context.close()
+
+
+def test_the_saved_html_file_draws_offline_from_disk_and_shows_a_clicked_node(network_browser, tmp_path):
+    """The downloaded file opened from disk (file://), with every request but its own refused: it draws,
+    and a click shows the node's full name and kind in the side panel."""
+    chromium, server = network_browser
+    context = chromium.new_context(viewport=LAPTOP, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(server.url(f"/network?lang=en&view=all&findings=0&focus={PLAN}"))
+        with page.expect_download() as download:
+            page.click("a[download]")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == "policygraph-network.html"
+        requests: list[str] = []
+        context.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
+                                             if route.request.url.startswith("file:") else route.abort()))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(saved.as_uri())
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        spot = page.evaluate("""() => { const n = window.policygraphNetwork;
+            const id = n.body.data.nodes.get().find(x => x.fullLabel === 'Integration Action Plan 2019-22').id;
+            return n.canvasToDOM(n.getPositions([id])[id]); }""")
+        page.locator("#net-canvas").click(position=spot)
+        page.wait_for_function("() => document.querySelector('#net-panel-body h3')")
+        assert page.text_content("#net-panel-body h3") == "Integration Action Plan 2019-22"
+        assert "action plan" in page.inner_text("#net-panel-body")
+        assert not errors and requests and all(u.startswith("file:") for u in requests), (errors, requests)
+    finally:
+        context.close()
