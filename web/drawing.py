@@ -71,9 +71,11 @@ def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, 
         label += f"\n({kind})"
     drawn: dict[str, Any] = {
         "id": node.id, "label": label, "level": LEVELS[node.category],
-        "shape": shape, "font": {"color": font, "strokeWidth": 0 if shape == "box" else 3}, "color": {"background": colour, "border": BORDER},
+        "shape": shape, "font": {"color": font, "strokeWidth": 0 if shape == "box" else 3},  # no halo in a box
+        "color": {"background": colour, "border": BORDER},
         "title": "\n".join([node.label, kind, node.short] + [words[t] for t in tags]),
-        "category": node.category, "kind": kind, "findings": tags, "findingWords": [words[t] for t in tags], "fullLabel": node.label, "short": node.short}
+        "category": node.category, "kind": kind, "findings": tags, "findingWords": [words[t] for t in tags],
+        "fullLabel": node.label, "short": node.short}
     if dashed or "gap" in tags:
         drawn["shapeProperties"] = {"borderDashes": [6, 4]}
     if tags:

@@ -55,9 +55,9 @@ def embedded_json(value: Any) -> str:
 
 
 def standalone_html(data: dict[str, Any], texts: dict[str, str], focus_label: str) -> str:
-    """The whole file (templates/network_export.html)."""
+    """The whole file (templates/files/network_export.html: a file saved to share, not a page served under the CSP)."""
     offline = offline_data(data, texts)
-    page = render_template("network_export.html", data=data, focus_label=focus_label,
+    page = render_template("files/network_export.html", data=data, focus_label=focus_label,
                            payload=embedded_json(offline), vis_js=_asset("vendor/vis-network/vis-network.min.js"),
                            network_js=_asset("network.js"), network_css=_asset("network.css"), standalone=True,
                            categories=CATEGORY_STYLES)

@@ -176,7 +176,8 @@ def test_links_are_summarised_once_per_pair_in_order_with_kinds_counted():
              nv.Link("a", "b", "relates to"), nv.Link("a", "b", "", "synergy", "0.5"),
              nv.Link("a", "b", "implements", workshop=True)]
     summary = nv.summarise_links(links)
-    assert [(s.source, s.target, s.count) for s in summary] == [("a", "b", 3), ("c", "a", 1), ("a", "b", 1), ("a", "b", 1)]
+    assert [(s.source, s.target, s.count) for s in summary] == [("a", "b", 3), ("c", "a", 1), ("a", "b", 1),
+                                                                ("a", "b", 1)]
     assert summary[0].kinds == [("implements", 2), ("relates to", 1)] and summary[0].both_ways
     assert not summary[1].both_ways and summary[2].finding == "synergy" and summary[2].strength == "0.5"
     assert summary[3].workshop and not summary[0].workshop
