@@ -49,6 +49,12 @@ FONT_SIZE = 16          # canvas units; network.js zooms so it is never drawn sm
 # least 14 px: 14 on a 1280 px laptop, 19 on a 1920 px projector.
 READABLE_PX = {"minimum": 14, "per_window_px": 0.01}
 
+# Timeline SVG geometry (user units; the SVG scales to the page width).
+LABEL_WIDTH = 420
+YEAR_WIDTH = 70
+ROW_HEIGHT = 34
+TOP = 36
+
 
 # ------------------------------------------------------------------------------ the network
 def short_label(label: str, limit: int = LABEL_CHARS) -> str:
