@@ -40,9 +40,13 @@ SYNERGY_COLOUR = "#2e7d32"
 WORKSHOP_COLOUR = "#0057b7"   # links only a workshop decision states: their own colour, dotted, and said in words
 WORKSHOP_DASHES = [3, 5]
 WORKSHOP_MARK = "◆"
+# A finding or a workshop's link between two nodes the documents also link bends its own way, so the
+# lines and their labels do not lie on top of each other.
+APART = {"finding": {"enabled": True, "type": "curvedCW", "roundness": 0.25},
+         "workshop": {"enabled": True, "type": "curvedCCW", "roundness": 0.25}}
 BIG_NETWORK = 300       # nodes beyond which the drawing trades beauty for speed
 EDGE_LABELS_UP_TO = 60  # more edges than this: relations in tooltips and the table, not on the lines
-LABEL_CHARS = 38        # a label longer than this is cut at a word, "…"; the full label in tooltip and panel
+LABEL_CHARS = 60        # a label longer than this is cut at a word, "…"; the full label in tooltip and panel
 FONT_SIZE = 16          # canvas units; network.js zooms so it is never drawn smaller than READABLE_PX
 # The smallest label, in CSS pixels, the first view may show: network.js zooms in (from the plans'
 # corner) when fitting everything would draw labels smaller. One pixel per 100 of window width, at
@@ -121,12 +125,13 @@ def vis_edges(view: NetworkView, words: dict[str, str], every_link: bool = False
             edge["arrows"] = "to, from"
         if summary.finding:
             edge.update({"arrows": "", "dashes": [10, 6], "width": 3, "color": {"color": SYNERGY_COLOUR},
-                         "finding": summary.finding})
+                         "finding": summary.finding, "smooth": APART["finding"]})
         if summary.workshop:
             edge.update({"label": f"{WORKSHOP_MARK} {edge['label']}" if labelled else WORKSHOP_MARK,
                          "dashes": WORKSHOP_DASHES, "width": 2,
                          "color": {"color": WORKSHOP_COLOUR, "highlight": WORKSHOP_COLOUR},
-                         "title": f"{edge['title']} ({words['workshop']})", "workshop": True})
+                         "title": f"{edge['title']} ({words['workshop']})", "workshop": True,
+                         "smooth": APART["workshop"]})
         edges.append(edge)
     return edges
 
@@ -145,7 +150,7 @@ def vis_options(big: bool) -> dict[str, Any]:
         "physics": {"enabled": False},
         "edges": {"smooth": False if big else {"enabled": True, "type": "cubicBezier",
                                                "forceDirection": "horizontal", "roundness": 0.4},
-                  "font": {"size": 13, "align": "middle", "strokeWidth": 4, "strokeColor": "#ffffff"},
+                  "font": {"size": 15, "align": "horizontal", "strokeWidth": 4, "strokeColor": "#ffffff"},
                   "color": {"color": "#6b6b6b", "highlight": "#000000"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
         "nodes": {"font": {"size": FONT_SIZE, "face": "system-ui, sans-serif", "strokeWidth": 3,
