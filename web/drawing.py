@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Callable
 
-from graph.explore.network import NetworkView, Node
+from graph.explore.network import LinkSummary, NetworkView, Node, summarise_links
 from graph.explore.timeline import Row, Timeline
 
-# Category -> (shape, fill colour, font colour, dashed border). Every category has its own shape
-# (or, for the two box kinds, a dashed border), so colour is never the only cue.
+# Category -> (shape, fill colour, font colour, dashed border). Few shapes, each meaning a family:
+# documents are boxes (their kind written under the title, so colour is never the only cue; a plan
+# not yet adopted dashed), parts squares, goals stars, initiatives dots, target groups triangles,
+# themes triangles pointing down, organisations diamonds, process steps hexagons. Shapes other than
+# boxes carry their label beside (below) them, where it stays readable at any size.
 CATEGORY_STYLES: dict[str, tuple[str, str, str, bool]] = {
     "policy": ("box", "#1f4e79", "#ffffff", False),
-    "strategy": ("ellipse", "#5b2a86", "#ffffff", False),
-    "actionplan": ("database", "#00695c", "#ffffff", False),
+    "strategy": ("box", "#5b2a86", "#ffffff", False),
+    "actionplan": ("box", "#00695c", "#ffffff", False),
     "plan": ("box", "#e3eefa", "#1b1b1b", True),
     "part": ("square", "#2e7d32", "#1b1b1b", False),
     "goal": ("star", "#b8860b", "#1b1b1b", False),
@@ -24,16 +27,31 @@ CATEGORY_STYLES: dict[str, tuple[str, str, str, bool]] = {
     "theme": ("triangleDown", "#d35400", "#1b1b1b", False),
     "organisation": ("diamond", "#455a64", "#1b1b1b", False),
     "process": ("hexagon", "#6d4c41", "#1b1b1b", False),
-    "other": ("text", "#ffffff", "#1b1b1b", False),
+    "other": ("dot", "#9e9e9e", "#1b1b1b", False),
 }
+DOCUMENT_CATEGORIES = ("policy", "strategy", "actionplan", "plan")
+# The layout's columns, left to right: plans, then what they contain, then whom they serve, then who
+# answers for them. Deterministic (no physics), so the same filters always draw the same picture.
+LEVELS = {"policy": 0, "strategy": 0, "actionplan": 1, "plan": 1, "part": 2, "goal": 3, "initiative": 4,
+          "targetgroup": 5, "theme": 5, "organisation": 6, "process": 6, "other": 6}
 BORDER = "#1b1b1b"
 FINDING_BORDERS = {"overlap": "#ff6f00", "gap": "#b10e1e"}
 SYNERGY_COLOUR = "#2e7d32"
 WORKSHOP_COLOUR = "#0057b7"   # links only a workshop decision states: their own colour, dotted, and said in words
 WORKSHOP_DASHES = [3, 5]
 WORKSHOP_MARK = "◆"
+# A finding or a workshop's link between two nodes the documents also link bends its own way, so the
+# lines and their labels do not lie on top of each other.
+APART = {"finding": {"enabled": True, "type": "curvedCW", "roundness": 0.25},
+         "workshop": {"enabled": True, "type": "curvedCCW", "roundness": 0.25}}
 BIG_NETWORK = 300       # nodes beyond which the drawing trades beauty for speed
-LABEL_CHARS = 120
+EDGE_LABELS_UP_TO = 60  # more edges than this: relations in tooltips and the table, not on the lines
+LABEL_CHARS = 60        # a label longer than this is cut at a word, "…"; the full label in tooltip and panel
+FONT_SIZE = 16          # canvas units; network.js zooms so it is never drawn smaller than READABLE_PX
+# The smallest label, in CSS pixels, the first view may show: network.js zooms in (from the plans'
+# corner) when fitting everything would draw labels smaller. One pixel per 100 of window width, at
+# least 14 px: 14 on a 1280 px laptop, 19 on a 1920 px projector.
+READABLE_PX = {"minimum": 14, "per_window_px": 0.01}
 
 # Timeline SVG geometry (user units; the SVG scales to the page width).
 LABEL_WIDTH = 420
@@ -43,16 +61,31 @@ TOP = 36
 
 
 # ------------------------------------------------------------------------------ the network
+def short_label(label: str, limit: int = LABEL_CHARS) -> str:
+    """A label that fits beside its node: cut at the last space before `limit` and marked "…"."""
+    if len(label) <= limit:
+        return label
+    cut = label[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:-–") + "…"
+
+
 def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, Any]:
     """A node as vis-network draws it; tags of findings in the label, so not only colour says them.
     The title is plain text: vis-network renders a string title as text, never as HTML."""
     shape, colour, font, dashed = CATEGORY_STYLES[node.category]
     tags = node.findings
+    kind = words.get(node.category, node.category)
+    label = short_label(node.label) + "".join(f" [{words[t]}]" for t in tags)
+    if node.category in DOCUMENT_CATEGORIES:
+        label += f"\n({kind})"
     drawn: dict[str, Any] = {
-        "id": node.id, "label": (node.label + "".join(f" [{words[t]}]" for t in tags))[:LABEL_CHARS],
-        "shape": shape, "font": {"color": font}, "color": {"background": colour, "border": BORDER},
-        "title": "\n".join([node.label, words.get(node.category, node.category), node.short] + [words[t] for t in tags]),
-        "category": node.category, "findings": tags, "fullLabel": node.label}
+        "id": node.id, "label": label, "level": LEVELS[node.category],
+        "shape": shape, "font": {"color": font, "strokeWidth": 0 if shape == "box" else 3},  # no halo in a box
+        "color": {"background": colour, "border": BORDER},
+        "title": "\n".join([node.label, kind, node.short] + [words[t] for t in tags]),
+        "category": node.category, "kind": kind, "findings": tags, "findingWords": [words[t] for t in tags],
+        "fullLabel": node.label, "short": node.short}
     if dashed or "gap" in tags:
         drawn["shapeProperties"] = {"borderDashes": [6, 4]}
     if tags:
@@ -63,53 +96,80 @@ def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, 
     return drawn
 
 
-def vis_edges(view: NetworkView, words: dict[str, str]) -> list[dict[str, Any]]:
-    """Links as vis-network draws them: stated relations as arrows, synergies as green dashes, links
-    only a workshop decided as blue dots marked ◆ (the tooltip says "from a workshop")."""
+def _kinds_text(summary: LinkSummary, words: dict[str, str]) -> str:
+    """The relations of a summarised edge in words: "replaces; has synergy with (×2)"."""
+    text = "; ".join(kind + (f" (×{n})" if n > 1 else "") for kind, n in summary.kinds if kind)
+    if summary.finding:
+        text = f"{words['synergy']} ({summary.strength})"
+    return text
+
+
+def vis_edges(view: NetworkView, words: dict[str, str], every_link: bool = False) -> list[dict[str, Any]]:
+    """Links as vis-network draws them: one line per pair of nodes with the number of links and their
+    kinds (`every_link`: one line per link); stated relations as arrows, synergies as green dashes,
+    links only a workshop decided as blue dots marked ◆ (the tooltip says "from a workshop")."""
     names = {node.id: node.label for node in view.nodes}
+    links = view.links
+    summaries = ([LinkSummary(k.source, k.target, [(k.label, 1)], 1, finding=k.finding, strength=k.strength,
+                              workshop=k.workshop) for k in links] if every_link else summarise_links(links))
+    labelled = len(summaries) <= EDGE_LABELS_UP_TO
     edges = []
-    for link in view.links:
-        text = link.label if not link.finding else f"{words['synergy']} ({link.strength})"
-        edge: dict[str, Any] = {"from": link.source, "to": link.target, "label": text,
-                                "title": f"{names[link.source]} — {text} — {names[link.target]}"}
-        if link.finding:
+    for summary in summaries:
+        text = _kinds_text(summary, words)
+        short = text if summary.count == 1 else f"{summary.count} {words['links']}"
+        edge: dict[str, Any] = {"from": summary.source, "to": summary.target, "label": short if labelled else "",
+                                "text": text, "count": summary.count,
+                                "title": f"{names[summary.source]} — {text} — {names[summary.target]}",
+                                "width": min(1 + summary.count, 6)}
+        if summary.both_ways:
+            edge["arrows"] = "to, from"
+        if summary.finding:
             edge.update({"arrows": "", "dashes": [10, 6], "width": 3, "color": {"color": SYNERGY_COLOUR},
-                         "finding": link.finding})
-        if link.workshop:
-            edge.update({"label": f"{WORKSHOP_MARK} {text}", "dashes": WORKSHOP_DASHES, "width": 2,
+                         "finding": summary.finding, "smooth": APART["finding"]})
+        if summary.workshop:
+            edge.update({"label": f"{WORKSHOP_MARK} {edge['label']}" if labelled else WORKSHOP_MARK,
+                         "dashes": WORKSHOP_DASHES, "width": 2,
                          "color": {"color": WORKSHOP_COLOUR, "highlight": WORKSHOP_COLOUR},
-                         "title": f"{edge['title']} ({words['workshop']})", "workshop": True})
+                         "title": f"{edge['title']} ({words['workshop']})", "workshop": True,
+                         "smooth": APART["workshop"]})
         edges.append(edge)
     return edges
 
 
 def vis_options(big: bool) -> dict[str, Any]:
-    """vis-network options: stabilisation that ends (then physics is switched off in network.js),
-    keyboard navigation and navigation buttons, readable fonts for projectors."""
+    """vis-network options: a hierarchical layout, left to right by LEVELS (plans, parts, goals,
+    initiatives, target groups and themes, organisations) computed once, without physics, so it is
+    the same every time; keyboard navigation and navigation buttons; fonts for projectors."""
     return {
         "configure": {"enabled": False},
-        "physics": {"enabled": True, "minVelocity": 1,
-                    "barnesHut": {"gravitationalConstant": -6000, "centralGravity": 0.3, "springLength": 160,
-                                  "springConstant": 0.001, "damping": 0.09, "avoidOverlap": 0.2},
-                    "stabilization": {"enabled": True, "iterations": 150 if big else 400, "updateInterval": 25,
-                                      "fit": True}},
-        "edges": {"smooth": False if big else {"enabled": True, "type": "dynamic"},
-                  "font": {"size": 14, "align": "middle", "strokeWidth": 4, "strokeColor": "#ffffff"},
-                  "color": {"color": "#555555", "highlight": "#000000"},
+        "layout": {"randomSeed": 1, "improvedLayout": not big,
+                   "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "hubsize",
+                                    "levelSeparation": 360, "nodeSpacing": 90, "treeSpacing": 120,
+                                    "blockShifting": True, "edgeMinimization": not big,
+                                    "parentCentralization": True, "shakeTowards": "roots"}},
+        "physics": {"enabled": False},
+        "edges": {"smooth": False if big else {"enabled": True, "type": "cubicBezier",
+                                               "forceDirection": "horizontal", "roundness": 0.4},
+                  "font": {"size": 15, "align": "horizontal", "strokeWidth": 4, "strokeColor": "#ffffff"},
+                  "color": {"color": "#6b6b6b", "highlight": "#000000"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
-        "nodes": {"font": {"size": 18, "face": "system-ui, sans-serif"}, "borderWidth": 2, "size": 16,
-                  "widthConstraint": {"maximum": 220}},
+        "nodes": {"font": {"size": FONT_SIZE, "face": "system-ui, sans-serif", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"},
+                  "borderWidth": 2, "size": 14, "margin": 8,
+                  "widthConstraint": {"maximum": 260}},
         "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False},
                         "navigationButtons": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
     }
 
 
-def network_drawing(view: NetworkView, words: dict[str, str], focus: str | None) -> dict[str, Any]:
+def network_drawing(view: NetworkView, words: dict[str, str], focus: str | None,
+                    every_link: bool = False) -> dict[str, Any]:
     """The network view as the page's script and the .json twin take it."""
     data = asdict(view)
     del data["links"]
-    data.update(nodes=[vis_node(node, words, focus) for node in view.nodes], edges=vis_edges(view, words),
-                options=vis_options(len(view.nodes) > BIG_NETWORK))
+    data.update(nodes=[vis_node(node, words, focus) for node in view.nodes],
+                edges=vis_edges(view, words, every_link), every_link=every_link,
+                options=vis_options(len(view.nodes) > BIG_NETWORK), readable=READABLE_PX)
     return data
 
 

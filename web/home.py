@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, request
 
 from graph.explore.overview import list_documents
 from graph.explore.stats import store_stats
+from ontology import PG
 from ontology.texts import LANGUAGES, translate
 from web.links import resource_url
 from web.twins import Reply, twin
@@ -67,7 +68,15 @@ def _overview() -> dict:
     return {"stats": store_stats(store, g.lang), "documents": [asdict(d) for d in list_documents(store, g.lang)]}
 
 
+def count_links() -> dict[str, str]:
+    """Where each figure on the front page leads: to the list it counts (a figure one cannot open
+    leaves the reader asking "which ones?"). Classes lead to their own page, whose incoming links
+    list their members; statements and graphs to the table of graphs below the figures."""
+    return {"documents": "#documents", "municipalities": resource_url(PG + "Municipality") + "#res-incoming",
+            "statements": "#graphs", "graphs": "#graphs"}
+
+
 @twin(bp, "/", "index.html", json_rule="/index.json")
 def index() -> Reply:
     overview = _overview()
-    return Reply(json=lambda: overview, page=lambda: overview)
+    return Reply(json=lambda: overview, page=lambda: {**overview, "count_links": count_links()})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request, url_for
 
 from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
@@ -20,6 +20,7 @@ from web.drawing import CATEGORY_STYLES, network_drawing
 from web.errors import Problem
 from ontology.texts import translate
 from web.links import resource_url
+from web.network_export import standalone_html
 from web.twins import Reply, twin
 
 bp = Blueprint("network", __name__)
@@ -74,7 +75,13 @@ def _words() -> dict[str, str]:
     words = {c: translate(f"net_cat_{c}", g.lang) for c in CATEGORIES}
     words.update({k: translate(f"net_finding_{k}", g.lang) for k in FINDING_KINDS})
     words["workshop"] = translate("workshop.decision.from_workshop", g.lang)
+    words["links"] = translate("net_links", g.lang)
     return words
+
+
+def every_link() -> bool:
+    """`edges=all` draws one line per link instead of one per pair of nodes (the summary)."""
+    return request.args.get("edges", "") == "all"
 
 
 def _payload(f: Filters) -> dict:
@@ -85,7 +92,7 @@ def _payload(f: Filters) -> dict:
         view = build_network(store, g.lang, f)
     except NetworkError as exc:
         raise _refused("net_bad_request", str(exc)) from None
-    data = network_drawing(view, _words(), f.focus)
+    data = network_drawing(view, _words(), f.focus, every_link())
     for node in data["nodes"]:
         node["url"] = resource_url(node["id"])
         node["json"] = resource_url(node["id"], format="json")
@@ -95,7 +102,8 @@ def _payload(f: Filters) -> dict:
 
 def _texts() -> dict[str, str]:
     keys = ("net_loading", "net_stabilised", "net_open_page", "net_types", "net_hierarchy", "net_sources",
-            "net_panel_empty", "net_panel_error", "net_properties")
+            "net_panel_empty", "net_panel_error", "net_properties", "net_zoomed", "net_kind", "net_iri",
+            "net_findings")
     return {k: translate(k, g.lang) for k in keys}
 
 
@@ -107,6 +115,13 @@ def _form() -> dict:
             "detail": ""}
 
 
+def _view_links(every: bool) -> dict[str, str]:
+    """The same view as a standalone file, and with the other way of drawing links."""
+    args = {k: v for k, v in request.args.items(multi=False) if k != "edges"}
+    return {"standalone": url_for("network.standalone", **args, **({"edges": "all"} if every else {})),
+            "edges": url_for("network.view", **args, **({} if every else {"edges": "all"}))}
+
+
 @twin(bp, "/network", "network.html", form=_form)
 def view() -> Reply:
     f = parse_filters()
@@ -114,6 +129,19 @@ def view() -> Reply:
 
     def page() -> dict:
         focus_label = next((n["fullLabel"] for n in data["nodes"] if n["id"] == f.focus), f.focus)
-        return {**_form(), "data": data, "filters": f, "focus_label": focus_label, "texts": _texts()}
+        return {**_form(), "data": data, "filters": f, "focus_label": focus_label, "texts": _texts(),
+                "links": _view_links(data["every_link"])}
 
     return Reply(json=lambda: data, page=page)
+
+
+@bp.get("/network.html")
+def standalone() -> Response:
+    """The view as one HTML file to share: vis-network, the drawing's data and its script inlined,
+    nothing fetched (web/network_export.py says how), offered as a download."""
+    f = parse_filters()
+    data = _payload(f)
+    focus_label = next((n["fullLabel"] for n in data["nodes"] if n["id"] == f.focus), "")
+    html = standalone_html(data, _texts(), focus_label)
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": 'attachment; filename="policygraph-network.html"'})

@@ -400,3 +400,40 @@ def filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:
     labels.load(set().union(*found.values()))
     return {key: sorted(((iri, labels(iri)) for iri in iris), key=lambda c: (c[1].lower(), c[0]))
             for key, iris in found.items()}
+
+
+# ----------------------------------------------------------------------------- summary
+
+@dataclass
+class LinkSummary:
+    """All links between one pair of nodes drawn as one: a filter like employment + refugees gives
+    dozens of parallel links per pair, which drawn one by one make a hairball. `kinds` keeps each
+    relation with how often it occurs, in first-seen order, so the tooltip and the table still say
+    everything; `both_ways` when the pair's links point both ways."""
+
+    source: str
+    target: str
+    kinds: list[tuple[str, int]]
+    count: int
+    both_ways: bool = False
+    finding: str = ""
+    strength: str = ""
+    workshop: bool = False
+
+
+def summarise_links(links: list[Link]) -> list[LinkSummary]:
+    """One summary per unordered node pair, apart for findings and workshop-only links (drawn in a
+    look of their own); deterministic: the order of first appearance."""
+    groups: dict[tuple, list[Link]] = {}
+    for link in links:
+        pair = tuple(sorted((link.source, link.target)))
+        groups.setdefault((pair, link.finding, link.workshop), []).append(link)
+    summaries = []
+    for (_, finding, workshop), members in groups.items():
+        first = members[0]
+        kinds = Counter(link.label for link in members)
+        summaries.append(LinkSummary(
+            first.source, first.target, list(kinds.items()), len(members),
+            both_ways=any(link.source != first.source for link in members), finding=finding,
+            strength=max((link.strength for link in members), default=""), workshop=workshop))
+    return summaries

@@ -23,7 +23,7 @@ HOSTILE = ["<x", ">", '"', "{", "a b", "x" * 5000, "a\x00b", "xx", "-1", "999999
            "٢٠٢١", "<http://example.org/x>", "javascript:alert(1)", "http://a b", "0"]
 RAW_HOSTILE = ["%FF%FE", "%C3%28", "%00", "%E2%82"]   # invalid UTF-8 (and NUL) as they arrive on the wire
 NETWORK = ["focus", "municipality", "administration", "committee", "theme", "target_group", "hops", "year", "cap",
-           "doctype", "view", "findings", "workshops"]
+           "doctype", "view", "findings", "workshops", "edges"]
 SPARQL = ["query", "update", "format", "default-graph-uri", "named-graph-uri", "using-graph-uri",
           "using-named-graph-uri"]
 QUESTION_PARAMS = sorted({p.name for q in load_library().values() for p in q.parameters} | {"explain", "workshops"})
@@ -38,7 +38,7 @@ READS: dict[str, list[str]] = {
     "questions.detail": QUESTION_PARAMS, "questions.detail_json": QUESTION_PARAMS,
     "questions.detail_csv": QUESTION_PARAMS,
     "resources.by_path": ["format"], "resources.by_iri": ["iri", "format"],
-    "network.view": NETWORK, "network.view_json": NETWORK,
+    "network.view": NETWORK, "network.view_json": NETWORK, "network.standalone": NETWORK,
     "charts.matrix": ["municipality", "measure", "workshops"], "charts.matrix_json": ["municipality", "measure", "workshops"],
     "charts.timeline": ["municipality"], "charts.timeline_json": ["municipality"],
     "workshop.index": ["code"], "workshop.index_json": ["code"], "workshop.new": ["seed", "municipality"],

@@ -40,7 +40,9 @@ def test_network_page_draws_with_vendored_vis_network_and_no_cdn(example_client)
     assert "/static/vendor/vis-network/vis-network.min.js" in page and "/static/network.js" in page
     assert "cdn" not in page.lower() and "https://cdn" not in page and "bootstrap" not in page.lower()
     data = _embedded(page)
-    assert data["nodes"] and data["options"]["physics"]["stabilization"]["iterations"] <= 400
+    assert data["nodes"] and data["readable"]["minimum"] >= 14
+    layout = data["options"]["layout"]
+    assert layout["hierarchical"]["enabled"] and not data["options"]["physics"]["enabled"]  # the same every time
     assert all(n["url"].startswith("/") and n["json"].endswith("format=json") for n in data["nodes"])
 
 
@@ -103,7 +105,7 @@ def test_unknown_focus_is_404(example_client):
 def test_hostile_labels_cannot_break_out_of_the_embedded_json(hostile_client):
     page = hostile_client.get("/network").get_data(as_text=True)
     assert "<script>alert(1)" not in page
-    assert _embedded(page)["nodes"][0]["label"] == "</script><script>alert(1)</script>"
+    assert _embedded(page)["nodes"][0]["fullLabel"] == "</script><script>alert(1)</script>"
 
 
 def test_in_a_browser_the_network_stabilises_and_the_panel_shows_the_clicked_node(example_app):
@@ -183,3 +185,150 @@ def test_a_malformed_network_value_is_refused_in_the_readers_language(example_cl
     en = example_client.get("/network", query_string={"committee": "not an id", "lang": "en"}).get_data(as_text=True)
     assert "ikke en gyldig" in da and "not a valid" not in da.split("<main", 1)[-1]
     assert "not a valid" in en
+
+
+def test_links_between_two_nodes_are_summarised_unless_every_link_is_asked_for(example_client):
+    query = {"view": "all", "findings": "0", "municipality": ID + "org/koebenhavn", "lang": "en"}
+    summarised = example_client.get("/network.json", query_string=query).get_json()
+    every = example_client.get("/network.json", query_string={**query, "edges": "all"}).get_json()
+    pairs = [frozenset((e["from"], e["to"])) for e in summarised["edges"]]
+    assert len(pairs) == len(set(pairs)), "two lines between the same two nodes"
+    assert len(every["edges"]) > len(summarised["edges"]) and every["every_link"]
+    assert sum(e["count"] for e in summarised["edges"]) == len(every["edges"])
+    combined = next(e for e in summarised["edges"] if e["count"] > 1)
+    assert "×" in combined["title"] or ";" in combined["title"]
+    page = example_client.get("/network", query_string=query).get_data(as_text=True)
+    assert "Show every link separately" in page and "edges=all" in page
+
+
+def test_the_view_downloads_as_one_offline_html_file_with_no_address_in_it(example_client):
+    response = example_client.get("/network.html", query_string={"focus": PLAN, "hops": "2", "lang": "da"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "attachment" in response.headers["Content-Disposition"]
+    html = response.get_data(as_text=True)
+    assert not re.search(r"https?://", html, re.I), re.findall(r".{40}https?://.{40}", html)[:3]
+    assert not re.search(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=", html, re.I)  # nothing fetched
+    assert '<html lang="da">' in html and "Integrationshandleplan 2019-22" in html
+    assert "vis.Network" in html and "policygraphNetwork" in html  # vis-network and our script inlined
+    assert html.count("</script>") == html.count("<script")         # nothing inlined ends its element early
+    data = _embedded(html)
+    assert data["standalone"] and all(isinstance(n["id"], int) and "url" not in n for n in data["nodes"])
+    assert {n["fullLabel"] for n in data["nodes"]} >= {"Integrationshandleplan 2019-22"}
+    page = example_client.get("/network", query_string={"focus": PLAN, "lang": "en"}).get_data(as_text=True)
+    assert "/network.html?" in page and "Save as HTML file" in page
+
+
+def test_the_offline_file_refuses_malformed_filters_like_the_page(example_client):
+    response = example_client.get("/network.html", query_string={"hops": "9", "lang": "en"})
+    assert response.status_code == 400 and "1 to 3" in response.get_data(as_text=True)
+
+
+# --- in a browser: readable at the first zoom on a laptop and a projector, in Danish and English -----
+
+LAPTOP = {"width": 1280, "height": 800}
+PROJECTOR = {"width": 1920, "height": 1080}
+READABLE = {"laptop": 14, "projector": 19}   # CSS px: web/drawing.py READABLE_PX at these widths
+
+_LABEL_SIZES = """() => {
+  const n = window.policygraphNetwork, scale = n.getScale(), box = n.canvas.frame.canvas.getBoundingClientRect();
+  const ids = n.body.nodeIndices, positions = n.getPositions(ids);
+  const shown = ids.filter(id => { const p = n.canvasToDOM(positions[id]);
+                                   return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height; });
+  return {sizes: shown.map(id => n.body.nodes[id].options.font.size * scale), shown: shown.length,
+          columns: ids.map(id => [n.body.data.nodes.get(id).category, positions[id].x])};
+}"""
+
+
+@pytest.fixture(scope="module")
+def network_browser(example_store):
+    """One Chromium and one live server for the module's browser tests (launching is the slow part)."""
+    from tests.browser_support import CHROMIUM_ARGS, chromium_or_fail, serve
+
+    executable = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    server = serve(create_app({"STORE": example_store}))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium, server
+        chromium.close()
+    server.close()
+    from graph.explore.network import clear_findings_cache
+    clear_findings_cache()
+
+
+@pytest.mark.parametrize("screen", ["laptop", "projector"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_labels_are_readable_at_the_first_zoom_the_layout_has_columns_and_axe_passes(network_browser, lang, screen):
+    """A plan's neighbourhood (79 nodes) as a strategist first sees it: every label on screen drawn at
+    READABLE px or more (vis-network's own scale times the font size), plans left of initiatives left
+    of target groups, the PNG for a slide at least twice the canvas, and no accessibility violation."""
+    from tests.browser_support import SCREENSHOTS, OfflineGuard, PageProblems, axe_violations, describe_violations
+
+    chromium, server = network_browser
+    context = chromium.new_context(viewport=LAPTOP if screen == "laptop" else PROJECTOR, accept_downloads=True)
+    guard = OfflineGuard()
+    guard.install(context)
+    page = context.new_page()
+    problems = PageProblems()
+    problems.watch(page)
+    try:
+        page.goto(server.url(f"/network?lang={lang}&view=all&findings=0&hops=2&focus={PLAN}"))
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        measured = page.evaluate(_LABEL_SIZES)
+        assert measured["shown"] >= 5, f"only {measured['shown']} nodes in the first view"
+        assert min(measured["sizes"]) >= READABLE[screen] - 0.01, f"labels at {min(measured['sizes']):.1f} px"
+        column = {}
+        for category, x in measured["columns"]:
+            column.setdefault(category, []).append(x)
+        mean = {c: sum(xs) / len(xs) for c, xs in column.items()}
+        assert mean["actionplan"] < mean["initiative"] < mean["targetgroup"], mean
+        status = page.text_content("#net-status")
+        assert status.startswith("Netværket er tegnet" if lang == "da" else "The network is drawn"), status
+        canvas_width = page.evaluate("document.querySelector('#net-canvas').clientWidth")
+        with page.expect_download() as download:
+            page.click("#net-png")
+        assert download.value.suggested_filename == "policygraph-network.png"
+        png = page.evaluate("window.policygraphLastPng")
+        assert png["width"] >= 2 * canvas_width and png["width"] >= 2400, png
+        assert page.evaluate("window.policygraphNetwork.getScale()") > 0  # the view is back after the PNG
+        violations = axe_violations(page)
+        assert not violations, describe_violations(f"/network ({lang}, {screen})", violations)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the drawing as it first appears, for a person to judge
+        page.locator(".net-layout").screenshot(path=str(SCREENSHOTS / f"network-readable-{screen}-{lang}.png"))
+        assert not problems.script_errors + problems.csp_violations, problems.script_errors + problems.csp_violations
+        assert not guard.blocked, guard.blocked
+    finally:
+        context.close()
+
+
+def test_the_saved_html_file_draws_offline_from_disk_and_shows_a_clicked_node(network_browser, tmp_path):
+    """The downloaded file opened from disk (file://), with every request but its own refused: it draws,
+    and a click shows the node's full name and kind in the side panel."""
+    chromium, server = network_browser
+    context = chromium.new_context(viewport=LAPTOP, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(server.url(f"/network?lang=en&view=all&findings=0&focus={PLAN}"))
+        with page.expect_download() as download:
+            page.click("a[download]")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == "policygraph-network.html"
+        requests: list[str] = []
+        context.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
+                                             if route.request.url.startswith("file:") else route.abort()))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(saved.as_uri())
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        spot = page.evaluate("""() => { const n = window.policygraphNetwork;
+            const id = n.body.data.nodes.get().find(x => x.fullLabel === 'Integration Action Plan 2019-22').id;
+            return n.canvasToDOM(n.getPositions([id])[id]); }""")
+        page.locator("#net-canvas").click(position=spot)
+        page.wait_for_function("() => document.querySelector('#net-panel-body h3')")
+        assert page.text_content("#net-panel-body h3") == "Integration Action Plan 2019-22"
+        assert "action plan" in page.inner_text("#net-panel-body")
+        assert not errors and requests and all(u.startswith("file:") for u in requests), (errors, requests)
+    finally:
+        context.close()

@@ -1,7 +1,9 @@
-/* The network view: vis-network driven directly from the JSON the server embedded in the page.
-   Data is only ever written with textContent (never innerHTML), tooltips are plain strings (vis-network
-   shows a string title as text), and physics is switched off once stabilisation ends so large graphs
-   stop moving and stay usable. */
+/* The network view: vis-network driven directly from the JSON the server embedded in the page (or, in
+   the standalone file /network.html, in the file itself). Data is only ever written with textContent
+   (never innerHTML) and tooltips are plain strings (vis-network shows a string title as text).
+   The layout is hierarchical and computed once (no physics), so the same filters draw the same picture.
+   The first view fits everything unless that would draw labels too small to read: then it zooms in to
+   readable labels from the plans' corner, and says so. */
 (function () {
   "use strict";
   var dataElement = document.getElementById("net-data");
@@ -18,11 +20,43 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
-  network.on("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: false });
-    say(texts.net_stabilised || "");
+  /* The smallest label size (CSS px) the first view may show: larger on a wide screen (a projector). */
+  function readablePx() {
+    var r = payload.readable || { minimum: 14, per_window_px: 0.01 };
+    return Math.max(r.minimum, Math.round(window.innerWidth * r.per_window_px));
+  }
+
+  function fontSize() { return (payload.options.nodes && payload.options.nodes.font.size) || 16; }
+
+  /* Fit, then zoom in if labels would be smaller than readablePx(); returns true if it zoomed in. */
+  function readableView() {
+    network.fit({ animation: false });
+    var wanted = readablePx() / fontSize();
+    if (network.getScale() >= wanted) { return false; }
+    var positions = network.getPositions();
+    var ids = Object.keys(positions);
+    if (!ids.length) { return false; }
+    var minX = Infinity, minY = Infinity;
+    ids.forEach(function (id) { minX = Math.min(minX, positions[id].x); minY = Math.min(minY, positions[id].y); });
+    var margin = 40 / wanted;
+    network.moveTo({ scale: wanted, animation: false,
+      position: { x: minX - margin * 3 + container.clientWidth / 2 / wanted,
+                  y: minY - margin + container.clientHeight / 2 / wanted } });
+    return true;
+  }
+
+  var ready = false;
+  function drawn() {
+    if (ready) { return; }
+    ready = true;
+    var zoomed = readableView();
+    say((texts.net_stabilised || "") + (zoomed ? " " + (texts.net_zoomed || "") : ""));
+    window.policygraphNetworkReady = true;
+  }
+  network.on("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); drawn(); });
+  network.once("afterDrawing", function () {
+    if (!payload.options.physics || !payload.options.physics.enabled) { drawn(); }
   });
-  network.once("afterDrawing", function () { if (!payload.options.physics || !payload.options.physics.enabled) { say(texts.net_stabilised || ""); } });
 
   function element(tag, text, className) {
     var el = document.createElement(tag);
@@ -40,20 +74,33 @@
 
   function clear() { while (panel.firstChild) { panel.removeChild(panel.firstChild); } }
 
+  function fact(label, value) {
+    var p = element("p");
+    p.appendChild(element("strong", label + ": "));
+    p.appendChild(document.createTextNode(value));
+    return p;
+  }
+
+  /* What the drawing itself knows of a node: its full label, kind and short name (the standalone file
+     has nothing more; the page shows it at once, before its details arrive). */
+  function showLocal(node) {
+    clear();
+    panel.appendChild(element("h3", node.fullLabel || node.label));
+    if (node.kind) { panel.appendChild(fact(texts.net_kind || "", node.kind)); }
+    if (node.findings && node.findings.length && node.findingWords) {
+      panel.appendChild(fact(texts.net_findings || "", node.findingWords.join(", ")));
+    }
+    if (node.short) { panel.appendChild(fact(texts.net_iri || "", node.short)); }
+  }
+
   function show(node, data) {
     clear();
     panel.appendChild(element("h3", data.label));
     if (data.types && data.types.length) {
-      var p = element("p");
-      p.appendChild(element("strong", (texts.net_types || "") + ": "));
-      p.appendChild(document.createTextNode(data.types.map(function (t) { return t.label; }).join(", ")));
-      panel.appendChild(p);
+      panel.appendChild(fact(texts.net_types || "", data.types.map(function (t) { return t.label; }).join(", ")));
     }
     if (data.hierarchy && data.hierarchy.length > 1) {
-      var h = element("p");
-      h.appendChild(element("strong", (texts.net_hierarchy || "") + ": "));
-      h.appendChild(document.createTextNode(data.hierarchy.map(function (c) { return c.label; }).join(" › ")));
-      panel.appendChild(h);
+      panel.appendChild(fact(texts.net_hierarchy || "", data.hierarchy.map(function (c) { return c.label; }).join(" › ")));
     }
     if (data.properties && data.properties.length) {
       panel.appendChild(element("h4", texts.net_properties));
@@ -82,15 +129,14 @@
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
     var node = nodes.get(params.nodes[0]);
-    clear();
-    panel.appendChild(element("h3", node.fullLabel || node.label));
+    showLocal(node);
+    if (payload.standalone || !node.json) { return; }
     panel.appendChild(element("p", texts.net_loading));
     fetch(node.json, { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { show(node, data); })
       .catch(function () {
-        clear();
-        panel.appendChild(element("h3", node.fullLabel || node.label));
+        showLocal(node);
         panel.appendChild(element("p", texts.net_panel_error));
         var p = element("p"); p.appendChild(ownLink(node.url, texts.net_open_page)); panel.appendChild(p);
       });
@@ -98,22 +144,35 @@
 
   var fit = document.getElementById("net-fit");
   if (fit) { fit.addEventListener("click", function () { network.fit(); }); }
+  var readable = document.getElementById("net-readable");
+  if (readable) { readable.addEventListener("click", function () { readableView(); }); }
 
-  var png = document.getElementById("net-png");
-  if (png) {
-    png.addEventListener("click", function () {
-      var canvas = container.querySelector("canvas");
-      if (!canvas) { return; }
-      // the drawing is transparent: paint it on white so the PNG reads on any background
-      var copy = document.createElement("canvas");
-      copy.width = canvas.width; copy.height = canvas.height;
-      var ctx = copy.getContext("2d");
-      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, copy.width, copy.height);
-      ctx.drawImage(canvas, 0, 0);
-      var a = document.createElement("a");
-      a.href = copy.toDataURL("image/png");
-      a.download = "policygraph-network.png";
-      document.body.appendChild(a); a.click(); document.body.removeChild(a);
-    });
+  /* The view as a PNG for a slide: drawn again on a canvas at least twice as large (and 2400 px wide)
+     at the same place, so labels stay sharp when the slide is projected; on white, not transparent. */
+  function savePng() {
+    var width = container.clientWidth, height = container.clientHeight;
+    var factor = Math.max(2, Math.ceil(2400 / Math.max(width, 1)));
+    var scale = network.getScale(), centre = network.getViewPosition();
+    var style = { width: container.style.width, height: container.style.height };
+    container.style.width = width * factor + "px"; container.style.height = height * factor + "px";
+    network.setSize(width * factor + "px", height * factor + "px");
+    network.moveTo({ position: centre, scale: scale * factor, animation: false });
+    network.redraw();
+    var canvas = container.querySelector("canvas");
+    var copy = document.createElement("canvas");
+    copy.width = canvas.width; copy.height = canvas.height;
+    var ctx = copy.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, copy.width, copy.height);
+    ctx.drawImage(canvas, 0, 0);
+    container.style.width = style.width; container.style.height = style.height;
+    network.setSize("100%", "100%");
+    network.moveTo({ position: centre, scale: scale, animation: false });
+    window.policygraphLastPng = { width: copy.width, height: copy.height };  // for browser tests
+    var a = document.createElement("a");
+    a.href = copy.toDataURL("image/png");
+    a.download = "policygraph-network.png";
+    document.body.appendChild(a); a.click(); document.body.removeChild(a);
   }
+  var png = document.getElementById("net-png");
+  if (png) { png.addEventListener("click", savePng); }
 })();

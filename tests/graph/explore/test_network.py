@@ -8,7 +8,7 @@ import pytest
 import graph.explore.network as nv
 from graph.store import StoreError
 from graph.explore.network import CATEGORIES, Filters, NetworkError, build_network, category_of, filter_choices
-from web.drawing import CATEGORY_STYLES, network_drawing
+from web.drawing import CATEGORY_STYLES, DOCUMENT_CATEGORIES, network_drawing
 
 ID = "https://w3id.org/policygraph/id/"
 PG = "https://w3id.org/policygraph/ontology#"
@@ -36,17 +36,22 @@ def small(store_from_turtle):
     return store_from_turtle(SMALL)
 
 
-WORDS = {"overlap": "overlap", "synergy": "synergy", "gap": "gap"}
+WORDS = {"overlap": "overlap", "synergy": "synergy", "gap": "gap", "links": "links", "policy": "policy",
+         "actionplan": "action plan"}
 
 
 def drawn(view, focus=None) -> dict:
     return network_drawing(view, WORDS, focus)
 
 
-def test_every_category_has_its_own_shape_or_border_so_colour_is_not_the_only_cue():
+def test_every_category_has_its_own_shape_or_its_kind_in_words_so_colour_is_not_the_only_cue(small):
+    """Documents share the box and write their kind under the title; every other kind has a shape."""
     assert set(CATEGORY_STYLES) == set(CATEGORIES)
-    cues = {(shape, dashed) for shape, _, _, dashed in CATEGORY_STYLES.values()}
-    assert len(cues) == len(CATEGORIES)
+    shapes = [(shape, dashed) for c, (shape, _, _, dashed) in CATEGORY_STYLES.items()
+              if c not in DOCUMENT_CATEGORIES + ("other",)]
+    assert len(set(shapes)) == len(shapes) and ("box", False) not in shapes
+    labels = {n["id"]: n["label"] for n in drawn(build_network(small, "en", Filters(findings=False)))["nodes"]}
+    assert labels[ID + "doc/b"] == "B\n(action plan)"
     assert category_of({PG + "ActionPlan"}) == "actionplan" and category_of(set()) == "other"
 
 
@@ -67,7 +72,7 @@ def test_plans_view_links_documents_by_stated_relations(small):
 def test_labels_and_tooltips_are_plain_strings_never_markup_built_here(small):
     view = drawn(build_network(small, "en", Filters(findings=False)))
     node = next(n for n in view["nodes"] if n["id"] == ID + "doc/a")
-    assert node["label"] == "<script>alert(1)</script>"      # drawn on canvas, escaped in the page by tojson
+    assert node["label"] == "<script>alert(1)</script>\n(policy)"  # drawn on canvas, escaped in the page by tojson
     assert node["title"].startswith("<script>") and "<br" not in node["title"]
 
 
@@ -96,9 +101,9 @@ def test_node_cap_keeps_documents_first_and_says_what_was_cut(example_store):
     assert all(n.category in ("policy", "strategy", "actionplan", "plan") for n in view.nodes)
 
 
-def test_stabilisation_is_bounded(example_store):
+def test_the_layout_is_computed_once_by_level_without_physics(example_store):
     view = drawn(build_network(example_store, "da", Filters(findings=False)))
-    assert view["options"]["physics"]["stabilization"]["iterations"] <= 400
+    assert not view["options"]["physics"]["enabled"] and view["options"]["layout"]["hierarchical"]["enabled"]
 
 
 def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):
@@ -164,3 +169,16 @@ def test_a_link_only_a_workshop_decided_is_marked_and_can_be_left_out(workshop_s
     assert [(link.source, link.target, link.label) for link in decided] == [(t + "plan", t + "plan2", "has synergy with")]
     left_out = build_network(workshop_store, "en", Filters(findings=False, workshops=False)).links
     assert not any(link.workshop or link.label == "has synergy with" for link in left_out)
+
+
+def test_links_are_summarised_once_per_pair_in_order_with_kinds_counted():
+    links = [nv.Link("a", "b", "implements"), nv.Link("c", "a", "replaces"), nv.Link("b", "a", "implements"),
+             nv.Link("a", "b", "relates to"), nv.Link("a", "b", "", "synergy", "0.5"),
+             nv.Link("a", "b", "implements", workshop=True)]
+    summary = nv.summarise_links(links)
+    assert [(s.source, s.target, s.count) for s in summary] == [("a", "b", 3), ("c", "a", 1), ("a", "b", 1),
+                                                                ("a", "b", 1)]
+    assert summary[0].kinds == [("implements", 2), ("relates to", 1)] and summary[0].both_ways
+    assert not summary[1].both_ways and summary[2].finding == "synergy" and summary[2].strength == "0.5"
+    assert summary[3].workshop and not summary[0].workshop
+    assert nv.summarise_links(list(reversed(links)))[0].count == 1  # the workshop link first, then the rest
