@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, g
 
 from graph.questions.report import MAX_ROWS, SECTIONS, Report, build_report
+from graph.store import Store
 from ontology.texts import translate
 from web.printing import document_environment, pdf_from_html, print_context
 from web.twins import Reply, twin
 
 bp = Blueprint("report", __name__)
+REPORT_TTL = 60.0          # seconds the served report is reused (a new generation of the store rebuilds it)
+_RECENT: dict[tuple, tuple[float, Report]] = {}
+_RECENT_LOCK = threading.Lock()
 TEMPLATE = "report.html"   # in web/templates/files: the saved file, the page and the PDF are one template
 
 
@@ -44,11 +50,28 @@ def _as_json(report: Report) -> dict[str, Any]:
                                 for s in sections] for kind, sections in report.sections.items()}}
 
 
+def recent_report(store: Store, lang: str) -> Report:
+    """The report of this store and language, built again after REPORT_TTL seconds or when the store
+    publishes a new generation. Reused so that the page, its .json and its .pdf asked for together
+    show the same findings with the same time stamp, and so the .pdf twin's HTML repeats exactly and
+    its print (tens of seconds on a busy machine) comes from web/printing.py's cache."""
+    key = (id(store), str(store.generation()) if isinstance(store, Store) else None, lang)
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+        if kept is not None and time.monotonic() - kept[0] < REPORT_TTL:
+            return kept[1]
+    report = build_report(store, lang)
+    with _RECENT_LOCK:
+        _RECENT.clear()          # one store in an app: older keys are older generations
+        _RECENT[key] = (time.monotonic(), report)
+    return report
+
+
 @twin(bp, "/report", "files/" + TEMPLATE, pdf=True)
 def page() -> Reply:
     """The report served by the app: stylesheets linked (the CSP forbids inline styles), the same
     template as the saved file, and its PDF from the same HTML."""
-    report = build_report(current_app.config["STORE"], g.lang)
+    report = recent_report(current_app.config["STORE"], g.lang)
     return Reply(json=lambda: _as_json(report), filename="coherence-report",
                  page=lambda: {"report": report, "lang": report.lang, **_globals(), **print_context(inline=False)})
 

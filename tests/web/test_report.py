@@ -67,3 +67,16 @@ def test_the_report_command_writes_a_pdf(tmp_path):
     result = CliRunner().invoke(main, ["--store", store, "report", "--lang", "da", "--format", "pdf", "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "Sammenhængsrapport" in pdf_text(output.read_bytes())
+
+
+def test_the_served_report_is_reused_until_it_is_old(example_store, monkeypatch):
+    """Page, .json and .pdf asked for together show one report (one time stamp, one print)."""
+    import web.report as served
+
+    built = []
+    monkeypatch.setattr(served, "build_report", lambda store, lang: built.append(lang) or build_report(store, lang))
+    served._RECENT.clear()
+    first = served.recent_report(example_store, "da")
+    assert served.recent_report(example_store, "da") is first and built == ["da"]
+    monkeypatch.setattr(served, "REPORT_TTL", 0.0)
+    assert served.recent_report(example_store, "da") is not first and built == ["da", "da"]
