@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,17 +25,14 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from local_server import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 POLICYGRAPH = str(Path(sys.executable).parent / "policygraph")
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "SELECT ?plan WHERE { ?plan a pg:ActionPlan } LIMIT 5"
 PAGE = "/questions/plans-expiring-without-successor"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(port: int, source: str, path: str, timeout: float) -> tuple[int, float]:

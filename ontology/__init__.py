@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ontology.names import (DCAT, DCT, DEFAULT_BASE, ELI, FOAF, FORMATS, GRAPH_BASE, INFERRED_GRAPH,
                             ORG, OWL, OWL_INFERRED_GRAPH, PG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SD, SH, SKOS, TIME,
-                            XSD, all_prefixes, base_iri, curie, expand, file_graph, file_of_graph, prefixed,
-                            suggest)
+                            XSD, all_prefixes, base_iri, curie, expand, file_graph, file_of_graph,
+                            is_workshop_graph, prefixed, suggest, workshop_graph)
 
 HERE = Path(__file__).resolve().parent
 ONTOLOGY_FILE = HERE / "policygraph.ttl"
@@ -27,7 +27,8 @@ __all__ = [
     "DEFAULT_BASE", "GRAPH_BASE", "INFERRED_GRAPH", "OWL_INFERRED_GRAPH", "PREFIXES",
     "DCAT", "DCT", "ELI", "FOAF", "FORMATS", "ORG", "OWL", "PG", "PROV", "RDF", "RDFS", "SCHEMA", "SD", "SH", "SKOS",
     "TIME", "XSD",
-    "all_prefixes", "base_iri", "curie", "expand", "file_graph", "file_of_graph", "prefixed", "suggest",
+    "all_prefixes", "base_iri", "curie", "expand", "file_graph", "file_of_graph", "is_workshop_graph", "prefixed",
+    "suggest", "workshop_graph",
 ]
 
 

@@ -66,6 +66,17 @@ def file_of_graph(graph: str) -> str | None:
     return unquote(graph[len(marker):])
 
 
+def workshop_graph(workshop_id: str) -> str:
+    """The named graph of one workshop's decisions (graph/workshop/writeback.py). Not under `graph/`,
+    where the graphs of loaded files live: a workshop graph is never taken for, or collides with, a file's."""
+    return f"{base_iri()}workshop-graph/{quote(workshop_id, safe='')}"
+
+
+def is_workshop_graph(graph: str) -> bool:
+    """True for a workshop's graph: what questions, network and matrix mark, or leave out on request."""
+    return graph.startswith(f"{base_iri()}workshop-graph/")
+
+
 def all_prefixes() -> dict[str, str]:
     """PREFIXES and `id:` for the data base, as queries and typed names may use them."""
     return {**PREFIXES, DATA_PREFIX: base_iri()}

@@ -54,10 +54,10 @@ class LiveServer:
         self._server.close()
 
 
-def serve(app) -> LiveServer:
+def serve(app, threads: int = 4) -> LiveServer:
     import waitress
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     threading.Thread(target=server.run, name="policygraph-test-server", daemon=True).start()
     return LiveServer(f"http://127.0.0.1:{server.effective_port}", server)
 

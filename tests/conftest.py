@@ -78,6 +78,26 @@ def store_from_turtle(tmp_path):
         store.close()
 
 
+@pytest.fixture
+def workshop_store(tmp_path):
+    """The small graph with a second plan, and a workshop that decided the two plans have a synergy
+    (nothing in the documents links them): for what questions, network and matrix show of workshops."""
+    from graph.pipeline.load import load_into_store
+    from graph.store import OxigraphStore
+    from graph.workshop.writeback import AcceptedLink, Person, WorkshopRecord, write_back
+    from small_graph import GOOD, SECOND_PLAN
+
+    path = tmp_path / "plans.ttl"
+    path.write_text(GOOD + SECOND_PLAN, encoding="utf-8")
+    store = OxigraphStore()
+    load_into_store(store, [path], validate=False)
+    t = "https://w3id.org/policygraph/id/t/"
+    link = AcceptedLink("prop-1", t + "plan", t + "plan2", "synergy", "", Person("p1", "Anna", None), (), 1e9, 1e9 + 60)
+    write_back(store, WorkshopRecord("ws-1", None, "Workshop", None, None, "Fie", (), (link,), (), (), ()))
+    yield store
+    store.close()
+
+
 @pytest.fixture(scope="session")
 def example_store():
     """The bundled example graph loaded the way `policygraph load` does (derived links included).

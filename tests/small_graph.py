@@ -52,6 +52,20 @@ GOOD = """
 
 PREFIXES = GOOD.split(":src a")[0]
 
+# A second plan of the same municipality sharing no group or theme with :plan (so only a workshop decision
+# links them), with a goal, and a persona: what workshop decisions are about in the tests.
+SECOND_PLAN = """
+:plan2 a pg:ActionPlan ; dct:title "Anden plan"@da , "Second plan"@en ; pg:municipality :kommune ;
+    pg:status pg:Adopted ; pg:validFrom "2019"^^xsd:gYear ; pg:validUntil "2022"^^xsd:gYear ; pg:adoptedBy :udvalg ;
+    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 5" ; pg:quotation "Anden plan"@da ] ;
+    pg:hasGoal :maal2 .
+:maal2 a pg:Goal ; skos:prefLabel "Færre unge uden uddannelse"@da , "Fewer young people without education"@en ;
+    pg:responsibleBody :udvalg ;
+    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 6" ; pg:quotation "Færre unge"@da ] .
+:persona a pg:Persona ; skos:prefLabel "Moren Amina"@da , "Amina, the mother"@en ;
+    prov:wasDerivedFrom [ pg:inDocument :src ; pg:locator "side 7" ; pg:quotation "Moren Amina"@da ] .
+"""
+
 
 def good_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(data=GOOD, format="turtle")

@@ -85,3 +85,11 @@ def test_validation_of_a_generated_file_reports_the_planted_totals(tmp_path):
     assert len(totals) == 2, [str(f) for f in totals]
     assert all("/syn004" in f.focus and f.severity == "warning" for f in totals), [f.focus for f in totals]
     assert not [f for f in findings if f.severity == "violation"]
+
+
+def test_a_workshop_under_load_loses_nothing_across_a_restart():
+    """bench/workshop_load.py, small: 6 participants, the server killed with SIGKILL midway."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "workshop_load.py"), "--participants", "6", "--restart"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "lost or counted twice: nothing" in done.stdout and ", 0 never seen" in done.stdout

@@ -11,8 +11,10 @@ from graph.store import Store
 from ontology.texts import LANGUAGES
 from web import charts, errors, headers, home, network, questions, report, request_log, resources, sparql, workbench
 from web.sparql import POOL_EXTENSION
+from web import workshop
+from web.workshop import setup as workshop_setup
 
-AREAS = (home, sparql, workbench, questions, resources, network, charts, report)  # one blueprint `bp` each
+AREAS = (home, sparql, workbench, questions, resources, network, charts, report, workshop)  # one blueprint `bp` each
 LANG_COOKIE = "policygraph_lang"
 
 
@@ -41,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["STORE"].allow_federation = bool(app.config["ALLOW_SERVICE"])  # the store enforces it
     _start_query_pool(app)
     _install_language(app)
+    workshop_setup.configure(app)
+    workshop_setup.csrf.exempt(sparql.bp)  # SPARQL protocol clients send no forms; updates need the token
     errors.install(app)
     headers.install(app)
     request_log.install(app)

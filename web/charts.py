@@ -18,6 +18,7 @@ from graph.explore.describe import BadIri, check_iri
 from graph.explore.network import filter_choices, run_once
 from graph.explore.timeline import read_timeline
 from graph.questions.library import QueryParameterError, bind_parameters, library, run_named
+from graph.questions.workshop_scope import decided_pairs
 from web.drawing import timeline_drawing
 from web.errors import Problem
 from ontology.texts import translate
@@ -42,10 +43,11 @@ def _municipality() -> str | None:
     return raw
 
 
-def _question_url(qid: str, municipality: str | None) -> str:
-    """The question page the numbers come from, for the same municipality."""
+def _question_url(qid: str, municipality: str | None, workshops: bool = True) -> str:
+    """The question page the numbers come from, for the same municipality (and workshop choice)."""
     path = url_for("questions.detail", qid=qid)
-    return path + (f"?{urlencode({'municipality': municipality})}" if municipality else "")
+    query = {**({"municipality": municipality} if municipality else {}), **({} if workshops else {"workshops": "exclude"})}
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
 def level(value: float, top: float) -> int:
@@ -55,8 +57,14 @@ def level(value: float, top: float) -> int:
     return max(1, min(LEVELS, math.ceil(LEVELS * value / top)))
 
 
-def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
-    """Plans (rows = columns, sorted by title) and the symmetric cells with their explanation."""
+def _workshops() -> bool:
+    """False when `?workshops=exclude` asks for the documents alone."""
+    return request.args.get("workshops", "") != "exclude"
+
+
+def matrix_data(municipality: str | None, measure: str, workshops: bool = True) -> dict[str, Any]:
+    """Plans (rows = columns, sorted by title) and the symmetric cells with their explanation; a pair a
+    workshop decision links is marked (`workshop`), and `workshops=False` leaves those decisions out."""
     store = current_app.config["STORE"]
     qid, column = MEASURES[measure]
     params = {"municipality": municipality} if municipality else {}
@@ -67,12 +75,14 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
     except QueryParameterError as exc:
         raise Problem(400, str(exc)) from None
     timeout = float(current_app.config.get("CHART_TIMEOUT", DEFAULT_TIMEOUT))
-    result, error = run_once(("chart", store, qid, municipality, lang), lambda: run_named(store, named, params, lang), timeout)
+    result, error = run_once(("chart", store, qid, municipality, lang, workshops),
+                             lambda: run_named(store, named, params, lang, without_workshops=not workshops), timeout)
     if result is None:  # still running (it goes on in the background: a reload finds it) or failed
         key = "chart_still_computing" if error == "timeout" else "chart_failed"
         raise Problem(503, translate(key, lang), error, key, headers={"Retry-After": "30"})
     plans: dict[str, str] = {}
     pairs = []
+    decided = decided_pairs(store) if workshops else set()
     for row in result.rows:
         a, b = row["plan1"].value, row["plan2"].value
         plans[a] = row["plan1Label"].value if row.get("plan1Label") else a
@@ -80,7 +90,7 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
         value = float(row[column].value) if row.get(column) is not None else 0.0
         extra = {k: row[k].value for k in ("sharedGroups", "sharedThemes", "coordinated", "links", "kinds")
                  if k in row and row[k] is not None}
-        pairs.append({"a": a, "b": b, "value": value, **extra})
+        pairs.append({"a": a, "b": b, "value": value, "workshop": frozenset((a, b)) in decided, **extra})
     ordered = sorted(plans, key=lambda p: (plans[p].lower(), p))
     cut = max(0, len(ordered) - MAX_PLANS)
     if cut:  # keep the plans in the strongest pairs
@@ -101,9 +111,10 @@ def matrix_data(municipality: str | None, measure: str) -> dict[str, Any]:
     for pair in shown:
         cells[(pair["a"], pair["b"])] = cells[(pair["b"], pair["a"])] = pair
     grid = [[cells.get((r, c)) for c in ordered] for r in ordered]
-    return {"measure": measure, "question": qid, "municipality": municipality, "top": top,
+    return {"measure": measure, "question": qid, "municipality": municipality, "top": top, "workshops": workshops,
+            "workshop_pairs": sum(1 for p in shown if p["workshop"]),
             "plans": [{"iri": p, "label": plans[p], "number": i + 1} for i, p in enumerate(ordered)],
-            "pairs": shown, "grid": grid, "cut_plans": cut, "question_url": _question_url(qid, municipality)}
+            "pairs": shown, "grid": grid, "cut_plans": cut, "question_url": _question_url(qid, municipality, workshops)}
 
 
 def _form() -> dict[str, Any]:
@@ -121,7 +132,7 @@ def _measure() -> str:
 
 @twin(bp, "/matrix", "matrix.html", form=_form)
 def matrix() -> Reply:
-    data = matrix_data(_municipality(), _measure())
+    data = matrix_data(_municipality(), _measure(), _workshops())
     return Reply(json=lambda: {k: v for k, v in data.items() if k != "grid"}, page=lambda: {**_form(), "data": data})
 
 

@@ -12,8 +12,8 @@ import waitress
 from graph.cli import main
 from graph.cli.logs import configure_logging
 from graph.cli.context import Context, fail, language_chosen, with_lang_after_name
-from graph.questions.library import QueryParameterError
-from graph.questions.report import build_report
+from graph.questions.library import QueryParameterError, resolve_iri
+from graph.questions.report import Scope, build_report
 from graph.store import MemoryReplica, StoreError
 from web import create_app
 from web.report import render_html, render_markdown, render_pdf
@@ -38,11 +38,15 @@ def serve(obj: Context, host: str, port: int, in_memory: bool) -> None:
 
     # The web app speaks Danish unless a language was chosen (--lang or POLICYGRAPH_LANG).
     chosen = language_chosen(click.get_current_context())
-    app = create_app({"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"})
+    config = {"STORE": obj.store(), "DEFAULT_LANG": obj.lang if chosen else "da"}
+    if obj.location and not obj.endpoint:  # workshops are kept beside the store they write back to
+        config["STORE_PATH"] = str(obj.location)
+    app = create_app(config)
     try:
         # Threads for the query workers, the queries waiting for them and pages besides, so that
         # waiting ad-hoc queries never hold every thread (graph/store/pool.py).
-        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8
+        # and one for each workshop stream (web/workshop/live.py caps them at WORKSHOP_STREAMS).
+        threads = app.config["QUERY_WORKERS"] + app.config["QUERY_QUEUE"] + 8 + app.config["WORKSHOP_STREAMS"]
         server = waitress.create_server(app, host=host, port=port, threads=threads)
     except OSError as error:
         pool = app.extensions.get(POOL_EXTENSION)
@@ -62,11 +66,18 @@ REPORT_SUFFIXES = {"html": "html", "markdown": "md", "pdf": "pdf"}
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown", "pdf"]), default="html", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: coherence-report.<html|md|pdf>).")
+@click.option("--municipality", help="Only this municipality (org/koebenhavn or a full IRI).")
+@click.option("--committee", help="Only what this committee prepares, adopts or answers for.")
+@click.option("--plan", help="Only this plan and its parts.")
 @click.pass_obj
-def report(obj, fmt: str, output: Path | None) -> None:
-    """Write the coherence report (gaps, overlaps, synergies, continuity, inconsistencies) with sources."""
+def report(obj, fmt: str, output: Path | None, municipality: str | None, committee: str | None,
+           plan: str | None) -> None:
+    """Write the coherence report (gaps, overlaps, synergies, continuity, inconsistencies) with sources,
+    for the whole graph or one municipality, committee or plan."""
     try:
-        built = build_report(obj.store(), obj.lang)
+        scope = Scope(**{name: resolve_iri(value) for name, value in
+                         (("municipality", municipality), ("committee", committee), ("plan", plan)) if value})
+        built = build_report(obj.store(), obj.lang, scope)
     except (StoreError, QueryParameterError) as error:
         fail(str(error))
         return

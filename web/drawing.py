@@ -29,6 +29,9 @@ CATEGORY_STYLES: dict[str, tuple[str, str, str, bool]] = {
 BORDER = "#1b1b1b"
 FINDING_BORDERS = {"overlap": "#ff6f00", "gap": "#b10e1e"}
 SYNERGY_COLOUR = "#2e7d32"
+WORKSHOP_COLOUR = "#0057b7"   # links only a workshop decision states: their own colour, dotted, and said in words
+WORKSHOP_DASHES = [3, 5]
+WORKSHOP_MARK = "◆"
 BIG_NETWORK = 300       # nodes beyond which the drawing trades beauty for speed
 LABEL_CHARS = 120
 
@@ -61,7 +64,8 @@ def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, 
 
 
 def vis_edges(view: NetworkView, words: dict[str, str]) -> list[dict[str, Any]]:
-    """Links as vis-network draws them: stated relations as arrows, synergies as green dashes."""
+    """Links as vis-network draws them: stated relations as arrows, synergies as green dashes, links
+    only a workshop decided as blue dots marked ◆ (the tooltip says "from a workshop")."""
     names = {node.id: node.label for node in view.nodes}
     edges = []
     for link in view.links:
@@ -71,6 +75,10 @@ def vis_edges(view: NetworkView, words: dict[str, str]) -> list[dict[str, Any]]:
         if link.finding:
             edge.update({"arrows": "", "dashes": [10, 6], "width": 3, "color": {"color": SYNERGY_COLOUR},
                          "finding": link.finding})
+        if link.workshop:
+            edge.update({"label": f"{WORKSHOP_MARK} {text}", "dashes": WORKSHOP_DASHES, "width": 2,
+                         "color": {"color": WORKSHOP_COLOUR, "highlight": WORKSHOP_COLOUR},
+                         "title": f"{edge['title']} ({words['workshop']})", "workshop": True})
         edges.append(edge)
     return edges
 

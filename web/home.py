@@ -23,6 +23,7 @@ MENU = (
     ("network.view", "nav_graph"),
     ("charts.matrix", "nav_matrix"),
     ("charts.timeline", "nav_timeline"),
+    ("workshop.index", "nav_workshop"),
 )
 MENU_ENDPOINTS = [endpoint for endpoint, _ in MENU]
 

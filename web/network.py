@@ -62,6 +62,7 @@ def parse_filters() -> Filters:
         raise _refused("net_bad_view", view[:50])
     f.view = view
     f.findings = request.args.get("findings", "1") != "0"
+    f.workshops = request.args.get("workshops", "") != "exclude"
     return f
 
 
@@ -69,6 +70,7 @@ def _words() -> dict[str, str]:
     """UI words the graph layer writes into labels and tooltips (categories, finding tags)."""
     words = {c: translate(f"net_cat_{c}", g.lang) for c in CATEGORIES}
     words.update({k: translate(f"net_finding_{k}", g.lang) for k in FINDING_KINDS})
+    words["workshop"] = translate("workshop.decision.from_workshop", g.lang)
     return words
 
 

@@ -18,7 +18,8 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 from graph.questions.answer import answer_json, labels_for, question_json
 from graph.questions.explain import Evidence, explain
 from graph.questions.library import (KINDS, NamedQuery, Parameter, QueryParameterError, QueryResult, library,
-                                     parameter_choices, run_named, text_in)
+                                     parameter_choices, run_named, text_in, workshop_use)
+from graph.questions.workshop_scope import WorkshopUse
 from graph.questions.results import term_text
 from graph.store import RefusedText
 from web.errors import Problem
@@ -79,13 +80,25 @@ def form_fields(store: Any, named: NamedQuery, given: dict[str, str], lang: str)
     return fields
 
 
-def run(named: NamedQuery, given: dict[str, str], lang: str) -> QueryResult:
-    """Run the question under the app's deadline; bad parameters and a text the store refuses (a
+def leaving_out_workshops() -> bool:
+    """`?workshops=exclude` asks the question over every graph but those of workshop decisions."""
+    return request.args.get("workshops") == "exclude"
+
+
+def run(named: NamedQuery, given: dict[str, str], lang: str) -> tuple[QueryResult, WorkshopUse]:
+    """Run the question under the app's deadline (and, when workshop graphs exist, again without them to
+    tell whether the answer rests on their decisions); bad parameters and a text the store refuses (a
     parameter value long enough to pass its size limit) are a Problem (400), a timeout too (503)."""
     store = current_app.config["STORE"]
     timeout = float(current_app.config["QUERY_TIMEOUT"])
+    left_out = leaving_out_workshops()
+
+    def answer(cancel: Any) -> tuple[QueryResult, WorkshopUse]:
+        result = run_named(store, named, given, lang, without_workshops=left_out)
+        return result, workshop_use(store, named, given, lang, result, left_out)
+
     try:
-        return run_with_deadline(lambda cancel: run_named(store, named, given, lang), timeout)
+        return run_with_deadline(answer, timeout)
     except (QueryParameterError, RefusedText) as error:
         raise Problem(400, str(error)) from None
     except QueryRefused as refusal:
@@ -122,10 +135,13 @@ def explainable(named: NamedQuery) -> bool:
 
 
 def _links(named: NamedQuery, given: dict[str, str], lang: str, bindings: dict[str, Any] | None) -> dict[str, str]:
-    return {"json": url_for("questions.detail_json", qid=named.id, **given),
-            "csv": url_for("questions.detail_csv", qid=named.id, **given),
-            "explain": url_for("questions.detail", qid=named.id, explain=1, **given),
-            "page": url_for("questions.detail", qid=named.id, **given),
+    scope = {"workshops": "exclude"} if leaving_out_workshops() else {}
+    return {"json": url_for("questions.detail_json", qid=named.id, **given, **scope),
+            "csv": url_for("questions.detail_csv", qid=named.id, **given, **scope),
+            "explain": url_for("questions.detail", qid=named.id, explain=1, **given, **scope),
+            "page": url_for("questions.detail", qid=named.id, **given, **scope),
+            "with_workshops": url_for("questions.detail", qid=named.id, **given),
+            "without_workshops": url_for("questions.detail", qid=named.id, workshops="exclude", **given),
             "workbench": url_for("workbench.editor", query=editor_text(named, bindings or {}, lang))}
 
 
@@ -156,9 +172,11 @@ def _form(named: NamedQuery, result: QueryResult | None) -> dict[str, Any]:
             "links": _links(named, given, g.lang, result.bindings if result else None)}
 
 
-def _answered(named: NamedQuery, result: QueryResult, found: list[list[Evidence]] | None) -> dict[str, Any]:
+def _answered(named: NamedQuery, answer: tuple[QueryResult, WorkshopUse],
+              found: list[list[Evidence]] | None) -> dict[str, Any]:
+    result, workshops = answer
     return {**_form(named, result), "result": result, "cells": row_cells(result, g.lang),
-            "columns": shown_columns(result.columns), "evidence": found}
+            "columns": shown_columns(result.columns), "evidence": found, "workshops": workshops}
 
 
 @twin(bp, "/questions/<qid>", "questions_detail.html", csv=True,
@@ -166,16 +184,21 @@ def _answered(named: NamedQuery, result: QueryResult, found: list[list[Evidence]
 def detail(qid: str) -> Reply:
     named = _named_or_404(qid)
     store, lang, given = current_app.config["STORE"], g.lang, given_parameters(named)
-    result = cache(lambda: run(named, given, lang))   # once, whichever form of the answer asks
+    answer = cache(lambda: run(named, given, lang))   # once, whichever form of the answer asks
+
+    def result() -> QueryResult:
+        return answer()[0]
+
     explained = cache(lambda: evidence(named, result(), lang)
                       if request.args.get("explain") and explainable(named) else None)
 
     def page() -> dict[str, Any]:
         if awaiting_input(named, given):  # a first visit shows the form; the twins run and say what is missing
             return _form(named, None)
-        return _answered(named, result(), explained())
+        return _answered(named, answer(), explained())
 
-    return Reply(json=lambda: {**answer_json(store, named, result(), given, lang, explained()), **urls(named)},
+    return Reply(json=lambda: {**answer_json(store, named, result(), given, lang, explained(), answer()[1]),
+                               **urls(named)},
                  page=page, filename=named.id,
                  table=lambda: (result().columns, ([term_text(row[c]) for c in result().columns]
                                                    for row in result().rows)))

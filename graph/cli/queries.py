@@ -38,11 +38,12 @@ def questions(obj, kind: str | None) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--explain", "with_explain", is_flag=True, help="Show the source passages behind each row.")
+@click.option("--without-workshops", is_flag=True, help="Leave out what workshops decided (their own graphs).")
 @click.pass_obj
-def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: bool) -> None:
+def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: bool, without_workshops: bool) -> None:
     """Run a named question with its parameters (see `policygraph questions`)."""
     from graph.questions.explain import explain
-    from graph.questions.library import QueryParameterError, run_named
+    from graph.questions.library import QueryParameterError, run_named, workshop_use
     from graph.store import StoreError
 
     library = _library()
@@ -59,7 +60,8 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
         values[name.strip().lstrip("?$")] = value
     try:
         store = obj.store()
-        result = run_named(store, named, values, lang=obj.lang)
+        result = run_named(store, named, values, lang=obj.lang, without_workshops=without_workshops)
+        workshops = workshop_use(store, named, values, obj.lang, result, without_workshops)
         evidence = [explain(store, row, named, obj.lang) for row in result.rows] if with_explain else None
     except QueryParameterError as error:
         fail(str(error))
@@ -68,7 +70,7 @@ def ask(obj, question_id: str, params: tuple[str, ...], fmt: str, with_explain: 
         fail(str(error))
         return
     if fmt == "json":  # the shape of /questions/<id>.json (graph/questions/answer.py)
-        data = answer_json(store, named, result, values, obj.lang, evidence)
+        data = answer_json(store, named, result, values, obj.lang, evidence, workshops)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
     if fmt == "csv":

@@ -44,6 +44,9 @@ RELATIONS: tuple[str, ...] = (
     PG + "implements",
     DCT + "replaces",
     PG + "coordinatesWith",
+    PG + "synergyWith",
+    PG + "overlapsWith",
+    PG + "conflictsWith",
     DCT + "relation",
     DCT + "isPartOf",
     PG + "mandatedBy",
@@ -64,7 +67,9 @@ RELATIONS: tuple[str, ...] = (
     PROV + "wasAssociatedWith",
 )
 DOCUMENT_LINKS = [PG + "implements", DCT + "replaces", PG + "coordinatesWith", DCT + "relation",
-                  DCT + "isPartOf", PG + "continues"]
+                  DCT + "isPartOf", PG + "continues", PG + "synergyWith", PG + "overlapsWith", PG + "conflictsWith"]
+# Links that hold both ways (owl:SymmetricProperty): drawn and counted once per pair.
+SYMMETRIC_LINKS = frozenset({PG + "coordinatesWith", PG + "synergyWith", PG + "overlapsWith", PG + "conflictsWith"})
 ORG_LINKS = [PG + "adoptedBy", PG + "preparedBy", PG + "responsibleBody", PG + "partner"]
 # Danish function words (snowball's list, trimmed) and words every plan in this field uses.
 DANISH_STOPWORDS = set("""

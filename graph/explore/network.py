@@ -21,8 +21,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.explore.analytics import DOCUMENT_LINKS, RELATIONS, GraphData, only_municipality, relation_label
+from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, SYMMETRIC_LINKS, GraphData, only_municipality,
+                                     relation_label)
 from graph.questions import library as question_library  # run_named looked up per call: tests replace it
+from graph.questions.workshop_scope import only_workshops, without_workshops
 from graph.store import Store, StoreError
 from graph.store.labels import Labeller
 from ontology import DCT, PG, curie
@@ -69,6 +71,7 @@ class Filters:
     year: int | None = None
     findings: bool = True
     cap: int = DEFAULT_CAP
+    workshops: bool = True  # False leaves out what workshops decided (their own named graphs)
 
     @property
     def scoped(self) -> bool:
@@ -91,6 +94,7 @@ class Link:
     label: str              # the relation in the reader's language (for a synergy: empty)
     finding: str = ""       # "synergy" for a link the findings add
     strength: str = ""      # a synergy's strength
+    workshop: bool = False  # stated only by a workshop decision, not by any document
 
 
 @dataclass
@@ -117,7 +121,7 @@ def category_of(types: set[str]) -> str:
 # -------------------------------------------------------------------------------- reading
 
 def read_network_data(store: Store, lang: str, municipality: str | None = None,
-                      concepts: tuple[str, ...] = ()) -> GraphData:
+                      concepts: tuple[str, ...] = (), workshops: bool = True) -> GraphData:
     """Types, labels and the labelled links, read lean: graph.explore.analytics.read_graph also reads every
     description (for text similarity) and the whole broader closure, which on a national-scale graph
     took most of a minute; the network needs only labels in two languages, and the broader closure
@@ -127,9 +131,7 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
         types.setdefault(row["s"].value, set()).add(row["k"].value)
     labels = Labeller(store, lang)
     labels.load_all()
-    values = " ".join(f"<{p}>" for p in RELATIONS)
-    edges = {(r["s"].value, r["p"].value, r["o"].value) for r in store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}")}
+    edges = _links(store, None if workshops else without_workshops(store))
     within = {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
     broader: set[tuple[str, str]] = set()
     for concept in concepts:
@@ -139,6 +141,26 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
     if municipality:
         data = only_municipality(store, data, municipality)
     return data
+
+
+_LINKS_QUERY = ("SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
+                "FILTER(isIRI(?s) && isIRI(?o)) }}").format(values=" ".join(f"<{p}>" for p in RELATIONS))
+
+
+def _links(store: Store, dataset: Any) -> set[tuple[str, str, str]]:
+    """The labelled links (s, p, o) in the dataset (None: every graph)."""
+    rows = store.query(_LINKS_QUERY, dataset=dataset) if dataset else store.query(_LINKS_QUERY)
+    return {(r["s"].value, r["p"].value, r["o"].value) for r in rows}
+
+
+def workshop_only_links(store: Store) -> set[tuple[str, str, str]]:
+    """The links only a workshop decision states (no document says the same): drawn as such.
+    Free when there is no workshop graph."""
+    decided = only_workshops(store)
+    if decided is None:
+        return set()
+    documents = without_workshops(store)
+    return _links(store, decided) - (_links(store, documents) if documents else set())
 
 
 # -------------------------------------------------------------------------------- scoping
@@ -180,20 +202,21 @@ def _year(term: Any) -> int | None:
         return None
 
 
-def _full_graph(data: GraphData) -> nx.MultiDiGraph:
+def _full_graph(data: GraphData, decided: set[tuple[str, str, str]]) -> nx.MultiDiGraph:
     """Every labelled link between resources; `dct:audience` of an initiative is left out because
-    the derived pg:servesTargetGroup says the same."""
+    the derived pg:servesTargetGroup says the same. `decided`: the links only workshops state."""
     graph = nx.MultiDiGraph()
     for s, p, o in sorted(data.edges):
         if p == DCT + "audience" and data.has_type(s, "Initiative"):
             continue
-        graph.add_edge(s, o, key=p, predicate=p)
+        graph.add_edge(s, o, key=p, predicate=p, workshop=(s, p, o) in decided)
     return graph
 
 
-def _scoped_graph(data: GraphData, docs: set[str], f: Filters) -> nx.MultiDiGraph:
+def _scoped_graph(data: GraphData, docs: set[str], f: Filters,
+                  decided: set[tuple[str, str, str]] = frozenset()) -> nx.MultiDiGraph:
     """The documents in scope, their parts, and the other resources linked to them."""
-    graph = _full_graph(data) if f.view == "all" or f.focus else _plans_graph(data)
+    graph = _full_graph(data, decided) if f.view == "all" or f.focus else _plans_graph(data, decided)
     everything = set(data.documents) == docs and not f.scoped
     if everything:
         return graph
@@ -212,7 +235,7 @@ def _scoped_graph(data: GraphData, docs: set[str], f: Filters) -> nx.MultiDiGrap
     return graph.subgraph(keep | others).copy()
 
 
-def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
+def _plans_graph(data: GraphData, decided: set[tuple[str, str, str]] = frozenset()) -> nx.MultiDiGraph:
     """Documents with one labelled, directed link per stated relation (a relation between their
     parts is lifted to the documents, as graph.explore.analytics.document_network does, and says so).
     Shared target groups or themes alone link almost every pair (a hairball), so they are left to
@@ -223,10 +246,15 @@ def _plans_graph(data: GraphData) -> nx.MultiDiGraph:
         if p not in DOCUMENT_LINKS:
             continue
         a, b = data.document_of(s), data.document_of(o)
-        if not a or not b or a == b or (p == PG + "coordinatesWith" and a > b):
-            continue  # the symmetric link once
-        label = relation_label(p, data.lang) + ("" if (a, b) == (s, o) else " " + translate("analytics.via_parts", data.lang))
-        graph.add_edge(a, b, key=label, label=label)
+        if not a or not b or a == b:
+            continue
+        if p in SYMMETRIC_LINKS and a > b:
+            a, b = b, a  # the symmetric link once, whichever way it was written
+        label = relation_label(p, data.lang) + ("" if {a, b} == {s, o} else " " + translate("analytics.via_parts", data.lang))
+        workshop = (s, p, o) in decided
+        if graph.has_edge(a, b, key=label):  # a document stating it too makes it a document's link
+            workshop = workshop and graph.edges[a, b, label]["workshop"]
+        graph.add_edge(a, b, key=label, label=label, workshop=workshop)
     return graph
 
 
@@ -244,7 +272,8 @@ def clear_findings_cache() -> None:
         _CACHE.clear()
 
 
-def findings(store: Store, lang: str, municipality: str | None, timeout: float = FINDINGS_TIMEOUT) -> tuple[dict, str]:
+def findings(store: Store, lang: str, municipality: str | None, timeout: float = FINDINGS_TIMEOUT,
+             workshops: bool = True) -> tuple[dict, str]:
     """Overlaps, synergies and gaps from the named questions, or ({}, reason) on failure or slowness.
 
     A query cannot be cancelled, so a slow computation is not started again for every request: it
@@ -257,13 +286,13 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
         for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
                                 ("synergy", "plan-synergies", "plan1", "plan2"),
                                 ("gap", "goals-without-initiative", "goal", None)):
-            rows = question_library.run_named(store, questions[qid], params, lang).rows
+            rows = question_library.run_named(store, questions[qid], params, lang, without_workshops=not workshops).rows
             result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
                              "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
                             for r in rows if r.get(a) is not None]
         return result
 
-    found, error = run_once(("findings", store, lang, municipality), run, timeout)
+    found, error = run_once(("findings", store, lang, municipality, workshops), run, timeout)
     return (found or {}), error
 
 
@@ -322,9 +351,10 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
         raise NetworkError(f"unknown view {f.view!r} (use plans or all)")
     if not 1 <= f.hops <= MAX_HOPS:
         raise NetworkError(f"hops must be 1 to {MAX_HOPS}")
-    data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c))
+    data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c),
+                             f.workshops)
     docs = _documents_in_scope(store, data, f)
-    graph = _scoped_graph(data, docs, f)
+    graph = _scoped_graph(data, docs, f, workshop_only_links(store) if f.workshops else set())
     if f.focus:
         graph = _neighbourhood(graph, f.focus, f.hops)
     if not f.focus and f.view == "all":
@@ -333,7 +363,7 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
     kept, cut = _capped(graph, data, max(1, f.cap), f.focus)
     shown = graph.subgraph(kept)
 
-    found, error = (findings(store, lang, f.municipality) if f.findings else ({}, ""))
+    found, error = (findings(store, lang, f.municipality, workshops=f.workshops) if f.findings else ({}, ""))
     marks: dict[str, set[str]] = {}
     for kind in ("overlap", "gap"):
         for row in found.get(kind, []):
@@ -342,7 +372,7 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
                     marks.setdefault(node, set()).add(kind)
     nodes = [Node(node, data.label(node), category_of(data.types.get(node, set())), sorted(marks.get(node, ())),
                   curie(node)) for node in kept]
-    links = [Link(a, b, attrs.get("label") or relation_label(attrs["predicate"], lang))
+    links = [Link(a, b, attrs.get("label") or relation_label(attrs["predicate"], lang), workshop=attrs["workshop"])
              for a, b, attrs in shown.edges(data=True)]
     links += [Link(row["a"], row["b"], "", "synergy", row["strength"]) for row in found.get("synergy", [])
               if row["a"] in shown and row["b"] in shown]

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph.questions.explain import Evidence
 from graph.questions.library import NamedQuery, QueryResult, text_in
+from graph.questions.workshop_scope import WorkshopUse
 from graph.store.answers import term_json
 from graph.store.labels import Labeller
 
@@ -40,8 +41,9 @@ def question_json(named: NamedQuery, lang: str) -> dict[str, Any]:
 
 
 def answer_json(store: Any, named: NamedQuery, result: QueryResult, given: Mapping[str, str], lang: str,
-                evidence: list[list[Evidence]] | None = None) -> dict[str, Any]:
-    """The question, its answer and (when given) the evidence of each row, as plain JSON values."""
+                evidence: list[list[Evidence]] | None = None, workshops: WorkshopUse | None = None) -> dict[str, Any]:
+    """The question, its answer and (when given) the evidence of each row, as plain JSON values;
+    `workshop_decisions` says whether they were left out or else whether the answer rests on them."""
     labels = labels_for(store, [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)],
                         lang)
 
@@ -51,7 +53,8 @@ def answer_json(store: Any, named: NamedQuery, result: QueryResult, given: Mappi
 
     body: dict[str, Any] = {**question_json(named, lang), "parameters_given": dict(given), "columns": result.columns,
                             "rows": [{c: term(t) for c, t in row.items() if t is not None} for row in result.rows],
-                            "elapsed": round(result.elapsed, 4)}
+                            "elapsed": round(result.elapsed, 4),
+                            "workshop_decisions": (workshops or WorkshopUse(False, False)).as_json()}
     if evidence is not None:
         body["evidence"] = [[e.__dict__ for e in items] for items in evidence]
     return body

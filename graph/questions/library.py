@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from graph.questions import workshop_scope
 from graph.questions.results import foreign_digits
 from graph.sparql.text import keywords, variables as query_variables
 from graph.store.labels import Labeller
@@ -401,14 +402,31 @@ def bind_parameters(store, named: NamedQuery, params: Mapping[str, Any] | None, 
     return bindings
 
 
-def run_named(store, named: NamedQuery, params: Mapping[str, Any] | None = None, lang: str = "en") -> QueryResult:
-    """Run a question with checked parameters; rows are dicts of variable -> pyoxigraph term (or None)."""
+def run_named(store, named: NamedQuery, params: Mapping[str, Any] | None = None, lang: str = "en",
+              without_workshops: bool = False) -> QueryResult:
+    """Run a question with checked parameters; rows are dicts of variable -> pyoxigraph term (or None).
+    `without_workshops` reads every graph but those of workshop decisions (graph/questions/workshop_scope.py)."""
     bindings = bind_parameters(store, named, params, lang)
+    dataset = workshop_scope.without_workshops(store) if without_workshops else None
     started = time.perf_counter()
-    result = store.query(named.sparql, bindings)
+    result = store.query(named.sparql, bindings, dataset=dataset) if dataset else store.query(named.sparql, bindings)
     if not isinstance(result, ox.QuerySolutions):
         raise LibraryError(f"{named.path}: the question must be a SELECT query")
     columns = [v.value for v in result.variables]
     rows = [dict(zip(columns, row)) for row in result]  # a solution iterates in column order; by name is 2x slower
     elapsed = time.perf_counter() - started
     return QueryResult(columns=columns, rows=rows, elapsed=elapsed, query=named, bindings=bindings)
+
+
+def workshop_use(store, named: NamedQuery, params: Mapping[str, Any] | None, lang: str, result: QueryResult,
+                 left_out: bool) -> workshop_scope.WorkshopUse:
+    """Whether workshop decisions were left out of the answer, or else whether they changed it: the
+    question is asked again without the workshop graphs (only when there are any) and the rows compared."""
+    if left_out or workshop_scope.without_workshops(store) is None:
+        return workshop_scope.WorkshopUse(left_out=left_out, in_answer=False)
+    without = run_named(store, named, params, lang, without_workshops=True)
+    return workshop_scope.WorkshopUse(left_out=False, in_answer=_row_texts(without) != _row_texts(result))
+
+
+def _row_texts(result: QueryResult) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(row.get(c)) for c in result.columns) for row in result.rows)

@@ -1,5 +1,5 @@
 """The briefing a facilitator sends to one invited committee or administration before a workshop, as
-data (web/workshop_documents.py draws it on one A4 page): for each plan in scope that the body answers
+data (web/workshop/briefing.py draws it on one A4 page): for each plan in scope that the body answers
 for, its goals and focus areas, its initiatives with their yearly budgets and target groups, and the
 gaps and overlaps of the question library that touch them; then what the body is asked to bring.
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ontology.texts import translate
+
 # Join codes avoid letters and digits people confuse when reading them off a projector (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -48,7 +50,18 @@ CREATE INDEX IF NOT EXISTS event_by_workshop ON event (workshop, seq);
 
 
 class WorkshopError(Exception):
-    """A request the log refuses: an unknown or expired code, a bad token, a spent dot budget."""
+    """A request a workshop refuses (an unknown or expired code, an activity not open, a spent dot
+    budget), named by a key so each person reads it in their language: `text(lang)`; the message
+    is the English text."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        fields = {name: translate(f"workshop.field.{value}", lang) if name == "field" else value
+                  for name, value in self.params.items()}
+        return translate(f"workshop.refused.{self.key}", lang).format(**fields)
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,7 @@ class WorkshopLog:
                 if db.execute("SELECT 1 FROM workshop WHERE code = ?", (code,)).fetchone() is None:
                     break
             else:
-                raise WorkshopError("no free join code found; try again")
+                raise WorkshopError("no_code")
             workshop = Workshop(secrets.token_hex(8), code, title, details, now + hours_open * 3600)
             db.execute("INSERT INTO workshop VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (workshop.id, code, title, _hash(secret), json.dumps(details, ensure_ascii=False), now,
@@ -142,15 +155,37 @@ class WorkshopLog:
         """A participant of the workshop with this code, and their token (kept by their device)."""
         workshop = self.by_code(code)
         if workshop is None:
-            raise WorkshopError(f"no workshop has the code {code.strip().upper()!r}")
+            raise WorkshopError("unknown_code", code=code.strip().upper())
         if time.time() > workshop.closes:
-            raise WorkshopError("the workshop is closed, so its code no longer works")
+            raise WorkshopError("closed")
         token = secrets.token_urlsafe(24)
         participant = Participant(secrets.token_hex(8), workshop.id, name.strip(), body or None)
-        with self._write() as db:
+        with self._write() as db:  # the participant and the news of their joining, together
+            now = time.time()
             db.execute("INSERT INTO participant VALUES (?, ?, ?, ?, ?, ?)",
-                       (participant.id, workshop.id, participant.name, participant.body, _hash(token), time.time()))
+                       (participant.id, workshop.id, participant.name, participant.body, _hash(token), now))
+            db.execute("INSERT INTO event (workshop, action, participant, kind, payload, at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (workshop.id, "join-" + participant.id, participant.id, "join",
+                        json.dumps({"name": participant.name, "body": participant.body}, ensure_ascii=False), now))
         return participant, token
+
+    def participants(self, workshop_id: str) -> list[Participant]:
+        rows = self._db().execute("SELECT id, workshop, name, body FROM participant WHERE workshop = ? ORDER BY joined",
+                                  (workshop_id,)).fetchall()
+        return [Participant(*row) for row in rows]
+
+    def get(self, workshop_id: str) -> Workshop | None:
+        row = self._db().execute("SELECT id, code, title, details, closes FROM workshop WHERE id = ?",
+                                 (workshop_id,)).fetchone()
+        return Workshop(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def all(self) -> list[Workshop]:
+        rows = self._db().execute("SELECT id, code, title, details, closes FROM workshop ORDER BY created DESC").fetchall()
+        return [Workshop(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+
+    def last_seq(self, workshop_id: str) -> int:
+        row = self._db().execute("SELECT MAX(seq) FROM event WHERE workshop = ?", (workshop_id,)).fetchone()
+        return int(row[0] or 0)
 
     def participant(self, token: str) -> Participant | None:
         row = self._db().execute("SELECT id, workshop, name, body FROM participant WHERE token_hash = ?",
@@ -178,7 +213,7 @@ class WorkshopLog:
                                   "AND json_extract(payload, '$.activity') = ?",
                                   (workshop_id, participant, payload.get("activity"))).fetchone()[0]
                 if used >= dots:
-                    raise WorkshopError(f"all {dots} dots are used in this vote")
+                    raise WorkshopError("dots_used", dots=dots)
             cursor = db.execute("INSERT INTO event (workshop, action, participant, kind, payload, at) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 (workshop_id, action, participant, kind, json.dumps(payload, ensure_ascii=False),

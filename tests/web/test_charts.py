@@ -142,3 +142,15 @@ def test_a_slow_matrix_answers_503_and_keeps_computing(example_app, monkeypatch)
     monkeypatch.undo()
     assert client.get("/matrix.json", query_string={"municipality": ID + "org/silkeborg"}).status_code == 200
     nv.clear_findings_cache()
+
+
+def test_a_pair_a_workshop_linked_is_marked_in_its_cell_and_can_be_left_out(workshop_store):
+    client = create_app({"STORE": workshop_store, "TESTING": True}).test_client()
+    data = client.get("/matrix.json").get_json()
+    decided = [p for p in data["pairs"] if p["workshop"]]
+    assert len(decided) == 1 and data["workshop_pairs"] == 1
+    page = client.get("/matrix?lang=en").get_data(as_text=True)
+    assert '<span aria-hidden="true"> ◆</span><span class="visually-hidden"> (decided at a workshop)</span>' in page
+    left_out = client.get("/matrix.json?workshops=exclude").get_json()
+    assert not any(p["workshop"] for p in left_out["pairs"]) and len(left_out["pairs"]) == len(data["pairs"]) - 1
+    assert "workshops=exclude" in left_out["question_url"]

@@ -23,10 +23,10 @@ HOSTILE = ["<x", ">", '"', "{", "a b", "x" * 5000, "a\x00b", "xx", "-1", "999999
            "٢٠٢١", "<http://example.org/x>", "javascript:alert(1)", "http://a b", "0"]
 RAW_HOSTILE = ["%FF%FE", "%C3%28", "%00", "%E2%82"]   # invalid UTF-8 (and NUL) as they arrive on the wire
 NETWORK = ["focus", "municipality", "administration", "committee", "theme", "target_group", "hops", "year", "cap",
-           "doctype", "view", "findings"]
+           "doctype", "view", "findings", "workshops"]
 SPARQL = ["query", "update", "format", "default-graph-uri", "named-graph-uri", "using-graph-uri",
           "using-named-graph-uri"]
-QUESTION_PARAMS = sorted({p.name for q in load_library().values() for p in q.parameters} | {"explain"})
+QUESTION_PARAMS = sorted({p.name for q in load_library().values() for p in q.parameters} | {"explain", "workshops"})
 EVERYWHERE = ["lang", "format"]   # the language (every page) and format=json (the error handler)
 # endpoint -> the request parameters it reads besides EVERYWHERE
 READS: dict[str, list[str]] = {
@@ -38,12 +38,20 @@ READS: dict[str, list[str]] = {
     "questions.detail_csv": QUESTION_PARAMS,
     "resources.by_path": ["format"], "resources.by_iri": ["iri", "format"],
     "network.view": NETWORK, "network.view_json": NETWORK,
-    "charts.matrix": ["municipality", "measure"], "charts.matrix_json": ["municipality", "measure"],
+    "charts.matrix": ["municipality", "measure", "workshops"], "charts.matrix_json": ["municipality", "measure", "workshops"],
     "charts.timeline": ["municipality"], "charts.timeline_json": ["municipality"],
+    "workshop.index": ["code"], "workshop.index_json": ["code"], "workshop.new": ["seed", "municipality"],
+    "workshop.join": ["code"], "workshop.room": [], "workshop.facilitate": [], "workshop.projector": [],
+    "workshop.projector_json": [], "workshop.panel": [], "workshop.qr": [], "workshop.act": [],
+    "workshop.stream": ["since"], "workshop.record": [], "workshop.record_json": [], "workshop.record_pdf": [],
+    "workshop.letters": [], "workshop.letters_json": [], "workshop.letters_pdf": [], "workshop.scores": [],
+    "workshop.scores_json": [], "workshop.scores_csv": [], "workshop.votes": [], "workshop.votes_json": [],
+    "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
     "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "static": [],
 }
-PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css"}
+PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",
+               "role": "projector"}
 _read: ContextVar[set[str] | None] = ContextVar("read", default=None)
 
 

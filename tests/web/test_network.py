@@ -146,3 +146,21 @@ def test_in_a_browser_the_network_stabilises_and_the_panel_shows_the_clicked_nod
     finally:
         server.shutdown()
     assert requests and all(u.startswith(base) for u in requests)
+
+
+def test_a_workshop_link_is_drawn_apart_explained_and_can_be_left_out(workshop_store):
+    client = create_app({"STORE": workshop_store, "TESTING": True}).test_client()
+    edges = client.get("/network.json?findings=0&lang=en").get_json()["edges"]
+    decided = [e for e in edges if e.get("workshop")]
+    assert len(decided) == 1 and decided[0]["dashes"] and decided[0]["color"]["color"] != "#555555"
+    assert decided[0]["title"].endswith("(from a workshop)") and decided[0]["label"].startswith("◆")
+    page = client.get("/network?findings=0&lang=en").get_data(as_text=True)
+    assert "Link from a workshop decision (not from the documents)" in page
+    assert "has synergy with (from a workshop)" in page
+    left_out = client.get("/network.json?findings=0&workshops=exclude").get_json()["edges"]
+    assert not any(e.get("workshop") for e in left_out) and len(left_out) == len(edges) - 1
+
+
+def test_without_workshops_the_network_has_no_workshop_legend(example_client):
+    page = example_client.get("/network?findings=0&lang=en").get_data(as_text=True)
+    assert "Link from a workshop decision" not in page

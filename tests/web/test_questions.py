@@ -227,3 +227,26 @@ def test_a_required_parameter_shows_the_form_first_and_refuses_a_missing_value_l
 def test_numbers_are_right_aligned_in_result_tables(example_client):
     page = example_client.get("/questions/budget-per-plan-year?lang=en").get_data(as_text=True)
     assert '<td class="num">' in page
+
+
+def test_an_answer_resting_on_workshop_decisions_says_so_and_links_to_one_without(workshop_store):
+    client = create_app({"STORE": workshop_store, "TESTING": True}).test_client()
+    page = client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
+    assert "The answer also rests on decisions taken at workshops" in page and "Second plan" in page
+    assert 'href="/questions/plan-synergies?workshops=exclude"' in page
+    without = client.get("/questions/plan-synergies?workshops=exclude&lang=en").get_data(as_text=True)
+    assert "Decisions taken at workshops are left out" in without and "Second plan" not in without
+    assert 'name="workshops" value="exclude"' in without and 'href="/questions/plan-synergies"' in without
+
+
+def test_the_json_twin_says_whether_workshop_decisions_were_used(workshop_store):
+    client = create_app({"STORE": workshop_store, "TESTING": True}).test_client()
+    used = client.get("/questions/plan-synergies.json").get_json()
+    assert used["workshop_decisions"] == {"left_out": False, "in_answer": True} and used["rows"]
+    left_out = client.get("/questions/plan-synergies.json?workshops=exclude").get_json()
+    assert left_out["workshop_decisions"] == {"left_out": True, "in_answer": False} and not left_out["rows"]
+
+
+def test_without_workshops_the_page_has_no_workshop_notice(example_client):
+    page = example_client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
+    assert "decisions taken at workshops" not in page

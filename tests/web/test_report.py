@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_text import column_text, pdf_text
+from pdf_text import pdf_text
 
 from graph.questions.report import build_report
 from web.cli import main
@@ -30,8 +30,10 @@ def test_the_pdf_has_the_reports_danish_headings(danish_pdf):
     assert re.search(r"side 1 af \d+", text)
 
 
-def test_the_pdf_quotes_the_example_graphs_sources(danish_pdf):
-    assert QUOTE in column_text(danish_pdf, "Kilde")
+def test_the_pdf_quotes_the_example_graphs_sources_as_numbered_notes(danish_pdf):
+    text = pdf_text(danish_pdf)
+    notes = text[text.rindex("Kilder"):]
+    assert QUOTE in notes and re.search(r"\[\d+\]", text)
 
 
 def test_the_saved_file_carries_its_styles_and_links_nothing(example_store):
@@ -51,7 +53,7 @@ def test_the_report_page_links_the_print_stylesheet_and_has_no_inline_style(exam
 def test_the_report_pdf_twin_prints_the_page(example_client):
     response = example_client.get("/report.pdf?lang=da")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert QUOTE in column_text(response.data, "Kilde")
+    assert QUOTE in pdf_text(response.data)
 
 
 def test_the_report_json_twin_names_the_findings(example_client):
@@ -74,9 +76,39 @@ def test_the_served_report_is_reused_until_it_is_old(example_store, monkeypatch)
     import web.report as served
 
     built = []
-    monkeypatch.setattr(served, "build_report", lambda store, lang: built.append(lang) or build_report(store, lang))
+    monkeypatch.setattr(served, "build_report",
+                        lambda store, lang, scope: built.append(lang) or build_report(store, lang, scope))
     served._RECENT.clear()
     first = served.recent_report(example_store, "da")
     assert served.recent_report(example_store, "da") is first and built == ["da"]
     monkeypatch.setattr(served, "REPORT_TTL", 0.0)
     assert served.recent_report(example_store, "da") is not first and built == ["da", "da"]
+
+
+def test_a_report_for_one_municipality_says_so_and_keeps_to_it(example_client, example_store):
+    """Silkeborg (data/silkeborg/) has no LGBTI+ policy: that is Copenhagen's (data/koebenhavn/lgbti-politik-2019-23.yaml)."""
+    whole = example_client.get("/report.json?lang=da").get_json()
+    silkeborg = example_client.get("/report.json?lang=da&municipality=org/silkeborg").get_json()
+    assert silkeborg["scope"]["municipality"].endswith("/org/silkeborg") and silkeborg["scope_label"]
+    assert not any("LGBTI+" in " ".join(row) for s in silkeborg["sections"]["synergy"] for row in s["rows"])
+    count = lambda data: sum(s["total"] for sections in data["sections"].values() for s in sections)  # noqa: E731
+    assert 0 < count(silkeborg) < count(whole)
+    page = example_client.get("/report?lang=da&municipality=org/silkeborg").get_data(as_text=True)
+    assert "Sammenfatning" in page and "Silkeborg" in page
+
+
+def test_an_unknown_scope_is_one_clear_message(example_client):
+    refused = example_client.get("/report.json?lang=en&municipality=org/atlantis")
+    assert refused.status_code == 404 and "Unknown municipality, committee or plan: org/atlantis" in refused.get_json()["error"]
+
+
+def test_the_cli_writes_a_report_for_a_plan(example_store, tmp_path, monkeypatch):
+    from graph.cli.context import Context
+
+    monkeypatch.setattr(Context, "store", lambda self: example_store)
+    out = tmp_path / "plan.md"
+    done = CliRunner().invoke(main, ["report", "--format", "markdown", "-o", str(out),
+                                     "--plan", "doc/koebenhavn/integrationshandleplan-2019-22"])
+    assert done.exit_code == 0, done.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Coherence report: Integration Action Plan 2019-22") or "Integrationshandleplan 2019-22" in text.splitlines()[0]

@@ -155,3 +155,12 @@ def test_filter_choices_are_labelled_and_sorted(example_store):
     choices = filter_choices(example_store, "da")
     assert (KBH, "Københavns Kommune") in choices["municipality"]
     assert choices["committee"] and choices["theme"] and choices["target_group"]
+
+
+def test_a_link_only_a_workshop_decided_is_marked_and_can_be_left_out(workshop_store):
+    t = "https://w3id.org/policygraph/id/t/"
+    nv.clear_findings_cache()
+    decided = [link for link in build_network(workshop_store, "en", Filters(findings=False)).links if link.workshop]
+    assert [(link.source, link.target, link.label) for link in decided] == [(t + "plan", t + "plan2", "has synergy with")]
+    left_out = build_network(workshop_store, "en", Filters(findings=False, workshops=False)).links
+    assert not any(link.workshop or link.label == "has synergy with" for link in left_out)

@@ -45,7 +45,16 @@ def test_an_action_sent_twice_is_recorded_once(log):
     participant, _ = log.join(workshop.code, "Bo")
     first = log.record(workshop.id, "phone-1:7", "propose", {"a": "x", "b": "y"}, participant.id)
     again = log.record(workshop.id, "phone-1:7", "propose", {"a": "x", "b": "y"}, participant.id)
-    assert first == again and len(log.events(workshop.id)) == 1
+    assert first == again and [e.kind for e in log.events(workshop.id)] == ["join", "propose"]
+
+
+def test_joining_is_news_to_everyone_in_the_room(log):
+    workshop, _ = log.create("W", {})
+    participant, _ = log.join(workshop.code, "Bo", "https://example.org/committee")
+    (joined,) = log.events(workshop.id)
+    assert joined.kind == "join" and joined.participant == participant.id and joined.payload["name"] == "Bo"
+    assert log.participants(workshop.id) == [participant] and log.last_seq(workshop.id) == joined.seq
+    assert log.get(workshop.id) == workshop and log.all() == [workshop]
 
 
 def test_a_device_catches_up_from_the_last_number_it_saw(log):

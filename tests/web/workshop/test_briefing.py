@@ -1,4 +1,4 @@
-"""web/workshop_documents.py: the briefing as one printable HTML page and its PDF."""
+"""web/workshop/briefing.py: the briefing as one printable HTML page and its PDF."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +7,7 @@ from pdf_text import pdf_pages, pdf_text
 
 from graph.workshop.briefing import Briefing, Finding, Goal, Initiative, PlanPart, briefing
 from web.printing import pdf_from_html
-from web.workshop_documents import render_briefing
+from web.workshop.briefing import render_briefing
 
 SCRIPT = "<script>alert(1)</script>"
 

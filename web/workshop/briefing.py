@@ -1,7 +1,6 @@
-"""The workshop's printed documents, drawn from plain data (graph/workshop/): the briefing sent to an
-invited body beforehand. Each is one HTML file with the print stylesheet written in, so it can be
-mailed, opened without the app, or printed to PDF by web/printing.py; the workshop blueprint imports
-the renderers from here."""
+"""The briefing sent to an invited body before a workshop, drawn from plain data
+(graph/workshop/briefing.py): one HTML file with the print stylesheet written in, so it can be
+mailed, opened without the app, or printed to PDF by web/printing.py."""
 from __future__ import annotations
 
 from itertools import groupby

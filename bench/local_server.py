@@ -1,0 +1,10 @@
+"""What the benches that start a real `policygraph serve` share: a free port on loopback."""
+from __future__ import annotations
+
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
