@@ -94,12 +94,12 @@ def _scope() -> Scope:
         if not value:
             continue
         try:
-            iri = resolve_iri(value)
-        except QueryParameterError:
-            iri = ""
-        if not iri or not exists(current_app.config["STORE"], ox.NamedNode(iri)):
+            node = ox.NamedNode(resolve_iri(value))
+        except (QueryParameterError, ValueError):  # ValueError: not an IRI at all (`<x`, a NUL)
+            node = None
+        if node is None or not exists(current_app.config["STORE"], node):
             raise Problem(404, text("unknown_scope", g.lang).format(value=value[:200]), key="report-unknown-scope")
-        chosen[name] = iri
+        chosen[name] = node.value
     return Scope(**chosen)
 
 

@@ -27,6 +27,7 @@ NETWORK = ["focus", "municipality", "administration", "committee", "theme", "tar
 SPARQL = ["query", "update", "format", "default-graph-uri", "named-graph-uri", "using-graph-uri",
           "using-named-graph-uri"]
 QUESTION_PARAMS = sorted({p.name for q in load_library().values() for p in q.parameters} | {"explain", "workshops"})
+REPORT_SCOPE = ["municipality", "committee", "plan"]
 EVERYWHERE = ["lang", "format"]   # the language (every page) and format=json (the error handler)
 # endpoint -> the request parameters it reads besides EVERYWHERE
 READS: dict[str, list[str]] = {
@@ -47,7 +48,7 @@ READS: dict[str, list[str]] = {
     "workshop.letters": [], "workshop.letters_json": [], "workshop.letters_pdf": [], "workshop.scores": [],
     "workshop.scores_json": [], "workshop.scores_csv": [], "workshop.votes": [], "workshop.votes_json": [],
     "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
-    "report.page": [], "report.page_json": [], "report.page_pdf": [],
+    "report.page": REPORT_SCOPE, "report.page_json": REPORT_SCOPE, "report.page_pdf": REPORT_SCOPE,
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",
