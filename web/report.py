@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict
+import threading
+import time
+from dataclasses import asdict, astuple
 from typing import Any
 
 import pyoxigraph as ox
@@ -14,12 +16,17 @@ from flask import Blueprint, current_app, g, request
 from graph.explore.describe import exists
 from graph.questions.library import QueryParameterError, resolve_iri
 from graph.questions.report import MAX_ROWS, SECTIONS, SUMMARY_ROWS, Report, Scope, build_report, gist
+from graph.store import Store
 from ontology.texts import translate
 from web.errors import Problem
 from web.printing import document_environment, pdf_from_html, print_context
 from web.twins import Reply, twin
 
 bp = Blueprint("report", __name__)
+REPORTS_KEPT = 16          # languages x scopes asked for lately
+REPORT_TTL = 60.0          # seconds the served report is reused (a new generation of the store rebuilds it)
+_RECENT: dict[tuple, tuple[float, Report]] = {}
+_RECENT_LOCK = threading.Lock()
 TEMPLATE = "report.html"   # in web/templates/files: the saved file, the page and the PDF are one template
 
 
@@ -49,11 +56,31 @@ def _as_json(report: Report) -> dict[str, Any]:
                                 for s in sections] for kind, sections in report.sections.items()}}
 
 
+def recent_report(store: Store, lang: str, scope: Scope | None = None) -> Report:
+    """The report of this store, language and scope, built again after REPORT_TTL seconds or when the store
+    publishes a new generation. Reused so that the page, its .json and its .pdf asked for together
+    show the same findings with the same time stamp, and so the .pdf twin's HTML repeats exactly and
+    its print (tens of seconds on a busy machine) comes from web/printing.py's cache."""
+    scope = scope or Scope()
+    key = (id(store), str(store.generation()) if isinstance(store, Store) else None, lang, astuple(scope))
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+        if kept is not None and time.monotonic() - kept[0] < REPORT_TTL:
+            return kept[1]
+    report = build_report(store, lang, scope)
+    with _RECENT_LOCK:
+        _RECENT.pop(key, None)           # a rebuilt report goes to the end, as the newest
+        _RECENT[key] = (time.monotonic(), report)
+        while len(_RECENT) > REPORTS_KEPT:   # the oldest first (dicts keep their order of insertion)
+            _RECENT.pop(next(iter(_RECENT)))
+    return report
+
+
 @twin(bp, "/report", "files/" + TEMPLATE, pdf=True)
 def page() -> Reply:
     """The report served by the app: stylesheets linked (the CSP forbids inline styles), the same
     template as the saved file, and its PDF from the same HTML."""
-    report = build_report(current_app.config["STORE"], g.lang, _scope())
+    report = recent_report(current_app.config["STORE"], g.lang, _scope())
     return Reply(json=lambda: _as_json(report), filename="coherence-report",
                  page=lambda: {"report": report, "lang": report.lang, **_globals(), **print_context(inline=False)})
 
@@ -67,12 +94,12 @@ def _scope() -> Scope:
         if not value:
             continue
         try:
-            iri = resolve_iri(value)
-        except QueryParameterError:
-            iri = ""
-        if not iri or not exists(current_app.config["STORE"], ox.NamedNode(iri)):
+            node = ox.NamedNode(resolve_iri(value))
+        except (QueryParameterError, ValueError):  # ValueError: not an IRI at all (`<x`, a NUL)
+            node = None
+        if node is None or not exists(current_app.config["STORE"], node):
             raise Problem(404, text("unknown_scope", g.lang).format(value=value[:200]), key="report-unknown-scope")
-        chosen[name] = iri
+        chosen[name] = node.value
     return Scope(**chosen)
 
 

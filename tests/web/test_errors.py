@@ -28,6 +28,7 @@ SPARQL = ["query", "update", "format", "default-graph-uri", "named-graph-uri", "
           "using-named-graph-uri"]
 QUESTION_PARAMS = sorted({p.name for q in load_library().values() for p in q.parameters} | {"explain", "workshops"})
 SEARCH = ["q", "type", "municipality", "document", "period", "page"]
+REPORT_SCOPE = ["municipality", "committee", "plan"]
 EVERYWHERE = ["lang", "format"]   # the language (every page) and format=json (the error handler)
 # endpoint -> the request parameters it reads besides EVERYWHERE
 READS: dict[str, list[str]] = {
@@ -50,6 +51,7 @@ READS: dict[str, list[str]] = {
     "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
     "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "search.results": SEARCH, "search.results_json": SEARCH,
+    "report.page": REPORT_SCOPE, "report.page_json": REPORT_SCOPE, "report.page_pdf": REPORT_SCOPE,
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",

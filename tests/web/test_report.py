@@ -71,6 +71,20 @@ def test_the_report_command_writes_a_pdf(tmp_path):
     assert "Sammenhængsrapport" in pdf_text(output.read_bytes())
 
 
+def test_the_served_report_is_reused_until_it_is_old(example_store, monkeypatch):
+    """Page, .json and .pdf asked for together show one report (one time stamp, one print)."""
+    import web.report as served
+
+    built = []
+    monkeypatch.setattr(served, "build_report",
+                        lambda store, lang, scope: built.append(lang) or build_report(store, lang, scope))
+    served._RECENT.clear()
+    first = served.recent_report(example_store, "da")
+    assert served.recent_report(example_store, "da") is first and built == ["da"]
+    monkeypatch.setattr(served, "REPORT_TTL", 0.0)
+    assert served.recent_report(example_store, "da") is not first and built == ["da", "da"]
+
+
 def test_a_report_for_one_municipality_says_so_and_keeps_to_it(example_client, example_store):
     """Silkeborg (data/silkeborg/) has no LGBTI+ policy: that is Copenhagen's (data/koebenhavn/lgbti-politik-2019-23.yaml)."""
     whole = example_client.get("/report.json?lang=da").get_json()
