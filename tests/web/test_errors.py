@@ -49,7 +49,6 @@ READS: dict[str, list[str]] = {
     "workshop.letters": [], "workshop.letters_json": [], "workshop.letters_pdf": [], "workshop.scores": [],
     "workshop.scores_json": [], "workshop.scores_csv": [], "workshop.votes": [], "workshop.votes_json": [],
     "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
-    "report.page": [], "report.page_json": [], "report.page_pdf": [],
     "search.results": SEARCH, "search.results_json": SEARCH,
     "report.page": REPORT_SCOPE, "report.page_json": REPORT_SCOPE, "report.page_pdf": REPORT_SCOPE,
     "static": [],
