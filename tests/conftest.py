@@ -204,3 +204,18 @@ def listener():
     server = Listener()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for a module's browser tests. Module-scoped: Playwright's sync API runs an event loop in
+    this thread while it is started, so it must stop before another test module starts its own."""
+    from browser_support import CHROMIUM_ARGS, chromium_or_fail
+
+    executable = chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -82,7 +82,10 @@ def _worker_main(connection: Connection, memory_mb: int, owner: int) -> None:
                 opened = (generation, ox.Store.read_only(generation))
             except OSError:
                 opened = None
-            connection.send(("ready", None))
+            try:
+                connection.send(("ready", None))
+            except OSError:  # the server closed the pool while this worker started (e.g. its port was taken)
+                return
             continue
         try:
             if opened is None or opened[0] != generation:

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from tests.browser_support import (CHROMIUM_ARGS, LiveServer, OfflineGuard, PageProblems, axe_violations,
-                                   chromium_or_fail, coloured_spots, describe_violations, links_starting_with,
-                                   menu_links, screenshot, serve, slug, wait_until_canvas_settles)
+from tests.browser_support import (LiveServer, OfflineGuard, PageProblems, axe_violations, coloured_spots,
+                                   describe_violations, links_starting_with, menu_links, screenshot, serve,
+                                   slug, wait_until_canvas_settles)
 
 LANGS = ("da", "en")
 LAPTOP = {"width": 1280, "height": 800}
@@ -42,19 +42,6 @@ def _forget_cached_answers() -> None:
     except ImportError:
         return
     clear_findings_cache()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is started, so it
-    must stop before another test module starts its own."""
-    executable = chromium_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

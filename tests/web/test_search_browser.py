@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import CHROMIUM_ARGS, chromium_or_fail, serve
+from tests.browser_support import serve
 from tests.web.test_browser import LAPTOP, PHONE, _close, _visitor
 
 HEADINGS = {"da": ("Søg", "Viser 1–", "Fritidsjob"), "en": ("Search", "Showing 1–", "Leisure-time jobs")}
@@ -19,17 +19,6 @@ def live_server(example_store):
     server = serve(create_app({"STORE": example_store}))
     yield server
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

@@ -10,13 +10,10 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.browser_support import OfflineGuard, PageProblems, axe_violations, describe_violations, screenshot, serve
 from tests.pdf_text import pdf_text
+from tests.workshop_client import KBH, SEED
 
-from tests.browser_support import (CHROMIUM_ARGS, OfflineGuard, PageProblems, axe_violations, chromium_or_fail,
-                                   describe_violations, screenshot, serve)
-
-SEED = "https://w3id.org/policygraph/id/workshop/koebenhavn/gruppearbejde-ny-integrationshandleplan"
-KBH = "https://w3id.org/policygraph/id/org/koebenhavn"
 LIVE = 10_000  # ms: "within about a second", with room for a loaded test machine
 
 
@@ -29,17 +26,6 @@ def live_server(example_store, tmp_path_factory):
     server = serve(app, threads=24)  # every open page holds one thread for its event stream
     yield server
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Person:
