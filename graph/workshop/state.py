@@ -184,7 +184,8 @@ def _split(state: WorkshopState, event: Event) -> None:
 
 
 def _join(state: WorkshopState, event: Event) -> None:
-    """A participant who joined after the fold began (the log records joins as actions too)."""
+    """A participant joins: the log stores the participant and this action in one transaction, so the
+    state's participants are read from the actions alone."""
     p = event.payload
     if event.participant and event.participant not in state.participants:
         state.participants[event.participant] = Participant(event.participant, state.workshop.id, p.get("name", ""),

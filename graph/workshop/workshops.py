@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from graph.workshop.actions import check, dot_limit
-from graph.workshop.log import Event, Participant, Workshop, WorkshopError, WorkshopLog
+from graph.workshop.log import Participant, Workshop, WorkshopError, WorkshopLog
 from graph.workshop.state import WorkshopState, apply, fold
 
 
@@ -37,10 +37,10 @@ class Workshops:
             state = self._states.get(workshop_id)
             if state is None:
                 workshop = self.workshop(workshop_id)
-                state = fold(workshop, self.log.participants(workshop_id), [])
+                state = fold(workshop, [], [])  # participants come from their join actions
             news = self.log.events(workshop_id, since=state.last_seq, limit=100_000)
             if news or workshop_id not in self._states:
-                state = _advance(state, news, self.log)
+                state = apply(copy.deepcopy(state), news)  # onto a copy: a reader holding the old one is safe
                 self._states[workshop_id] = state
             return state
 
@@ -69,11 +69,3 @@ class Workshops:
         with self._news:
             self._news.wait_for(lambda: self.log.last_seq(workshop_id) > since, timeout=timeout)
         return self.log.last_seq(workshop_id)
-
-
-def _advance(state: WorkshopState, news: list[Event], log: WorkshopLog) -> WorkshopState:
-    """The state with the news applied: onto a copy, so a reader holding the old one is safe."""
-    advanced = copy.deepcopy(state)
-    if any(event.kind == "join" for event in news):
-        advanced.participants = {p.id: p for p in log.participants(state.workshop.id)}
-    return apply(advanced, news)

@@ -13,6 +13,7 @@ import secrets
 from flask import Response, current_app, g, request
 
 from graph.workshop.log import Participant, Workshop, WorkshopError
+from ontology.texts import translate
 from web.errors import Problem
 from web.workshop.setup import workshops
 
@@ -48,6 +49,12 @@ def participant(workshop: Workshop) -> Participant | None:
 def is_facilitator(workshop: Workshop) -> bool:
     secret = request.cookies.get(facilitator_cookie(workshop.id))
     return bool(secret) and workshops().log.is_facilitator(workshop.id, secret)
+
+
+def facilitator_or_403(workshop: Workshop, key: str = "workshop-facilitator-only") -> None:
+    """Pages and documents for the facilitator alone."""
+    if not is_facilitator(workshop):
+        raise Problem(403, translate("workshop.facilitator_only_page", g.lang), key=key)
 
 
 def may_create() -> bool:

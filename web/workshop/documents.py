@@ -32,8 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _facilitators_state(workshop_id: str) -> WorkshopState:
     """Documents name the participants, so they are the facilitator's."""
     workshop = access.workshop_or_404(workshop_id)
-    if not access.is_facilitator(workshop):
-        raise Problem(403, translate("workshop.facilitator_only_page", g.lang), key="workshop-facilitator-only")
+    access.facilitator_or_403(workshop)
     return workshops().state(workshop_id)
 
 

@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 from graph.explore.network import clear_findings_cache
 from graph.workshop import scope
 from graph.workshop.record import write_decisions
-from graph.workshop.actions import FACILITATOR_ACTIONS
 from graph.workshop.log import Participant
 from graph.workshop.state import LINK_RELATIONS, SCORE_SCALE, WorkshopState
 from ontology.texts import translate
@@ -27,7 +26,6 @@ from web.errors import Problem
 from web.workshop.naming import describe_proposal
 from web.workshop.setup import workshops
 
-FACILITATOR_KINDS = FACILITATOR_ACTIONS
 WRITES_BACK = ("decide", "activity.close", "workshop.end")
 STREAM_SECONDS = 30.0
 COALESCE_SECONDS = 0.25

@@ -17,6 +17,7 @@ import segno
 from flask import Response, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from graph.workshop import scope
+from graph.workshop.actions import FACILITATOR_ACTIONS
 from graph.workshop.log import WorkshopError
 from graph.workshop.state import ACTIVITY_TYPES
 from ontology.texts import translate
@@ -162,8 +163,7 @@ def room(workshop_id: str) -> Any:
 @bp.get("/workshops/<workshop_id>/facilitate")
 def facilitate(workshop_id: str) -> Any:
     workshop = access.workshop_or_404(workshop_id)
-    if not access.is_facilitator(workshop):
-        raise Problem(403, translate("workshop.facilitator_only_page", g.lang), key="workshop-facilitator-only")
+    access.facilitator_or_403(workshop)
     return _page("facilitator", workshop_id)
 
 
@@ -232,7 +232,7 @@ def act(workshop_id: str) -> Any:
         payload = live.prepared_split(workshops().state(workshop_id), payload)
     facilitator = access.is_facilitator(workshop)
     me = access.participant(workshop)
-    who = None if facilitator and kind in live.FACILITATOR_KINDS else (me.id if me else "")
+    who = None if facilitator and kind in FACILITATOR_ACTIONS else (me.id if me else "")
     if who == "":
         raise access.refused(WorkshopError("join_first"), 403)
     action = str(sent.get("action") or "")[:64] or None
