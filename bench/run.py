@@ -165,8 +165,7 @@ def phase_ours(args: dict) -> dict:
         loading.Facts.from_quads = timed("index the quads the rules read (Facts.from_quads)", loading.Facts.from_quads)
     loading.load_paths = timed("parse files into Python quads (loaders.load_paths)", loading.load_paths)
     store.update = timed("SPARQL updates (DROP / INSERT DATA for replaced graphs; old derive rules)", store.update)
-    OxigraphStore._extend = staticmethod(timed("Store.extend / bulk_extend (new graphs, derived links)",
-                                               OxigraphStore._extend))
+    OxigraphStore._extend = timed("Store.extend / bulk_extend (new graphs, derived links)", OxigraphStore._extend)
     start = time.perf_counter()
     report = loading.load_into_store(store, [Path(args["file"])], validate=False)
     load_s = time.perf_counter() - start

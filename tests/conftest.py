@@ -1,6 +1,7 @@
 """Shared fixtures: a small graph built in the test, the real example data, and a live Oxigraph server."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,18 @@ for folder in (TESTS, ROOT):
 from servers import free_port, start_server, stop_server  # noqa: E402
 
 DATA = ROOT / "data"
+
+# The web app started by a test (in process or as `policygraph serve`) does not warm answers in the
+# background unless the test asks for it: on 2 cores that thread would slow every other test.
+os.environ.setdefault("POLICYGRAPH_WARM_ANSWERS", "0")
+
+
+@pytest.fixture(autouse=True)
+def no_kept_answers():
+    """Every test starts without answers kept by an earlier one (the example store lives all session,
+    and a test that makes the store fail must see it fail)."""
+    from graph.questions.kept import KEPT
+    KEPT.clear()
 
 
 @pytest.fixture

@@ -93,3 +93,15 @@ def test_a_workshop_under_load_loses_nothing_across_a_restart():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lost or counted twice: nothing" in done.stdout and ", 0 never seen" in done.stdout
+
+
+def test_served_prints_the_pages_and_questions_as_the_web_app_serves_them(tmp_path, capsys):
+    from bench import served
+    assert served.main(["--municipalities", "2", "--scale", "1", "--repeat", "1", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("served, 2 municipalities (scale 1), one municipality org/syn001")
+    for heading in ("1. national first pages, computed", "2. background warm-up", "3. national first pages as served",
+                    "4. pages about org/syn001"):
+        assert heading in out
+    assert "the whole library (every first page)" in out and "plan page" in out and "search 'integration'" in out
+    assert not list(tmp_path.glob("policygraph-served-*"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
+from graph.questions.kept import DEFAULT_ROWS, KEPT, Warmer
 from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
 from ontology.texts import LANGUAGES
@@ -33,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         QUERIES_PER_CLIENT=int(os.environ.get("POLICYGRAPH_QUERIES_PER_CLIENT", "2")),
         QUERY_QUEUE=int(os.environ.get("POLICYGRAPH_QUERY_QUEUE", "32")),
         QUERY_MEMORY_MB=int(os.environ.get("POLICYGRAPH_QUERY_MEMORY_MB", "4096")),
+        WARM_ANSWERS=os.environ.get("POLICYGRAPH_WARM_ANSWERS", "1") != "0",
+        KEPT_ROWS=int(os.environ.get("POLICYGRAPH_KEPT_ROWS", str(DEFAULT_ROWS))),
     )
     app.config.update(config or {})
     if "STORE" not in app.config:
@@ -42,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
     app.config["STORE"].allow_federation = bool(app.config["ALLOW_SERVICE"])  # the store enforces it
     _start_query_pool(app)
+    _keep_answers(app)
     _install_language(app)
     workshop_setup.configure(app)
     workshop_setup.csrf.exempt(sparql.bp)  # SPARQL protocol clients send no forms; updates need the token
@@ -62,6 +66,17 @@ def _start_query_pool(app: Flask) -> None:
         app.extensions[POOL_EXTENSION] = QueryPool(app.config["QUERY_WORKERS"], app.config["QUERIES_PER_CLIENT"],
                                                    app.config["QUERY_QUEUE"], app.config["QUERY_MEMORY_MB"],
                                                    generation=generation)
+
+
+def _keep_answers(app: Flask) -> None:
+    """Question answers are kept per version of the data (graph/questions/kept.py) within KEPT_ROWS
+    rows; with WARM_ANSWERS a background thread computes the national ones at start and after every
+    change, in the default language first, so no visitor waits for the slow ones."""
+    KEPT.max_rows = app.config["KEPT_ROWS"]
+    if app.config["WARM_ANSWERS"]:
+        default = app.config["DEFAULT_LANG"]
+        langs = [default] + [lang for lang in LANGUAGES if lang != default]
+        app.extensions["policygraph-warmer"] = Warmer(app.config["STORE"], langs, also=[home.overview]).start()
 
 
 def _install_language(app: Flask) -> None:

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, g, request, url_for
 
 from graph.explore.network import filter_choices, run_once
+from graph.questions.kept import KEPT
 from graph.explore.timeline import read_timeline
-from graph.questions.library import (QueryParameterError, bind_parameters, check_instance, library, run_named,
-                                     short_id)
+from graph.questions.library import (QueryParameterError, bind_parameters, check_instance, library, short_id)
 from ontology import PG
 from graph.questions.results import term_names
 from graph.questions.workshop_scope import decided_pairs
@@ -98,7 +98,7 @@ def matrix_data(municipality: str | None, measure: str, workshops: bool = True) 
         raise Problem(400, str(exc)) from None
     timeout = float(current_app.config.get("CHART_TIMEOUT", DEFAULT_TIMEOUT))
     result, error = run_once(("chart", store, qid, municipality, lang, workshops),
-                             lambda: run_named(store, named, params, lang, without_workshops=not workshops), timeout)
+                             lambda: KEPT.answer(store, named, params, lang, without_workshops=not workshops), timeout)
     if result is None:  # still running (it goes on in the background: a reload finds it) or failed
         key = "chart_still_computing" if error == "timeout" else "chart_failed"
         raise Problem(503, translate(key, lang), error, key, headers={"Retry-After": "30"})

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, request
 
 from graph.explore.overview import list_documents
 from graph.explore.stats import store_stats
+from graph.questions.kept import KEPT
 from ontology import PG
 from ontology.texts import LANGUAGES, translate
 from web.links import resource_url
@@ -63,9 +64,13 @@ def page_frame() -> dict[str, Any]:
             "url_in_language": url_in_language, "other_language": other_language, "menu_current": menu_current}
 
 
-def _overview() -> dict:
-    store = current_app.config["STORE"]
-    return {"stats": store_stats(store, g.lang), "documents": [asdict(d) for d in list_documents(store, g.lang)]}
+def overview(store: Any, lang: str) -> dict:
+    """The figures and the documents, kept until the data changes (graph/questions/kept.py): nationally
+    counting every graph and naming every document takes about a second (the app warms it)."""
+    return KEPT.value(store, ("front-page", lang),
+                      lambda: {"stats": store_stats(store, lang),
+                               "documents": [asdict(d) for d in list_documents(store, lang)]},
+                      lambda overview: len(overview["documents"]))
 
 
 def count_links() -> dict[str, str]:
@@ -78,5 +83,5 @@ def count_links() -> dict[str, str]:
 
 @twin(bp, "/", "index.html", json_rule="/index.json")
 def index() -> Reply:
-    overview = _overview()
-    return Reply(json=lambda: overview, page=lambda: {**overview, "count_links": count_links()})
+    figures = overview(current_app.config["STORE"], g.lang)
+    return Reply(json=lambda: figures, page=lambda: {**figures, "count_links": count_links()})

@@ -8,7 +8,7 @@ Evidence (the source passages behind a row) costs a query per row, so it is show
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -17,12 +17,13 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 
 from graph.questions.answer import answer_json, labels_for, question_json
 from graph.questions.explain import Evidence, explain
+from graph.questions.kept import KEPT
 from graph.questions.library import (KINDS, NamedQuery, Parameter, QueryParameterError, QueryResult, library,
-                                     parameter_choices, run_named, short_id, text_in, workshop_use)
+                                     parameter_choices, short_id, text_in)
 from graph.questions.workshop_scope import WorkshopUse
 from graph.questions.results import term_iris, term_names, term_text
 from graph.store.labels import Labeller
-from ontology.texts import plural
+from ontology.texts import plural, translate
 from graph.store import RefusedText
 from web.errors import Problem
 from web.sparql import QueryRefused, run_with_deadline
@@ -32,7 +33,7 @@ from web.workbench import cell, editor_text
 bp = Blueprint("questions", __name__)
 
 EXPLAIN_ROWS = 50       # rows that get their evidence with ?explain=1
-SHOWN_ROWS = 1000       # rows rendered as HTML; the .csv and .json twins carry them all
+PAGE_ROWS = 100         # rows on a page of the answer (HTML and .json; the .csv carries them all)
 
 
 @bp.app_context_processor
@@ -80,7 +81,7 @@ def given_parameters(named: NamedQuery) -> dict[str, str]:
 def form_fields(store: Any, named: NamedQuery, given: dict[str, str], lang: str) -> list[Field]:
     choices = parameter_choices(store, named, lang)
     fields = []
-    for param in named.parameters:
+    for param in sorted(named.parameters, key=lambda p: p.name != "municipality"):  # the first filter to narrow by
         value = given.get(param.name, "" if param.default is None else str(param.default))
         if param.type == "iri" and value:  # a full IRI in the URL marks the same choice as its short id
             value = _short(value)
@@ -111,8 +112,8 @@ def run(named: NamedQuery, given: dict[str, str], lang: str) -> tuple[QueryResul
     left_out = leaving_out_workshops()
 
     def answer(cancel: Any) -> tuple[QueryResult, WorkshopUse]:
-        result = run_named(store, named, given, lang, without_workshops=left_out)
-        return result, workshop_use(store, named, given, lang, result, left_out)
+        result = KEPT.answer(store, named, given, lang, without_workshops=left_out)
+        return result, KEPT.workshop_use(store, named, given, lang, result, left_out)
 
     try:
         return run_with_deadline(answer, timeout)
@@ -153,8 +154,8 @@ def named_value(named: NamedQuery, column: str, term: Any, labeller: Labeller) -
     return term_names(term.value, declared.values, labeller)
 
 
-def row_cells(result: QueryResult, lang: str, limit: int = SHOWN_ROWS) -> list[list[Any]]:
-    rows = result.rows[:limit]
+def row_cells(result: QueryResult, lang: str) -> list[list[Any]]:
+    rows = result.rows
     store = current_app.config["STORE"]
     iris = [t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)]
     labels = labels_for(store, iris, lang)
@@ -181,6 +182,59 @@ def csv_table(named: NamedQuery, result: QueryResult, lang: str) -> tuple[list[s
 
     return (headings(named, result.columns, lang),
             ([text(c, row[c]) for c in result.columns] for row in result.rows))
+
+
+# ------------------------------------------------------------------------------ pages of an answer
+@dataclass(frozen=True)
+class Page:
+    """Which rows of an answer a page shows: a national answer can have 56,000 rows, and a reader
+    wants the first (the strongest, for a ranked question) and to be told how many there are."""
+
+    number: int         # 1, 2, ...
+    total: int          # rows in the whole answer
+    size: int = PAGE_ROWS
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self) -> int:
+        return min(self.total, self.first + self.size)
+
+    def of(self, result: QueryResult) -> QueryResult:
+        return replace(result, rows=result.rows[self.first:self.end])
+
+    def as_json(self, links: dict[str, str | None]) -> dict[str, Any]:
+        return {"total_rows": self.total, "page": self.number, "pages": self.count, "page_rows": self.size,
+                "first_row": self.first + 1 if self.total else 0, "last_row": self.end,
+                "next": links.get("next"), "previous": links.get("previous")}
+
+
+def requested_page(total: int) -> Page:
+    """`?page=N` (1 when absent); past the last page, the last one."""
+    text = request.args.get("page", "1").strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise Problem(400, translate("q_bad_page", g.lang).format(value=text[:20]))
+    page = Page(int(text), total, PAGE_ROWS)
+    return page if page.number <= page.count else Page(page.count, total, PAGE_ROWS)
+
+
+def page_links(named: NamedQuery, given: dict[str, str], page: Page, endpoint: str,
+               external: bool = False) -> dict[str, str | None]:
+    """The previous and next pages of the same answer (None at either end)."""
+    scope = {"workshops": "exclude"} if leaving_out_workshops() else {}
+    extra = {"explain": 1} if request.args.get("explain") else {}
+
+    def to(number: int) -> str:
+        return url_for(endpoint, qid=named.id, **given, **scope, **extra, page=number, _external=external)
+
+    return {"next": to(page.number + 1) if page.number < page.count else None,
+            "previous": to(page.number - 1) if page.number > 1 else None}
 
 
 def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Evidence]]:
@@ -232,17 +286,20 @@ def _form(named: NamedQuery, result: QueryResult | None) -> dict[str, Any]:
     given = given_parameters(named)
     return {"named": named, "fields": form_fields(current_app.config["STORE"], named, given, g.lang),
             "text_in": text_in, "error": None, "result": None, "cells": [], "evidence": None,
-            "explainable": explainable(named), "explain_rows": EXPLAIN_ROWS, "shown_rows": SHOWN_ROWS,
+            "explainable": explainable(named), "explain_rows": EXPLAIN_ROWS,
             "links": _links(named, given, g.lang, result.bindings if result else None)}
 
 
-def _answered(named: NamedQuery, answer: tuple[QueryResult, WorkshopUse],
+def _answered(named: NamedQuery, answer: tuple[QueryResult, WorkshopUse], page: Page,
               found: list[list[Evidence]] | None) -> dict[str, Any]:
     result, workshops = answer
     columns = shown_columns(result.columns)
-    return {**_form(named, result), "result": result, "cells": row_cells(result, g.lang),
+    given = given_parameters(named)
+    return {**_form(named, result), "result": result, "cells": row_cells(page.of(result), g.lang),
             "columns": columns, "headings": headings(named, columns, g.lang), "evidence": found,
-            "workshops": workshops}
+            "workshops": workshops, "page": page, "paging": page_links(named, given, page, "questions.detail"),
+            "narrow_by_municipality": page.count > 1 and "municipality" not in given
+            and any(p.name == "municipality" for p in named.parameters)}
 
 
 @twin(bp, "/questions/<qid>", "questions_detail.html", csv=True,
@@ -255,15 +312,19 @@ def detail(qid: str) -> Reply:
     def result() -> QueryResult:
         return answer()[0]
 
-    explained = cache(lambda: evidence(named, result(), lang)
+    shown = cache(lambda: requested_page(len(result().rows)))
+    explained = cache(lambda: evidence(named, shown().of(result()), lang)
                       if request.args.get("explain") and explainable(named) else None)
 
     def page() -> dict[str, Any]:
         if awaiting_input(named, given):  # a first visit shows the form; the twins run and say what is missing
             return _form(named, None)
-        return _answered(named, answer(), explained())
+        return _answered(named, answer(), shown(), explained())
 
-    return Reply(json=lambda: {**answer_json(store, named, result(), given, lang, explained(), answer()[1]),
-                               **urls(named)},
-                 page=page, filename=named.id,
+    def json() -> dict[str, Any]:
+        body = answer_json(store, named, shown().of(result()), given, lang, explained(), answer()[1])
+        links = page_links(named, given, shown(), "questions.detail_json", external=True)
+        return {**body, **shown().as_json(links), **urls(named)}
+
+    return Reply(json=json, page=page, filename=named.id,
                  table=lambda: csv_table(named, result(), lang))

@@ -38,6 +38,12 @@ def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
 
 
+@bp.app_template_filter("number")
+def number(amount: float) -> str:
+    """`{{ n|number }}` in every template: the reader's thousands separator."""
+    return format_amount(amount, g.lang)
+
+
 def format_amount(amount: float, lang: str) -> str:
     """Whole amounts with the reader's thousands separator (1.600.000 in Danish, 1,600,000 in English)."""
     text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"

@@ -16,14 +16,15 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.explore.analytics import (DOCUMENT_LINKS, RELATIONS, SYMMETRIC_LINKS, GraphData, only_municipality,
+from graph.explore.analytics import (DOCUMENT_CLASSES, DOCUMENT_LINKS, RELATIONS, SYMMETRIC_LINKS, GraphData,
                                      relation_label)
-from graph.questions import library as question_library  # run_named looked up per call: tests replace it
+from graph.questions import library as question_library
+from graph.questions.kept import KEPT
 from graph.questions.workshop_scope import only_workshops, without_workshops
 from graph.store import Store, StoreError
 from graph.store.labels import Labeller
@@ -125,22 +126,109 @@ def read_network_data(store: Store, lang: str, municipality: str | None = None,
     """Types, labels and the labelled links, read lean: graph.explore.analytics.read_graph also reads every
     description (for text similarity) and the whole broader closure, which on a national-scale graph
     took most of a minute; the network needs only labels in two languages, and the broader closure
-    only below the theme or target group a filter names (`concepts`)."""
-    types: dict[str, set[str]] = {}
-    for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
-        types.setdefault(row["s"].value, set()).add(row["k"].value)
-    labels = Labeller(store, lang)
-    labels.load_all()
-    edges = _links(store, None if workshops else without_workshops(store))
-    within = {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
-    broader: set[tuple[str, str]] = set()
-    for concept in concepts:
-        broader |= {(r["a"].value, concept) for r in store.query(
-            "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
-    data = GraphData(types, labels, {}, edges, within, broader)
+    only below the theme or target group a filter names (`concepts`). One municipality's network is
+    read from its own documents outwards (`_municipality_data`), never the whole country."""
+    dataset = None if workshops else without_workshops(store)
     if municipality:
-        data = only_municipality(store, data, municipality)
+        data = _municipality_data(store, lang, municipality, dataset)
+    else:
+        types: dict[str, set[str]] = {}
+        for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
+            types.setdefault(row["s"].value, set()).add(row["k"].value)
+        labels = Labeller(store, lang)
+        labels.load_all()
+        edges = _links(store, dataset)
+        data = GraphData(types, labels, {}, edges, _within(edges), set())
+    for concept in concepts:
+        data.broader |= {(r["a"].value, concept) for r in store.query(
+            "SELECT DISTINCT ?a WHERE { ?a skos:broaderTransitive ?b }", {"b": ox.NamedNode(concept)})}
     return data
+
+
+def _within(edges: set[tuple[str, str, str]]) -> dict[str, str]:
+    return {s: o for s, p, o in sorted(edges) if p == PG + "withinDocument"}
+
+
+_RELATION_VALUES = " ".join(f"<{p}>" for p in RELATIONS)
+_MUNICIPALITY_NODES = "SELECT ?d ?x WHERE { ?d pg:municipality ?m . OPTIONAL { ?x pg:withinDocument ?d } }"
+_MUNICIPALITY_LINKS = (  # documents, then their parts, as subject and as object: four one-branch queries
+    f"SELECT ?s ?p ?o WHERE {{ ?s pg:municipality ?m . VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o FILTER(isIRI(?o)) }}",
+    f"SELECT ?s ?p ?o WHERE {{ ?d pg:municipality ?m . ?s pg:withinDocument ?d . VALUES ?p {{ {_RELATION_VALUES} }} "
+    "?s ?p ?o FILTER(isIRI(?o)) }",
+    f"SELECT ?s ?p ?o WHERE {{ ?o pg:municipality ?m . VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
+    f"SELECT ?s ?p ?o WHERE {{ ?d pg:municipality ?m . ?o pg:withinDocument ?d . VALUES ?p {{ {_RELATION_VALUES} }} "
+    "?s ?p ?o FILTER(isIRI(?s)) }",
+)
+_CHUNK = 2000   # IRIs per VALUES block
+
+
+def _municipality_data(store: Store, lang: str, municipality: str, dataset: Any) -> GraphData:
+    """The municipality's documents and their parts, the resources of no document reachable from them
+    (organisations, concepts, decisions, process steps), and the links among all of these: what the
+    whole country's network held about the municipality, read in a few queries from its documents
+    outwards (nationally the whole read took 4-5 s; this reads one municipality's share)."""
+    def query(sparql: str, bindings: dict[str, Any] | None = None) -> Any:
+        return store.query(sparql, bindings, dataset=dataset) if dataset else store.query(sparql, bindings)
+
+    m = {"m": ox.NamedNode(municipality)}
+    docs, within = set(), {}
+    for row in query(_MUNICIPALITY_NODES, m):
+        docs.add(row["d"].value)
+        if row["x"] is not None:
+            within[row["x"].value] = row["d"].value
+    inside = docs | set(within)
+    edges = {(r["s"].value, r["p"].value, r["o"].value) for sparql in _MUNICIPALITY_LINKS for r in query(sparql, m)}
+    types = _types(store, inside)
+    free: set[str] = set()
+    found, frontier = edges, inside
+    while found:   # outwards through resources of no document, until none is new
+        ends = {end for s, _p, o in found for end in (s, o)} - inside - free
+        types.update(_types(store, ends))
+        belong = _belonging(store, ends)
+        fresh = {n for n in ends if n not in belong and not (types.get(n, set()) & DOCUMENT_CLASSES)
+                 and PG + "PlanComponent" not in types.get(n, set())}
+        free |= fresh
+        edges |= found
+        frontier = fresh
+        found = _links_touching(query, sorted(frontier)) if frontier else set()
+    kept = inside | free
+    edges = {e for e in edges if e[0] in kept and e[2] in kept}
+    labels = Labeller(store, lang)
+    labels.load(kept)
+    return GraphData({n: k for n, k in types.items() if n in kept}, labels, {}, edges, within, set())
+
+
+def _values(nodes: list[str]) -> Iterator[str]:
+    """The IRIs as VALUES blocks of _CHUNK."""
+    for start in range(0, len(nodes), _CHUNK):
+        yield " ".join(str(ox.NamedNode(n)) for n in nodes[start:start + _CHUNK])
+
+
+def _types(store: Store, nodes: set[str]) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = {}
+    for values in _values(sorted(nodes)):
+        for row in store.query(f"SELECT ?s ?k WHERE {{ VALUES ?s {{ {values} }} ?s a ?k "
+                               "FILTER(STRSTARTS(STR(?k), STR(pg:))) }"):
+            types.setdefault(row["s"].value, set()).add(row["k"].value)
+    return types
+
+
+def _belonging(store: Store, nodes: set[str]) -> set[str]:
+    """Those of the resources that are part of some document (of another municipality, here)."""
+    return {row["s"].value for values in _values(sorted(nodes))
+            for row in store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s pg:withinDocument ?d }}")}
+
+
+def _links_touching(query: Callable[[str], Any], nodes: list[str]) -> set[tuple[str, str, str]]:
+    """The labelled links from or to the resources."""
+    found = set()
+    for values in _values(nodes):
+        for sparql in (f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {_RELATION_VALUES} }} "
+                       "?s ?p ?o FILTER(isIRI(?o)) }",
+                       f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} VALUES ?p {{ {_RELATION_VALUES} }} "
+                       "?s ?p ?o FILTER(isIRI(?s)) }"):
+            found |= {(r["s"].value, r["p"].value, r["o"].value) for r in query(sparql)}
+    return found
 
 
 _LINKS_QUERY = ("SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
@@ -286,7 +374,7 @@ def findings(store: Store, lang: str, municipality: str | None, timeout: float =
         for kind, qid, a, b in (("overlap", "overlapping-initiatives", "initiative1", "initiative2"),
                                 ("synergy", "plan-synergies", "plan1", "plan2"),
                                 ("gap", "goals-without-initiative", "goal", None)):
-            rows = question_library.run_named(store, questions[qid], params, lang, without_workshops=not workshops).rows
+            rows = KEPT.answer(store, questions[qid], params, lang, without_workshops=not workshops).rows
             result[kind] = [{"a": r[a].value, "b": r[b].value if b and r.get(b) is not None else "",
                              "strength": r["strength"].value if "strength" in r and r["strength"] is not None else ""}
                             for r in rows if r.get(a) is not None]

@@ -53,7 +53,8 @@ def answer_json(store: Any, named: NamedQuery, result: QueryResult, given: Mappi
 
     body: dict[str, Any] = {**question_json(named, lang), "parameters_given": dict(given), "columns": result.columns,
                             "rows": [{c: term(t) for c, t in row.items() if t is not None} for row in result.rows],
-                            "elapsed": round(result.elapsed, 4),
+                            "elapsed": round(result.elapsed, 4), "kept": result.kept,
+                            "ranked_by": text_in(named.ranked_by, lang) or None,
                             "workshop_decisions": (workshops or WorkshopUse(False, False)).as_json()}
     if evidence is not None:
         body["evidence"] = [[e.__dict__ for e in items] for items in evidence]

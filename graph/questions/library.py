@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
 from ruamel.yaml import YAML
@@ -30,7 +30,8 @@ KINDS = ("gap", "overlap", "synergy", "continuity", "consistency", "overview")
 TYPES = ("iri", "year", "date", "integer", "text")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEYS = {"id", "kind", "title", "question", "description", "parameters", "explain", "explain_budget", "columns"}
+_KEYS = {"id", "kind", "title", "question", "description", "parameters", "explain", "explain_budget", "columns",
+         "ranked_by"}
 VALUE_KINDS = ("terms", "iris")   # cells that hold a list of ontology local names, or of IRIs, as text
 _PARAM_KEYS = {"name", "type", "class", "label", "required", "default", "description"}
 
@@ -78,6 +79,7 @@ class NamedQuery:
     description: dict[str, str] = field(default_factory=dict)
     explain_budget: dict[str, str] | None = None   # {scope: var, year: var}: explain with the allocations
     columns: tuple[Column, ...] = ()
+    ranked_by: dict[str, str] = field(default_factory=dict)   # what its ORDER BY puts first ("strongest")
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -102,6 +104,7 @@ class QueryResult:
     elapsed: float
     query: NamedQuery | None = None
     bindings: dict[str, Any] = field(default_factory=dict)
+    kept: bool = False          # computed earlier from the same data (graph/questions/kept.py), not now
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -194,6 +197,7 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
     title = _texts(meta, "title", fail, required=True)
     question = _texts(meta, "question", fail, required=True)
     description = _texts(meta, "description", fail, required=False)
+    ranked_by = _texts(meta, "ranked_by", fail, required=False)
 
     variables = query_variables(sparql)
     parameters = []
@@ -274,7 +278,7 @@ def parse_query_text(text: str, path: str | Path = "<query>") -> NamedQuery:
 
     return NamedQuery(id=qid, kind=meta["kind"], title=title, question=question, description=description,
                       parameters=tuple(parameters), sparql=body, explain=tuple(explain), path=path,
-                      explain_budget=budget, columns=columns)
+                      explain_budget=budget, columns=columns, ranked_by=ranked_by)
 
 
 def _columns(meta: dict, projected: list[str], fail) -> tuple[Column, ...]:
@@ -487,12 +491,13 @@ def run_named(store, named: NamedQuery, params: Mapping[str, Any] | None = None,
 
 
 def workshop_use(store, named: NamedQuery, params: Mapping[str, Any] | None, lang: str, result: QueryResult,
-                 left_out: bool) -> workshop_scope.WorkshopUse:
+                 left_out: bool, ask: Callable[..., QueryResult] | None = None) -> workshop_scope.WorkshopUse:
     """Whether workshop decisions were left out of the answer, or else whether they changed it: the
-    question is asked again without the workshop graphs (only when there are any) and the rows compared."""
+    question is asked again without the workshop graphs (only when there are any) and the rows compared.
+    `ask` runs that second question (run_named, or graph.questions.kept's kept answers)."""
     if left_out or workshop_scope.without_workshops(store) is None:
         return workshop_scope.WorkshopUse(left_out=left_out, in_answer=False)
-    without = run_named(store, named, params, lang, without_workshops=True)
+    without = (ask or run_named)(store, named, params, lang, without_workshops=True)
     return workshop_scope.WorkshopUse(left_out=False, in_answer=_row_texts(without) != _row_texts(result))
 
 

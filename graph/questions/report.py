@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.questions.explain import explain
-from graph.questions.library import NamedQuery, library, run_named
+from graph.questions.kept import KEPT
+from graph.questions.library import NamedQuery, library
 from graph.questions.results import compact, term_names
 from graph.store import Store
 from graph.store.labels import Labeller
@@ -120,7 +121,7 @@ def _section(store: Store, query: NamedQuery, report: Report, iris: set[str] | N
     lang = report.lang
     params = ({"municipality": report.scope.municipality}
               if report.scope.municipality and any(p.name == "municipality" for p in query.parameters) else {})
-    result = run_named(store, query, params, lang=lang)
+    result = KEPT.answer(store, query, params, lang)
     kept = [row for row in result.rows if _in_scope(row, iris)]
     shown = kept[:MAX_ROWS]
     labels = Labeller(store, lang)

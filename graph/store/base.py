@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Union
+from typing import Hashable, Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -161,6 +161,12 @@ class Store(ABC):
 
     def generation(self) -> Path | None:
         """The database folder a separate process may open read-only; None when there is none."""
+        return None
+
+    def version(self) -> Hashable | None:
+        """What names the data queries read now, so that answers computed from it can be kept until
+        it changes (graph/questions/kept.py); None when that cannot be known: a remote endpoint, whose
+        data anyone may change, or a write in progress."""
         return None
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Hashable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -69,6 +69,10 @@ class MemoryReplica(Store):
 
     def generation(self) -> Path | None:
         return self.disk.generation()
+
+    def version(self) -> Hashable | None:
+        """The copy's: answers kept from it stay right until a new copy answers."""
+        return None if self.disk.in_transaction() else (self._follow(), self.memory.version())[1]
 
     def in_transaction(self) -> bool:
         return self.disk.in_transaction()

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Hashable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -28,6 +29,7 @@ def oxigraph_query_options(sparql: str, dataset: Dataset | None, base_iri: str |
     return options
 
 
+_SERIALS = itertools.count(1)
 BULK_THRESHOLD = 100_000  # quads; above this, new graphs are written with Oxigraph's bulk loader
 
 
@@ -45,6 +47,8 @@ class OxigraphStore(Store):
         self._local = threading.local()  # the writer of this thread, inside a transaction
         self._reopen = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._serial = next(_SERIALS)   # this instance, among every store the process has opened
+        self._changes = 0               # writes to the store in memory (on disk: the generation says it)
         try:
             if self.folder is None:
                 self._memory = ox.Store()
@@ -89,6 +93,16 @@ class OxigraphStore(Store):
         """The folder of the database readers should open now (None in memory): query workers
         open it themselves."""
         return self.folder.current() if self.folder is not None else None
+
+    def version(self) -> Hashable | None:
+        """On disk the published generation (a write by another process counts at once); in memory a
+        count of the writes. Never reused by another store of this process."""
+        if self.in_transaction():
+            return None
+        if self.folder is None:
+            return (self._serial, self._changes)
+        self._engine()  # opens a generation published since
+        return (self._serial, self._stamp)
 
     def _writer(self) -> ox.Store | None:
         return getattr(self._local, "writer", None)
@@ -181,12 +195,13 @@ class OxigraphStore(Store):
         with self.transaction():
             self._extend(self._engine(), quads)
 
-    @staticmethod
-    def _extend(engine: ox.Store, quads: list[ox.Quad]) -> None:
+    def _extend(self, engine: ox.Store, quads: list[ox.Quad]) -> None:
         try:
             engine.bulk_extend(quads) if len(quads) > BULK_THRESHOLD else engine.extend(quads)
         except OSError as exc:
             raise StoreError(f"the store could not write: {_reason(exc)}") from None
+        finally:
+            self._changes += 1  # after the write: a reader that saw the count before reads it again
 
     def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
         with self.transaction():
@@ -200,6 +215,8 @@ class OxigraphStore(Store):
                 raise StoreError(f"SPARQL update syntax error: {exc}") from None
             except OSError as exc:
                 raise StoreError(f"the store could not write: {_reason(exc)}") from None
+            finally:
+                self._changes += 1
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._engine().named_graphs() if isinstance(g, ox.NamedNode))

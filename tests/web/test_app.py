@@ -134,3 +134,19 @@ def test_the_web_app_does_not_pull_in_ipython():
 
     code = "import sys, web, web.cli; assert 'IPython' not in sys.modules and 'pyvis' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_the_app_warms_the_national_answers_in_the_background(example_store):
+    """With WARM_ANSWERS (on unless POLICYGRAPH_WARM_ANSWERS=0) the first visitor gets a kept answer."""
+    import time
+    app = create_app({"STORE": example_store, "TESTING": True, "WARM_ANSWERS": True, "QUERY_WORKERS": 0})
+    warmer = app.extensions["policygraph-warmer"]
+    try:
+        deadline = time.monotonic() + 120
+        while warmer.warmed != example_store.version() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert warmer.warmed == example_store.version()
+        data = app.test_client().get("/questions/plan-synergies.json?lang=en").get_json()
+        assert data["kept"] is True and data["rows"]
+    finally:
+        warmer.stop()

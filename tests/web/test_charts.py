@@ -127,7 +127,7 @@ def test_a_slow_matrix_answers_503_and_keeps_computing(example_app, monkeypatch)
     def slow(*args, **kwargs):
         time.sleep(0.5)
         raise RuntimeError("late")
-    monkeypatch.setattr("web.charts.run_named", slow)
+    monkeypatch.setattr("graph.questions.kept.run_named", slow)
     monkeypatch.setitem(example_app.config, "CHART_TIMEOUT", 0.05)
     nv.clear_findings_cache()
     client = example_app.test_client()

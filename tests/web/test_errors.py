@@ -36,7 +36,7 @@ READS: dict[str, list[str]] = {
     "sparql.endpoint": SPARQL, "sparql.preflight": [],
     "workbench.editor": ["query", "example"],
     "questions.index": [], "questions.index_json": [],
-    "questions.detail": QUESTION_PARAMS, "questions.detail_json": QUESTION_PARAMS,
+    "questions.detail": QUESTION_PARAMS + ["page"], "questions.detail_json": QUESTION_PARAMS + ["page"],
     "questions.detail_csv": QUESTION_PARAMS,
     "resources.by_path": ["format"], "resources.by_iri": ["iri", "format"],
     "network.view": NETWORK, "network.view_json": NETWORK, "network.standalone": NETWORK,
@@ -205,7 +205,7 @@ def test_a_bug_in_a_chart_is_logged_and_answered_with_one_sentence(example_app, 
 
     def buggy(*args, **kwargs):
         return {}["no such column"]
-    monkeypatch.setattr("web.charts.run_named", buggy)
+    monkeypatch.setattr("graph.questions.kept.run_named", buggy)
     nv.clear_findings_cache()
     client = example_app.test_client()
     municipality = "https://w3id.org/policygraph/id/org/koebenhavn"

@@ -287,3 +287,45 @@ def test_headings_come_from_the_metadata_in_the_pages_language(example_client):
 def test_counts_have_their_noun_in_the_right_number(example_client):
     page = example_client.get("/questions/overlapping-initiatives?explain=1&lang=da").get_data(as_text=True)
     assert re.search(r"<summary>(1 kilde|[2-9]\d* kilder)</summary>", page) and "<summary>1 kilder" not in page
+
+
+# ------------------------------------------------------------------------------ pages of a long answer
+def test_a_long_answer_is_paged_and_says_of_how_many(example_client, monkeypatch):
+    monkeypatch.setattr("web.questions.PAGE_ROWS", 5)
+    total = len(run_named(example_client.application.config["STORE"], load_library()["plan-synergies"], {}, "en").rows)
+    assert total > 10
+    page = example_client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
+    assert f"Showing the 5 strongest of {total} (strongest link first)." in page
+    assert page.count("<tr>") == 6 and 'rel="next"' in page and 'rel="prev"' not in page
+    assert 'href="#p-municipality"' in page      # the municipality is offered as the first filter
+    second = example_client.get("/questions/plan-synergies?lang=en&page=2").get_data(as_text=True)
+    assert f"Showing rows 6-10 of {total}" in second and 'rel="prev"' in second
+    danish = example_client.get("/questions/plan-synergies?lang=da").get_data(as_text=True)
+    assert f"Viser de 5 stærkeste af {total}" in danish and "Næste side" in danish
+
+
+def test_the_json_twin_pages_the_same_way_and_the_csv_carries_everything(example_client, monkeypatch):
+    monkeypatch.setattr("web.questions.PAGE_ROWS", 5)
+    data = example_client.get("/questions/plan-synergies.json?lang=en&page=2").get_json()
+    total = data["total_rows"]
+    assert len(data["rows"]) == 5 and data["page"] == 2 and data["first_row"] == 6 and data["pages"] == -(-total // 5)
+    assert "page=3" in data["next"] and "page=1" in data["previous"] and data["ranked_by"] == "strongest link first"
+    whole = example_client.get("/questions/plan-synergies.json?lang=en")
+    first = whole.get_json()
+    assert [r["plan1"] for r in first["rows"]] != [r["plan1"] for r in data["rows"]] or first["rows"] != data["rows"]
+    csv_lines = example_client.get("/questions/plan-synergies.csv?lang=en").get_data(as_text=True).strip().splitlines()
+    assert len(csv_lines) == total + 1
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_bad_page_is_a_400(example_client, monkeypatch):
+    monkeypatch.setattr("web.questions.PAGE_ROWS", 5)
+    data = example_client.get("/questions/plan-synergies.json?page=999").get_json()
+    assert data["page"] == data["pages"] and data["next"] is None
+    response = example_client.get("/questions/plan-synergies?page=two&lang=en")
+    assert response.status_code == 400 and str(escape("There is no page 'two'")) in response.get_data(as_text=True)
+
+
+def test_an_answer_is_kept_until_the_data_changes(example_client):
+    example_client.get("/questions/plan-synergies?lang=en")
+    again = example_client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
+    assert "kept answer, computed when the data last changed" in again

@@ -117,7 +117,7 @@ def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):
 def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch):
     def broken(*args, **kwargs):
         raise StoreError("engine down")
-    monkeypatch.setattr("graph.questions.library.run_named", broken)
+    monkeypatch.setattr("graph.questions.kept.run_named", broken)
     nv.clear_findings_cache()
     view = build_network(example_store, "en", Filters())
     assert view.nodes and view.findings == {} and "engine down" in view.findings_error
@@ -126,7 +126,7 @@ def test_findings_failure_degrades_to_a_plain_network(example_store, monkeypatch
 def test_a_bug_in_the_findings_is_not_hidden(example_store, monkeypatch):
     """Only what can really happen (the store fails, a filter the question refuses) degrades to a
     plain network; a bug surfaces, to be logged by the web app's error handler."""
-    monkeypatch.setattr("graph.questions.library.run_named", lambda *a, **k: {}["no such key"])
+    monkeypatch.setattr("graph.questions.kept.run_named", lambda *a, **k: {}["no such key"])
     nv.clear_findings_cache()
     with pytest.raises(KeyError):
         build_network(example_store, "en", Filters())
@@ -139,7 +139,7 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
     def slow(*args, **kwargs):
         time.sleep(0.5)
         raise RuntimeError("late")
-    monkeypatch.setattr("graph.questions.library.run_named", slow)
+    monkeypatch.setattr("graph.questions.kept.run_named", slow)
     nv.clear_findings_cache()
     found, error = nv.findings(example_store, "da", ID + "org/silkeborg", timeout=0.05)
     assert found == {} and error == "timeout"
@@ -150,7 +150,7 @@ def test_findings_that_take_too_long_are_skipped(example_store, monkeypatch):
 def test_findings_are_computed_once_and_reused(example_store, monkeypatch):
     nv.clear_findings_cache()
     first, _ = nv.findings(example_store, "en", ID + "org/koebenhavn")
-    monkeypatch.setattr("graph.questions.library.run_named", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("graph.questions.kept.run_named", lambda *a, **k: 1 / 0)
     again, error = nv.findings(example_store, "en", ID + "org/koebenhavn")
     assert again == first and not error
     nv.clear_findings_cache()
@@ -182,3 +182,56 @@ def test_links_are_summarised_once_per_pair_in_order_with_kinds_counted():
     assert not summary[1].both_ways and summary[2].finding == "synergy" and summary[2].strength == "0.5"
     assert summary[3].workshop and not summary[0].workshop
     assert nv.summarise_links(list(reversed(links)))[0].count == 1  # the workshop link first, then the rest
+
+
+# ------------------------------------------------------------------------------ one municipality, read from it outwards
+def _read_as_the_whole_country(store, monkeypatch):
+    """The reader before: the whole country's network, then the municipality's share of it."""
+    from graph.explore.analytics import only_municipality
+
+    def whole(store_, lang, municipality, dataset):
+        national = nv.read_network_data(store_, lang, None, (), dataset is None)
+        return only_municipality(store_, national, municipality)
+
+    monkeypatch.setattr(nv, "_municipality_data", whole)
+
+
+def _shape(view):
+    return (sorted((n.id, n.label, n.category, tuple(n.findings)) for n in view.nodes),
+            sorted((link.source, link.target, link.label, link.finding, link.workshop) for link in view.links),
+            view.total_nodes, view.total_edges)
+
+
+@pytest.mark.parametrize("municipality", [KBH, "https://w3id.org/policygraph/id/org/silkeborg"])
+@pytest.mark.parametrize("filters", [{}, {"view": "all", "theme": "https://w3id.org/policygraph/id/theme/beskaeftigelse"},
+                                     {"view": "all", "focus": PLAN, "hops": 2}, {"view": "all", "year": 2020},
+                                     {"workshops": False}])
+def test_one_municipality_read_from_it_outwards_draws_what_the_whole_country_read_drew(
+        example_store, monkeypatch, municipality, filters):
+    if "focus" in filters and municipality != KBH:
+        pytest.skip("the focus is a Copenhagen plan")
+    asked = Filters(municipality=municipality, findings=False, **filters)
+    new = build_network(example_store, "da", asked)
+    with monkeypatch.context() as patched:
+        _read_as_the_whole_country(example_store, patched)
+        old = build_network(example_store, "da", asked)
+    assert _shape(new) == _shape(old) and (new.nodes or "year" in filters)
+
+
+def test_the_whole_municipality_leaves_out_resources_two_links_away(example_store, monkeypatch):
+    """view=all about one municipality: its documents, their parts and what can be reached from them;
+    the country-wide read also drew resources of no document that nothing of the municipality leads
+    to (other municipalities' bodies and the links among them), now left out."""
+    asked = Filters(municipality=KBH, view="all", findings=False, cap=100_000)
+    new = build_network(example_store, "da", asked)
+    with monkeypatch.context() as patched:
+        _read_as_the_whole_country(example_store, patched)
+        old = build_network(example_store, "da", asked)
+    new_nodes, old_nodes = {n.id for n in new.nodes}, {n.id for n in old.nodes}
+    assert new_nodes < old_nodes and len(new_nodes) > 50
+    with monkeypatch.context() as patched:   # what was left out is reachable from no Copenhagen document
+        _read_as_the_whole_country(example_store, patched)
+        for far in old_nodes - new_nodes:
+            reached = build_network(example_store, "da", Filters(municipality=KBH, view="all", findings=False,
+                                                                 focus=far, hops=3))
+            assert not any(n.id.startswith(ID + "doc/koebenhavn/") for n in reached.nodes)

@@ -87,12 +87,12 @@ def test_a_full_disk_during_the_derived_links_leaves_the_store_as_it_was(tmp_pat
     budget = int(next(iter(store.query(BUDGET_ROWS)))["n"].value)
     real_extend = OxigraphStore._extend
 
-    def disk_full_on_derived(engine, quads):
+    def disk_full_on_derived(self, engine, quads):
         if any(q.graph_name.value == INFERRED_GRAPH for q in quads):
             raise StoreError("the store could not write: No space left on device")
-        real_extend(engine, quads)
+        real_extend(self, engine, quads)
 
-    monkeypatch.setattr(OxigraphStore, "_extend", staticmethod(disk_full_on_derived))
+    monkeypatch.setattr(OxigraphStore, "_extend", disk_full_on_derived)
     extra = tmp_path / "extra.ttl"
     extra.write_text(f"<{EX}x> <{EX}p> <{EX}y> .\n")
     with pytest.raises(StoreError, match="No space left on device"):
