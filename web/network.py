@@ -105,7 +105,7 @@ def _payload(f: Filters) -> dict:
 def _texts() -> dict[str, str]:
     keys = ("net_loading", "net_stabilised", "net_open_page", "net_types", "net_hierarchy", "net_sources",
             "net_panel_empty", "net_panel_error", "net_properties", "net_zoomed", "net_kind", "net_iri",
-            "net_findings")
+            "net_findings", "res_in_da", "res_in_en")
     return {k: translate(k, g.lang) for k in keys}
 
 

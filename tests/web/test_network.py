@@ -349,3 +349,26 @@ def test_the_saved_html_file_draws_offline_from_disk_and_shows_a_clicked_node(ne
         assert not errors and requests and all(u.startswith("file:") for u in requests), (errors, requests)
     finally:
         context.close()
+
+
+def test_the_side_panel_marks_a_note_only_in_the_other_language(network_browser):
+    """In Danish, the LGBTI+ policy's note exists only in English: the panel shows it with lang="en"
+    and "(på engelsk)" after it, as the resource page does."""
+    chromium, server = network_browser
+    policy = ID + "doc/koebenhavn/lgbti-politik-2019-23"
+    context = chromium.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(server.url(f"/network?lang=da&view=all&findings=0&focus={policy}"))
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        spot = page.evaluate(f"""() => {{ const n = window.policygraphNetwork;
+            return n.canvasToDOM(n.getPositions(['{policy}'])['{policy}']); }}""")
+        page.locator("#net-canvas").click(position=spot)
+        page.wait_for_function("() => document.querySelector('#net-panel-body dd .lang-mark')", timeout=10_000)
+        marked = page.evaluate("""() => [...document.querySelectorAll('#net-panel-body dd .lang-mark')].map(
+            m => [m.previousSibling.previousSibling.getAttribute('lang'), m.previousSibling.previousSibling.textContent,
+                  m.textContent])""")
+        assert any(lang == "en" and text.startswith("source/001 names this policy") and mark == "(på engelsk)"
+                   for lang, text, mark in marked), marked
+    finally:
+        context.close()

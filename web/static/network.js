@@ -96,9 +96,27 @@
     if (node.short) { panel.appendChild(fact(texts.net_iri || "", node.short)); }
   }
 
+  /* A text in the other of Danish and English than the page's: its own lang, and "(in Danish)" after it. */
+  var pageLang = document.documentElement.lang;
+  function inLanguage(el, language) {
+    if ((language === "da" || language === "en") && language !== pageLang) {
+      el.setAttribute("lang", language);
+      var wrap = element("span");
+      wrap.appendChild(el);
+      wrap.appendChild(document.createTextNode(" "));
+      var mark = element("span", texts["res_in_" + language], "lang-mark");
+      mark.setAttribute("lang", pageLang);
+      wrap.appendChild(mark);
+      return wrap;
+    }
+    return el;
+  }
+
   function show(node, data) {
     clear();
-    panel.appendChild(element("h3", data.label));
+    var heading = element("h3");
+    heading.appendChild(inLanguage(element("span", data.label), data.label_language));
+    panel.appendChild(heading);
     if (data.types && data.types.length) {
       panel.appendChild(fact(texts.net_types || "", data.types.map(function (t) { return t.label; }).join(", ")));
     }
@@ -112,7 +130,11 @@
         var shown = prop.values.filter(function (v) { return v.kind !== "blank"; }).slice(0, 4);
         if (!shown.length) { return; }
         dl.appendChild(element("dt", prop.label));
-        shown.forEach(function (v) { dl.appendChild(element("dd", v.kind === "iri" ? v.label : v.value)); });
+        shown.forEach(function (v) {
+          var dd = element("dd");
+          dd.appendChild(inLanguage(element("span", v.kind === "iri" ? v.label : v.value), v.language));
+          dl.appendChild(dd);
+        });
       });
       panel.appendChild(dl);
     }
