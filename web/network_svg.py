@@ -100,11 +100,14 @@ class Canvas:
         self.radius = self.font * 0.8
         self.chars = max(12, int(NET_COLUMN_WIDTH * 0.9 / (self.font * CHAR_WIDTH)))
         self.header = MARGIN + header_lines * self.font * 1.6
-        self.height = self.header + max(ys) - self.top + NET_ROW_HEIGHT + 2 * MARGIN
+        # rows pulled apart when the font grew: a shape and LINES lines of label, and some air
+        row = 2 * self.radius + self.font * (1.2 + 1.15 * LINES)
+        self.stretch = max(1.0, row / NET_ROW_HEIGHT)
+        self.height = self.header + (max(ys) - self.top) * self.stretch + NET_ROW_HEIGHT * self.stretch + 2 * MARGIN
 
     def at(self, node: dict[str, Any]) -> tuple[float, float]:
         return (node["x"] - self.left + MARGIN + NET_COLUMN_WIDTH / 2,
-                node["y"] - self.top + self.header + MARGIN)
+                (node["y"] - self.top) * self.stretch + self.header + MARGIN)
 
 
 def _node(node: dict[str, Any], c: Canvas) -> str:
