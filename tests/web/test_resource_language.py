@@ -36,7 +36,7 @@ def _flat(html: str) -> str:
 
 def test_a_note_only_in_english_is_marked_on_the_danish_page_and_not_on_the_english(example_client):
     da = _flat(_page(example_client, LGBTI, "da"))
-    found = re.search(r'<li lang="en">\s*<span class="res-literal">([^<]*)</span>\s*<span class="lang-mark">([^<]*)</span>', da)
+    found = re.search(r'<li lang="en">\s*<span class="res-literal">([^<]*)</span>\s*<span class="lang-mark" lang="da">([^<]*)</span>', da)
     assert found and found.group(1).startswith(NOTE) and found.group(2) == "(på engelsk)"
     en = _flat(_page(example_client, LGBTI, "en"))
     assert NOTE in en and "(in English)" not in en and '<li lang="en">' not in en
@@ -57,17 +57,17 @@ def test_where_a_text_exists_in_the_readers_language_only_that_one_is_shown(exam
 def test_a_plans_part_named_only_in_danish_is_marked_on_the_english_plan_page(store_from_turtle):
     client = create_app({"STORE": store_from_turtle(SMALL), "TESTING": True}).test_client()
     en = _flat(_page(client, "/id/doc/plan", "en"))
-    assert re.search(r'<a href="/id/doc/plan-area" lang="da">Området</a> <span class="lang-mark">\(in Danish\)</span>', en)
+    assert re.search(r'<a href="/id/doc/plan-area" lang="da">Området</a> <span class="lang-mark" lang="en">\(in Danish\)</span>', en)
     assert "<h1>The plan</h1>" in en
     da = _flat(_page(client, "/id/doc/plan", "da"))
     assert '<a href="/id/doc/plan-area">Området</a>' in da and "lang-mark" not in da
     area = _flat(_page(client, "/id/doc/plan-area", "en"))  # its own page: the heading and the breadcrumb
-    assert '<h1><span lang="da">Området</span> <span class="lang-mark">(in Danish)</span></h1>' in area
+    assert '<h1><span lang="da">Området</span> <span class="lang-mark" lang="en">(in Danish)</span></h1>' in area
 
 
 def test_the_plan_tables_sizes_as_the_document_words_them_are_marked_danish_in_english(example_client):
     en = _flat(_page(example_client, PLAN, "en"))
-    assert '<span lang="da">Min. 350 jobparate med løbende optag</span> <span class="lang-mark">(in Danish)</span>' in en
+    assert '<span lang="da">Min. 350 jobparate med løbende optag</span> <span class="lang-mark" lang="en">(in Danish)</span>' in en
     da = _flat(_page(example_client, PLAN, "da"))
     assert "Min. 350 jobparate med løbende optag" in da and "lang-mark" not in da
 
@@ -75,7 +75,7 @@ def test_the_plan_tables_sizes_as_the_document_words_them_are_marked_danish_in_e
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_timeline_steps_stated_in_danish_are_marked_in_english_only(example_client, lang):
     page = _flat(_page(example_client, "/timeline", lang))
-    step = re.search(r'<li><span lang="da">hvert år</span> <span class="lang-mark">\(in Danish\)</span>', page)
+    step = re.search(r'<li><span lang="da">hvert år</span> <span class="lang-mark" lang="en">\(in Danish\)</span>', page)
     if lang == "en":
         assert step and page.count("lang-mark") >= 3
     else:
