@@ -80,7 +80,8 @@ def shape(kind: str, x: float, y: float, r: float, fill: str, extra: str = "") -
 def lines_at(x: float, y: float, lines: list[str], size: float, fill: str, anchor: str = "middle",
              halo: bool = True) -> str:
     """Lines of text from baseline y down; a white halo keeps them readable over a line."""
-    style = ' stroke="#ffffff" stroke-width="4" paint-order="stroke" stroke-linejoin="round"' if halo else ""
+    style = (f' stroke="#ffffff" stroke-width="{max(4.0, size * 0.35):.1f}" paint-order="stroke" stroke-linejoin="round"'
+             if halo else "")  # wide enough to hide a dashed line under the text
     spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size * 1.15:.1f}">{text(line)}</tspan>'
                     for i, line in enumerate(lines))
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}" text-anchor="{anchor}" fill={attr(fill)}'
@@ -145,8 +146,11 @@ def _edge(edge: dict[str, Any], where: dict[str, tuple[float, float]], c: Canvas
     title = f"<title>{text(edge['title'])}</title>"
     drawn = (f'<g>{title}<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke={attr(colour)} '
              f'stroke-width="{edge.get("width", 1)}"{dash}{ends}/>')
-    if edge.get("label"):
-        drawn += lines_at((x1 + x2) / 2, (y1 + y2) / 2, [edge["label"]], c.font * 0.85, "#1b1b1b")
+    if edge.get("label"):  # on a white ground, so no line shows between its letters
+        size, x, y = c.font * 0.85, (x1 + x2) / 2, (y1 + y2) / 2
+        w = len(edge["label"]) * size * CHAR_WIDTH + size * 0.6
+        drawn += (f'<rect x="{x - w / 2:.1f}" y="{y - size:.1f}" width="{w:.1f}" height="{size * 1.3:.1f}" fill="#ffffff"/>'
+                  + lines_at(x, y, [edge["label"]], size, "#1b1b1b", halo=False))
     return drawn + "</g>"
 
 
