@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 from graph.explore.network import LinkSummary, NetworkView, Node, summarise_links
+from graph.explore.network_layout import LayoutNode, clustered_layout
 from graph.explore.timeline import Row, Timeline
 
 # Category -> (shape, fill colour, font colour, dashed border). Few shapes, each meaning a family:
@@ -31,7 +32,10 @@ CATEGORY_STYLES: dict[str, tuple[str, str, str, bool]] = {
 }
 DOCUMENT_CATEGORIES = ("policy", "strategy", "actionplan", "plan")
 # The layout's columns, left to right: plans, then what they contain, then whom they serve, then who
-# answers for them. Deterministic (no physics), so the same filters always draw the same picture.
+# answers for them; each plan's nodes a block of rows (graph/explore/network_layout.py). Computed here,
+# not by vis-network, so the page, the PNG, the offline file and the SVG draw the same picture.
+NET_COLUMN_WIDTH = 380      # canvas units between two columns: a label wrapped at 260 fits with room
+NET_ROW_HEIGHT = 110        # canvas units between two rows: a shape and a label of up to three lines
 LEVELS = {"policy": 0, "strategy": 0, "actionplan": 1, "plan": 1, "part": 2, "goal": 3, "initiative": 4,
           "targetgroup": 5, "theme": 5, "organisation": 6, "process": 6, "other": 6}
 BORDER = "#1b1b1b"
@@ -80,7 +84,7 @@ def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, 
     if node.category in DOCUMENT_CATEGORIES:
         label += f"\n({kind})"
     drawn: dict[str, Any] = {
-        "id": node.id, "label": label, "level": LEVELS[node.category],
+        "id": node.id, "label": label, "level": LEVELS[node.category], "plan": node.plan,
         "shape": shape, "font": {"color": font, "strokeWidth": 0 if shape == "box" else 3},  # no halo in a box
         "color": {"background": colour, "border": BORDER},
         "title": "\n".join([node.label, kind, node.short] + [words[t] for t in tags]),
@@ -93,6 +97,7 @@ def vis_node(node: Node, words: dict[str, str], focus: str | None) -> dict[str, 
         drawn["color"]["border"] = FINDING_BORDERS["overlap" if "overlap" in tags else "gap"]
     if node.id == focus:
         drawn["borderWidth"] = 6
+        drawn["focus"] = True  # network.js first shows the focus's block
     return drawn
 
 
@@ -136,17 +141,19 @@ def vis_edges(view: NetworkView, words: dict[str, str], every_link: bool = False
     return edges
 
 
+def placed(nodes: list[Node]) -> dict[str, tuple[float, float]]:
+    """Each node's canvas position: columns by LEVELS, a block of rows per plan (network_layout)."""
+    places = clustered_layout([LayoutNode(n.id, LEVELS[n.category], n.plan, n.label) for n in nodes])
+    return {node: (place.column * NET_COLUMN_WIDTH, place.row * NET_ROW_HEIGHT) for node, place in places.items()}
+
+
 def vis_options(big: bool) -> dict[str, Any]:
-    """vis-network options: a hierarchical layout, left to right by LEVELS (plans, parts, goals,
-    initiatives, target groups and themes, organisations) computed once, without physics, so it is
-    the same every time; keyboard navigation and navigation buttons; fonts for projectors."""
+    """vis-network options: the nodes' positions are given (`placed`: levels as columns, plans as
+    blocks), so no layout of vis-network's own and no physics: the same picture every time; keyboard
+    navigation and navigation buttons; fonts for projectors."""
     return {
         "configure": {"enabled": False},
-        "layout": {"randomSeed": 1, "improvedLayout": not big,
-                   "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "hubsize",
-                                    "levelSeparation": 360, "nodeSpacing": 90, "treeSpacing": 120,
-                                    "blockShifting": True, "edgeMinimization": not big,
-                                    "parentCentralization": True, "shakeTowards": "roots"}},
+        "layout": {"randomSeed": 1, "improvedLayout": False, "hierarchical": {"enabled": False}},
         "physics": {"enabled": False},
         "edges": {"smooth": False if big else {"enabled": True, "type": "cubicBezier",
                                                "forceDirection": "horizontal", "roundness": 0.4},
@@ -167,7 +174,9 @@ def network_drawing(view: NetworkView, words: dict[str, str], focus: str | None,
     """The network view as the page's script and the .json twin take it."""
     data = asdict(view)
     del data["links"]
-    data.update(nodes=[vis_node(node, words, focus) for node in view.nodes],
+    positions = placed(view.nodes)
+    data.update(nodes=[vis_node(node, words, focus) | dict(zip(("x", "y"), positions[node.id]))
+                       for node in view.nodes],
                 edges=vis_edges(view, words, every_link), every_link=every_link,
                 options=vis_options(len(view.nodes) > BIG_NETWORK), readable=READABLE_PX)
     return data

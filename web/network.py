@@ -15,12 +15,14 @@ from graph.explore.describe import BadIri, check_iri, exists
 from graph.explore.network import (CATEGORIES, DEFAULT_CAP, DOCUMENT_TYPES, FINDING_KINDS, MAX_HOPS, Filters,
                                 NetworkError, build_network, filter_choices)
 from graph.questions.library import QueryParameterError, resolve_iri
+from graph.store.labels import Labeller
 from web.charts import chosen, short_choices
 from web.drawing import CATEGORY_STYLES, network_drawing
 from web.errors import Problem
 from ontology.texts import translate
 from web.links import resource_url
 from web.network_export import standalone_html
+from web.network_svg import network_svg
 from web.twins import Reply, twin
 
 bp = Blueprint("network", __name__)
@@ -103,7 +105,7 @@ def _payload(f: Filters) -> dict:
 def _texts() -> dict[str, str]:
     keys = ("net_loading", "net_stabilised", "net_open_page", "net_types", "net_hierarchy", "net_sources",
             "net_panel_empty", "net_panel_error", "net_properties", "net_zoomed", "net_kind", "net_iri",
-            "net_findings")
+            "net_findings", "res_in_da", "res_in_en")
     return {k: translate(k, g.lang) for k in keys}
 
 
@@ -119,6 +121,7 @@ def _view_links(every: bool) -> dict[str, str]:
     """The same view as a standalone file, and with the other way of drawing links."""
     args = {k: v for k, v in request.args.items(multi=False) if k != "edges"}
     return {"standalone": url_for("network.standalone", **args, **({"edges": "all"} if every else {})),
+            "svg": url_for("network.svg", **args, **({"edges": "all"} if every else {})),
             "edges": url_for("network.view", **args, **({} if every else {"edges": "all"}))}
 
 
@@ -145,3 +148,34 @@ def standalone() -> Response:
     html = standalone_html(data, _texts(), focus_label)
     return Response(html, mimetype="text/html", headers={
         "Content-Disposition": 'attachment; filename="policygraph-network.html"'})
+
+
+def filters_in_words(f: Filters) -> list[str]:
+    """The chosen filters as "Municipality: Copenhagen", named by their labels (never an IRI)."""
+    labels = Labeller(current_app.config["STORE"], g.lang)
+    named = {"municipality": "net_municipality", "administration": "net_administration",
+             "committee": "net_committee", "theme": "net_theme", "target_group": "net_target_group"}
+    said = [f"{translate(key, g.lang)}: {labels(getattr(f, name))}" for name, key in named.items() if getattr(f, name)]
+    if f.doctype:
+        said.append(f"{translate('net_doctype', g.lang)}: {translate('net_cat_' + f.doctype.lower(), g.lang)}")
+    if f.year is not None:
+        said.append(f"{translate('net_year', g.lang)}: {f.year}")
+    if f.focus:
+        said.append(f"{translate('net_hops', g.lang)}: {f.hops}")
+    return said
+
+
+@bp.get("/network.svg")
+def svg() -> Response:
+    """The view as an SVG for a slide, drawn on the server from the page's own positions and looks
+    (web/network_svg.py), offered as a download."""
+    f = parse_filters()
+    data = _payload(f)
+    title = translate("net_title", g.lang)
+    if f.focus:
+        title += ": " + next((n["fullLabel"] for n in data["nodes"] if n["id"] == f.focus), "")
+    words = {**_words(), "synergy": translate("net_svg_synergy", g.lang),
+             "workshop": translate("workshop.decision.legend", g.lang)}
+    drawing = network_svg(data, words, title, filters_in_words(f), g.lang)
+    return Response(drawing, mimetype="image/svg+xml", headers={
+        "Content-Disposition": 'attachment; filename="policygraph-network.svg"'})

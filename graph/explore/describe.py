@@ -20,7 +20,7 @@ from graph.explore.plan import (BudgetTable, Part, Relation, inverse_label, inve
                                 plan_table, structure)
 from graph.questions.explain import evidence_for
 from graph.store import Store
-from graph.store.labels import Labeller
+from graph.store.labels import Labeller, other_language
 from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, RDF, XSD, curie
 
 RDF_TYPE = RDF + "type"
@@ -43,7 +43,7 @@ class Value:
     kind: str                     # "iri", "literal" or "blank"
     value: str
     label: str = ""
-    language: str = ""
+    language: str = ""            # a literal's language tag; for a link, the language of its label
     datatype: str = ""            # short form, e.g. xsd:gYear
     derived: bool = False         # stated only in a derived (inferred) graph
     nested: list["Property"] = field(default_factory=list)
@@ -61,6 +61,7 @@ class Crumb:
     iri: str
     label: str
     kind: str
+    language: str = ""            # the label's language when it is the other of da/en than the reader's
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Description:
     structure: list[Part] = field(default_factory=list)
     table: BudgetTable | None = None
     relations: list[Relation] = field(default_factory=list)
+    label_language: str = ""      # the label's language when it is the other of da/en than the reader's
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,7 +121,7 @@ def _datatype(literal: ox.Literal) -> str:
 
 def _value(term: Any, labels: Labeller, derived: bool = False) -> Value:
     if isinstance(term, ox.NamedNode):
-        return Value("iri", term.value, labels(term.value), derived=derived)
+        return Value("iri", term.value, labels(term.value), labels.language(term.value), derived=derived)
     if isinstance(term, ox.Literal):
         return Value("literal", term.value, language=term.language or "", datatype=_datatype(term), derived=derived)
     return Value("blank", str(term), derived=derived)
@@ -138,9 +140,19 @@ def _group(rows: list[tuple[str, Any, bool]], labels: Labeller, nested_of=None) 
         if value.kind == "blank" and nested_of is not None:
             value.nested = nested_of(term)
         by_predicate[predicate].append(value)
-    props = [Property(p, labels(p), sorted(vs, key=lambda v: (v.derived, v.language != labels.lang, v.label or v.value)))
+    props = [Property(p, labels(p), sorted(_in_language(vs, labels.lang),
+                                           key=lambda v: (v.derived, v.language != labels.lang, v.label or v.value)))
              for p, vs in by_predicate.items()]
     return sorted(props, key=lambda p: (p.predicate != RDF_TYPE, p.label.lower()))
+
+
+def _in_language(values: list[Value], lang: str) -> list[Value]:
+    """A property's texts as the reader asked: when one is in the reader's language, the ones in the
+    other of Danish and English are left out (all languages stay in the RDF and the labels table);
+    when none is, the other language's are kept, and the page marks them "(in Danish)"."""
+    if not any(v.kind == "literal" and v.language == lang for v in values):
+        return values
+    return [v for v in values if not (v.kind == "literal" and other_language(v.language, lang))]
 
 
 def _rows(result) -> list[tuple[str, Any, bool]]:
@@ -204,7 +216,7 @@ def hierarchy(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Crumb]
         current = parent
     chain.reverse()
     types = _types_of(store, chain)
-    return [Crumb(i, labels(i), labels(types[i]) if types.get(i) else "") for i in chain]
+    return [Crumb(i, labels(i), labels(types[i]) if types.get(i) else "", labels.other(i)) for i in chain]
 
 
 def _deepest(candidates: list[ox.NamedNode], store: Store) -> ox.NamedNode | None:
@@ -291,7 +303,7 @@ def describe(store: Store, iri: str, lang: str = "da") -> Description | None:
                        properties=[p for p in properties if p.predicate != RDF_TYPE], incoming=incoming,
                        incoming_cut=cut, hierarchy=hierarchy(store, node, labels), budgets=years,
                        budgets_aggregated=aggregated, sources=sources, structure=parts, table=table,
-                       relations=key_relations(store, node, labels))
+                       relations=key_relations(store, node, labels), label_language=labels.other(iri))
 
 
 def resource_triples(store: Store, iri: str) -> list[ox.Triple]:

@@ -86,6 +86,7 @@ class Node:
     category: str           # one of CATEGORIES
     findings: list[str]     # FINDING_KINDS marked on it, sorted
     short: str              # its IRI, shortened
+    plan: str = ""          # the document it belongs to (its own, or the one most of its links lead to)
 
 
 @dataclass
@@ -425,6 +426,19 @@ def _neighbourhood(graph: nx.MultiDiGraph, focus: str, hops: int) -> nx.MultiDiG
     return graph.subgraph(nodes).copy()
 
 
+def plans_of(graph: nx.MultiDiGraph, data: GraphData) -> dict[str, str]:
+    """The plan each node is drawn with (graph.explore.network_layout keeps a plan's nodes together):
+    a document and its parts belong to it; a target group, theme or organisation to the plan most of
+    its links lead to (the first by IRI on a tie); a node linked to no plan, to none."""
+    plans = {n: doc for n in graph if (doc := data.document_of(n)) and doc in graph}
+    undirected = graph.to_undirected(as_view=True)
+    for node in sorted(n for n in graph if n not in plans):
+        counts = Counter(plans[m] for m in undirected.neighbors(node) if m in plans)
+        if counts:
+            plans[node] = min(counts, key=lambda plan: (-counts[plan], plan))
+    return plans
+
+
 def _capped(graph: nx.MultiDiGraph, data: GraphData, cap: int, focus: str | None) -> tuple[list[str], Counter]:
     """The nodes to draw: the focus, then documents, then the best connected; and what was left out."""
     degree = dict(graph.degree())
@@ -458,8 +472,9 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
             for node in (row["a"], row["b"]):
                 if node in shown:
                     marks.setdefault(node, set()).add(kind)
+    plans = plans_of(shown, data)
     nodes = [Node(node, data.label(node), category_of(data.types.get(node, set())), sorted(marks.get(node, ())),
-                  curie(node)) for node in kept]
+                  curie(node), plans.get(node, "")) for node in kept]
     links = [Link(a, b, attrs.get("label") or relation_label(attrs["predicate"], lang), workshop=attrs["workshop"])
              for a, b, attrs in shown.edges(data=True)]
     links += [Link(row["a"], row["b"], "", "synergy", row["strength"]) for row in found.get("synergy", [])

@@ -50,12 +50,14 @@ class Part:
     notation: str = ""           # the document's own number (skos:notation), when it prints one
     position: int = 0            # place in the source file's list (pg:positionInSource), 0 when unknown
     children: list["Part"] = field(default_factory=list)
+    language: str = ""           # the label's language when it is the other of da/en than the reader's
 
 
 @dataclass
 class Link:
     iri: str
     label: str
+    language: str = ""           # the label's language when it is the other of da/en than the reader's
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Row:
     responsible: list[Link]
     responsible_derived: bool    # no stated responsible body: the accountable one derived at load
     amounts: dict[str, float]    # fiscal year -> whole currency units
+    language: str = ""           # the label's language when it is the other of da/en than the reader's
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Group:
     rows: list[Row]
     computed: dict[str, float]
     stated: dict[str, float]
+    language: str = ""           # the label's language when it is the other of da/en than the reader's
 
 
 @dataclass
@@ -128,7 +132,7 @@ def structure(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Part]:
         return []
     facts = _part_facts(store, list(parents), labels.lang)
     labels.load(set(parents) | {k for _, k, _, _ in facts.values() if k})
-    parts = {i: Part(i, labels(i), *_term(facts.get(i), labels)) for i in parents}
+    parts = {i: Part(i, labels(i), *_term(facts.get(i), labels), language=labels.other(i)) for i in parents}
     top: list[Part] = []
     kind: dict[str, int] = {}
     for child, over in parents.items():
@@ -193,7 +197,7 @@ SELECT ?row ?p ?o ?group ?size ?stated ?year ?amount WHERE {
 
 def _table_rows(store: Store, iris: list[str], labels: Labeller) -> dict[str, Row]:
     """Target groups, sizes as the document words them, budget per year and responsible body of each row."""
-    rows = {i: Row(i, labels(i), [], [], [], False, {}) for i in iris}
+    rows = {i: Row(i, labels(i), [], [], [], False, {}, labels.other(i)) for i in iris}
     accountable: dict[str, list[str]] = defaultdict(list)
     responsible: dict[str, list[str]] = defaultdict(list)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -214,9 +218,9 @@ def _table_rows(store: Store, iris: list[str], labels: Labeller) -> dict[str, Ro
             accountable[row.iri].append(r["o"].value)
     labels.load({i for d in (groups, responsible, accountable) for v in d.values() for i in v})
     for row in rows.values():
-        row.target_groups = [Link(i, labels(i)) for i in sorted(set(groups[row.iri]), key=labels)]
+        row.target_groups = [Link(i, labels(i), labels.other(i)) for i in sorted(set(groups[row.iri]), key=labels)]
         chosen = responsible[row.iri] or accountable[row.iri]
-        row.responsible = [Link(i, labels(i)) for i in sorted(set(chosen), key=labels)]
+        row.responsible = [Link(i, labels(i), labels.other(i)) for i in sorted(set(chosen), key=labels)]
         row.responsible_derived = not responsible[row.iri] and bool(accountable[row.iri])
     return rows
 
@@ -266,7 +270,7 @@ def plan_table(store: Store, node: ox.NamedNode, parts: list[Part], labels: Labe
     for part, top in leaves[:MAX_ROWS]:
         key = bearing_of.get(top.iri, top.iri) if top is not None else ""
         if key not in grouped:
-            grouped[key] = Group(key, labels(key) if key else "", [], {}, {})
+            grouped[key] = Group(key, labels(key) if key else "", [], {}, {}, labels.other(key) if key else "")
         grouped[key].rows.append(rows[part.iri])
     return _finish(store, node, list(grouped.values()), len(leaves) > MAX_ROWS)
 
@@ -316,7 +320,7 @@ def linked_table(store: Store, node: ox.NamedNode, labels: Labeller) -> BudgetTa
     grouped: dict[str, Group] = {}
     for iri in sorted(docs, key=lambda i: (labels(docs[i]).lower(), position[i], labels(i).lower())):
         key = docs[iri]
-        grouped.setdefault(key, Group(key, labels(key) if key else "", [], {}, {})).rows.append(rows[iri])
+        grouped.setdefault(key, Group(key, labels(key) if key else "", [], {}, {}, labels.other(key) if key else "")).rows.append(rows[iri])
     table = _finish(store, None, list(grouped.values()), cut)
     for group in table.groups:
         group.stated = {}   # a document's printed totals count all its lines, not just these
@@ -360,7 +364,7 @@ def key_relations(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Re
         if not iris:
             continue
         name = labels(predicate) if outgoing else inverse_label(predicate, labels, declared) or labels(predicate)
-        out.append(Relation(key, name, [Link(i, labels(i)) for i in sorted(set(iris), key=labels)]))
+        out.append(Relation(key, name, [Link(i, labels(i), labels.other(i)) for i in sorted(set(iris), key=labels)]))
     if any(r.key == "responsible" for r in out):
         out = [r for r in out if r.key != "accountable"]   # the derived body repeats the stated one
     return out

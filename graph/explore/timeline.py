@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph.store import Store
-from graph.store.labels import Labeller
+from graph.store.labels import Labeller, other_language
 
 _DOCUMENTS = """
 SELECT ?doc ?kind ?muni ?from ?until WHERE {
@@ -40,6 +40,8 @@ class Step:
     kind: str
     date: str           # ISO date or "" when only stated in words
     stated: str
+    language: str = ""          # the label's language when it is the other of da/en than the reader's
+    stated_language: str = ""   # the same for the date as stated in words ("13. december")
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Row:
     start: int | None
     end: int | None     # None: open (no end stated)
     steps: list[Step] = field(default_factory=list)
+    language: str = ""  # the title's language when it is the other of da/en than the reader's
 
 
 @dataclass
@@ -84,13 +87,16 @@ def read_timeline(store: Store, lang: str, municipality: str | None = None) -> T
         kind = KIND_NAMES.get(r["kind"].value.rsplit("#", 1)[-1], "plan")
         if iri in rows:  # a document of two kinds keeps the first; PolicyDocument subclasses are exclusive in practice
             continue
-        rows[iri] = Row(iri, labels(iri), kind, _text(r["muni"]), _year(_text(r["from"])), _year(_text(r["until"])))
+        rows[iri] = Row(iri, labels(iri), kind, _text(r["muni"]), _year(_text(r["from"])), _year(_text(r["until"])),
+                        language=labels.other(iri))
     for r in steps:
         row = rows.get(r["doc"].value)
         if row is None or any(s.iri == r["step"].value for s in row.steps):
             continue
-        row.steps.append(Step(r["step"].value, labels(r["step"].value), labels(r["type"].value) if r["type"] else "",
-                              _text(r["date"])[:10], _text(r["stated"])))
+        step = r["step"].value
+        row.steps.append(Step(step, labels(step), labels(r["type"].value) if r["type"] else "",
+                              _text(r["date"])[:10], _text(r["stated"]), labels.other(step),
+                              other_language(getattr(r["stated"], "language", None), lang)))
     for row in rows.values():
         row.steps.sort(key=lambda s: (s.date or "9999", s.label))
     return layout(list(rows.values()))

@@ -30,13 +30,25 @@ def fallback_languages(lang: str) -> tuple[str, ...]:
     return (lang, *(other for other in LANGUAGES if other != lang))
 
 
-def choose(by_language: Mapping[str, str], lang: str) -> str | None:
-    """One text from language -> text in the fallback order (steps 1-3 of the module's docstring)."""
+def chosen_language(by_language: Mapping[str, str], lang: str) -> str | None:
+    """The language `choose` takes its text from ("" for an untagged text; None: no text at all)."""
     for wanted in fallback_languages(lang):
         if by_language.get(wanted):
-            return by_language[wanted]
+            return wanted
     rest = sorted(tag for tag, text in by_language.items() if text)
-    return by_language[rest[0]] if rest else None
+    return rest[0] if rest else None
+
+
+def choose(by_language: Mapping[str, str], lang: str) -> str | None:
+    """One text from language -> text in the fallback order (steps 1-3 of the module's docstring)."""
+    tag = chosen_language(by_language, lang)
+    return None if tag is None else by_language[tag]
+
+
+def other_language(tag: str | None, lang: str) -> str:
+    """`tag` when it is the other of Danish and English than `lang` (a text a reader of `lang` is told
+    is in another language, "(in Danish)"); else "" (the reader's own, untagged, or none)."""
+    return tag if tag in LANGUAGES and tag != lang else ""
 
 
 def by_language(labels: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -89,6 +101,18 @@ class Labeller:
         """Every language's label of the IRI as stated in the graph (language "" for an untagged one)."""
         self.load((iri,))
         return self.cache.get(iri, {})
+
+    def language(self, iri: str) -> str:
+        """The language of the name `self(iri)` gives: a language tag, "" for an untagged label or
+        for the IRI's short form. Pages mark a name in the other language as such ("(in Danish)")."""
+        stated = chosen_language(self.all(iri), self.lang)
+        if stated is not None:
+            return stated
+        return chosen_language(external_labels().get(iri, {}), self.lang) or ""
+
+    def other(self, iri: str) -> str:
+        """The name's language when it is the other of Danish and English than the reader's, else ""."""
+        return other_language(self.language(iri), self.lang)
 
     def __call__(self, iri: str) -> str:
         return (choose(self.all(iri), self.lang) or choose(external_labels().get(iri, {}), self.lang)

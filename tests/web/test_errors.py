@@ -40,6 +40,7 @@ READS: dict[str, list[str]] = {
     "questions.detail_csv": QUESTION_PARAMS,
     "resources.by_path": ["format"], "resources.by_iri": ["iri", "format"],
     "network.view": NETWORK, "network.view_json": NETWORK, "network.standalone": NETWORK,
+    "network.svg": NETWORK,
     "charts.matrix": ["municipality", "measure", "workshops"], "charts.matrix_json": ["municipality", "measure", "workshops"],
     "charts.timeline": ["municipality"], "charts.timeline_json": ["municipality"],
     "workshop.index": ["code"], "workshop.index_json": ["code"], "workshop.new": ["seed", "municipality"],

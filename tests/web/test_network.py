@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -42,7 +43,8 @@ def test_network_page_draws_with_vendored_vis_network_and_no_cdn(example_client)
     data = _embedded(page)
     assert data["nodes"] and data["readable"]["minimum"] >= 14
     layout = data["options"]["layout"]
-    assert layout["hierarchical"]["enabled"] and not data["options"]["physics"]["enabled"]  # the same every time
+    assert not layout["hierarchical"]["enabled"] and not data["options"]["physics"]["enabled"]  # the same every time
+    assert all("x" in n and "y" in n for n in data["nodes"])  # placed by the server (graph/explore/network_layout.py)
     assert all(n["url"].startswith("/") and n["json"].endswith("format=json") for n in data["nodes"])
 
 
@@ -239,6 +241,13 @@ _LABEL_SIZES = """() => {
 }"""
 
 
+# The rows each plan's nodes are drawn at, as vis-network placed them on the canvas.
+_PLAN_ROWS = """() => { const n = window.policygraphNetwork; const rows = {};
+  const positions = n.getPositions();
+  n.body.data.nodes.get().forEach(x => { if (x.plan) { (rows[x.plan] = rows[x.plan] || []).push(positions[x.id].y); } });
+  return rows; }"""
+
+
 @pytest.fixture(scope="module")
 def network_browser(example_store):
     """One Chromium and one live server for the module's browser tests (launching is the slow part)."""
@@ -292,6 +301,14 @@ def test_labels_are_readable_at_the_first_zoom_the_layout_has_columns_and_axe_pa
         png = page.evaluate("window.policygraphLastPng")
         assert png["width"] >= 2 * canvas_width and png["width"] >= 2400, png
         assert page.evaluate("window.policygraphNetwork.getScale()") > 0  # the view is back after the PNG
+        with page.expect_download() as svg_download:  # the SVG for a slide, from the button beside the PNG's
+            page.click("#net-svg")
+        assert svg_download.value.suggested_filename == "policygraph-network.svg"
+        svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and ("Netværk" if lang == "da" else "Network") in svg
+        blocks = page.evaluate(_PLAN_ROWS)  # each plan's nodes drawn together: their rows never interleave
+        spans = sorted((min(ys), max(ys)) for ys in blocks.values() if len(ys) > 1)
+        assert len(spans) >= 2 and all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans
         violations = axe_violations(page)
         assert not violations, describe_violations(f"/network ({lang}, {screen})", violations)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the drawing as it first appears, for a person to judge
@@ -311,7 +328,7 @@ def test_the_saved_html_file_draws_offline_from_disk_and_shows_a_clicked_node(ne
     try:
         page.goto(server.url(f"/network?lang=en&view=all&findings=0&focus={PLAN}"))
         with page.expect_download() as download:
-            page.click("a[download]")
+            page.click("#net-html")
         saved = tmp_path / download.value.suggested_filename
         download.value.save_as(saved)
         assert saved.name == "policygraph-network.html"
@@ -330,5 +347,28 @@ def test_the_saved_html_file_draws_offline_from_disk_and_shows_a_clicked_node(ne
         assert page.text_content("#net-panel-body h3") == "Integration Action Plan 2019-22"
         assert "action plan" in page.inner_text("#net-panel-body")
         assert not errors and requests and all(u.startswith("file:") for u in requests), (errors, requests)
+    finally:
+        context.close()
+
+
+def test_the_side_panel_marks_a_note_only_in_the_other_language(network_browser):
+    """In Danish, the LGBTI+ policy's note exists only in English: the panel shows it with lang="en"
+    and "(på engelsk)" after it, as the resource page does."""
+    chromium, server = network_browser
+    policy = ID + "doc/koebenhavn/lgbti-politik-2019-23"
+    context = chromium.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(server.url(f"/network?lang=da&view=all&findings=0&focus={policy}"))
+        page.wait_for_function("() => window.policygraphNetworkReady === true", timeout=30_000)
+        spot = page.evaluate(f"""() => {{ const n = window.policygraphNetwork;
+            return n.canvasToDOM(n.getPositions(['{policy}'])['{policy}']); }}""")
+        page.locator("#net-canvas").click(position=spot)
+        page.wait_for_function("() => document.querySelector('#net-panel-body dd .lang-mark')", timeout=10_000)
+        marked = page.evaluate("""() => [...document.querySelectorAll('#net-panel-body dd .lang-mark')].map(
+            m => [m.previousSibling.previousSibling.getAttribute('lang'), m.previousSibling.previousSibling.textContent,
+                  m.textContent])""")
+        assert any(lang == "en" and text.startswith("source/001 names this policy") and mark == "(på engelsk)"
+                   for lang, text, mark in marked), marked
     finally:
         context.close()

@@ -1,7 +1,8 @@
 /* The network view: vis-network driven directly from the JSON the server embedded in the page (or, in
    the standalone file /network.html, in the file itself). Data is only ever written with textContent
    (never innerHTML) and tooltips are plain strings (vis-network shows a string title as text).
-   The layout is hierarchical and computed once (no physics), so the same filters draw the same picture.
+   The nodes come placed by the server (levels as columns, each plan a block: graph/explore/network_layout.py),
+   with no physics, so the same filters draw the same picture, as in the PNG, the HTML file and the SVG.
    The first view fits everything unless that would draw labels too small to read: then it zooms in to
    readable labels from the plans' corner, and says so. */
 (function () {
@@ -39,9 +40,11 @@
     var minX = Infinity, minY = Infinity;
     ids.forEach(function (id) { minX = Math.min(minX, positions[id].x); minY = Math.min(minY, positions[id].y); });
     var margin = 40 / wanted;
+    // a focus sits in the middle of its plan's block: show that block, from the plans' column
+    var focus = nodes.get({ filter: function (n) { return n.focus === true; } })[0];
+    var y = focus ? positions[focus.id].y : minY - margin + container.clientHeight / 2 / wanted;
     network.moveTo({ scale: wanted, animation: false,
-      position: { x: minX - margin * 3 + container.clientWidth / 2 / wanted,
-                  y: minY - margin + container.clientHeight / 2 / wanted } });
+      position: { x: minX - margin * 3 + container.clientWidth / 2 / wanted, y: y } });
     return true;
   }
 
@@ -93,9 +96,27 @@
     if (node.short) { panel.appendChild(fact(texts.net_iri || "", node.short)); }
   }
 
+  /* A text in the other of Danish and English than the page's: its own lang, and "(in Danish)" after it. */
+  var pageLang = document.documentElement.lang;
+  function inLanguage(el, language) {
+    if ((language === "da" || language === "en") && language !== pageLang) {
+      el.setAttribute("lang", language);
+      var wrap = element("span");
+      wrap.appendChild(el);
+      wrap.appendChild(document.createTextNode(" "));
+      var mark = element("span", texts["res_in_" + language], "lang-mark");
+      mark.setAttribute("lang", pageLang);
+      wrap.appendChild(mark);
+      return wrap;
+    }
+    return el;
+  }
+
   function show(node, data) {
     clear();
-    panel.appendChild(element("h3", data.label));
+    var heading = element("h3");
+    heading.appendChild(inLanguage(element("span", data.label), data.label_language));
+    panel.appendChild(heading);
     if (data.types && data.types.length) {
       panel.appendChild(fact(texts.net_types || "", data.types.map(function (t) { return t.label; }).join(", ")));
     }
@@ -109,7 +130,11 @@
         var shown = prop.values.filter(function (v) { return v.kind !== "blank"; }).slice(0, 4);
         if (!shown.length) { return; }
         dl.appendChild(element("dt", prop.label));
-        shown.forEach(function (v) { dl.appendChild(element("dd", v.kind === "iri" ? v.label : v.value)); });
+        shown.forEach(function (v) {
+          var dd = element("dd");
+          dd.appendChild(inLanguage(element("span", v.kind === "iri" ? v.label : v.value), v.language));
+          dl.appendChild(dd);
+        });
       });
       panel.appendChild(dl);
     }

@@ -58,7 +58,7 @@ def test_every_category_has_its_own_shape_or_its_kind_in_words_so_colour_is_not_
 def test_the_graph_layer_hands_plain_data_without_looks(small):
     view = build_network(small, "en", Filters(findings=False))
     node = view.nodes[0]
-    assert {"id", "label", "category", "findings", "short"} == set(vars(node))
+    assert {"id", "label", "category", "findings", "short", "plan"} == set(vars(node))
     assert not any(k in vars(view) for k in ("options", "edges"))
 
 
@@ -101,9 +101,17 @@ def test_node_cap_keeps_documents_first_and_says_what_was_cut(example_store):
     assert all(n.category in ("policy", "strategy", "actionplan", "plan") for n in view.nodes)
 
 
-def test_the_layout_is_computed_once_by_level_without_physics(example_store):
+def test_the_layout_is_given_as_positions_without_physics_or_a_layout_of_vis_networks_own(example_store):
     view = drawn(build_network(example_store, "da", Filters(findings=False)))
-    assert not view["options"]["physics"]["enabled"] and view["options"]["layout"]["hierarchical"]["enabled"]
+    assert not view["options"]["physics"]["enabled"] and not view["options"]["layout"]["hierarchical"]["enabled"]
+    assert all(isinstance(n["x"], (int, float)) and isinstance(n["y"], (int, float)) for n in view["nodes"])
+    assert len({(n["x"], n["y"]) for n in view["nodes"]}) == len(view["nodes"])  # no two on one spot
+
+
+def test_a_plans_parts_and_the_target_groups_it_serves_are_drawn_with_it(small):
+    view = build_network(small, "en", Filters(view="all", findings=False))
+    plan = {n.id.rsplit("/id/", 1)[1]: n.plan.rsplit("/id/", 1)[1] for n in view.nodes if n.plan}
+    assert plan["doc/a/i"] == "doc/a" and plan["tg/x"] == "doc/a" and plan["doc/a"] == "doc/a"
 
 
 def test_findings_mark_overlaps_gaps_and_add_synergy_links(example_store):

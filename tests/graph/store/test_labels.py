@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.store.labels import Labeller, by_language, choose
+from graph.store.labels import Labeller, by_language, choose, chosen_language, other_language
 from ontology import DEFAULT_BASE as ID
 from ontology import DCT, PG, RDFS, SKOS
 
@@ -62,6 +62,18 @@ def test_labeller_names_in_the_readers_language_then_falls_back(small):
     assert da(ID + "doc/other") == "doc/other"                       # no label: the short form
     assert da(SKOS + "prefLabel") == "navn" and en(SKOS + "prefLabel") == "name"   # other vocabularies
     assert da(PG + "Nothing") == "pg:Nothing"
+
+
+def test_the_labeller_says_the_language_of_the_name_it_gave_so_pages_can_mark_the_other_one(small):
+    da, en = Labeller(small, "da"), Labeller(small, "en")
+    assert en(ID + "doc/plan-area") == "Område" and en.language(ID + "doc/plan-area") == "da"
+    assert en.other(ID + "doc/plan-area") == "da" and da.other(ID + "doc/plan-area") == ""
+    assert da.language(ID + "doc/plan") == "da" and en.language(ID + "doc/plan") == "en"
+    assert da.language(ID + "german") == "de" and da.other(ID + "german") == ""   # marked only between da and en
+    assert da.language(ID + "plain") == "" and da.language(ID + "doc/other") == ""  # untagged; the short form
+    assert en.language(SKOS + "prefLabel") == "en"                     # a name the ontology gives
+    assert chosen_language({"en": "x", "": "y"}, "da") == "en" and chosen_language({}, "da") is None
+    assert other_language("en", "da") == "en" and other_language("da", "da") == "" and other_language(None, "en") == ""
 
 
 class CountingStore:
