@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     from graph.store import OxigraphStore, open_store
     from web import create_app
     from web.home import overview
+    from graph.explore.network import filter_choices
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=DEFAULT_MUNICIPALITIES)
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             out.append(line(f"  {named.id}", wall, cpu, None))
 
         KEPT.clear()
-        warmer = Warmer(store, ["da", "en"], also=[overview])
+        warmer = Warmer(store, ["da", "en"], also=[overview, filter_choices])
         wall, cpu, _ = timed(warmer.warm_once)
         out.append(f"\n2. background warm-up of the national answers, da and en: {wall / 1000:.1f} s "
                    f"({KEPT.rows:,} rows kept)")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
+from graph.explore.network import filter_choices
 from graph.questions.kept import DEFAULT_ROWS, KEPT, Warmer
 from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
@@ -76,7 +77,8 @@ def _keep_answers(app: Flask) -> None:
     if app.config["WARM_ANSWERS"]:
         default = app.config["DEFAULT_LANG"]
         langs = [default] + [lang for lang in LANGUAGES if lang != default]
-        app.extensions["policygraph-warmer"] = Warmer(app.config["STORE"], langs, also=[home.overview]).start()
+        app.extensions["policygraph-warmer"] = Warmer(app.config["STORE"], langs,
+                                                               also=[home.overview, filter_choices]).start()
 
 
 def _install_language(app: Flask) -> None:

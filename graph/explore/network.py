@@ -489,7 +489,13 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
 
 
 def filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Values for the form's selects, named in the reader's language, sorted by name."""
+    """Values for the form's selects, named in the reader's language, sorted by name; kept until the
+    data changes (every network, matrix and timeline page shows them; nationally a few hundred ms)."""
+    return KEPT.value(store, ("filter-choices", lang), lambda: _read_filter_choices(store, lang),
+                      lambda choices: sum(len(c) for c in choices.values()))
+
+
+def _read_filter_choices(store: Store, lang: str) -> dict[str, list[tuple[str, str]]]:
     wheres = {
         "municipality": "?s a pg:Municipality . FILTER EXISTS { ?d pg:municipality ?s }",
         "administration": "?s a pg:Administration .",
