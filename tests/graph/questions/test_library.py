@@ -306,7 +306,7 @@ def test_goals_without_initiative_are_counted_per_body(tmp_path, library):
 
 def test_the_example_goals_without_initiative_answer_to_an_administration_derived_from_the_strategy(example_store, library):
     """Silkeborg's three objectives name no responsible body; the strategy was prepared by the Employment
-    Department ("Den beskriver, hvordan Beskæftigelsesafdelingen vil sikre ..."), so that is derived."""
+    Department ("Strategien beskriver, hvordan Beskæftigelsesafdelingen vil sikre ...", seed 002), so that is derived."""
     rows = run_named(example_store, library["goals-without-initiative"], {"municipality": "org/silkeborg"}, "en").rows
     assert len(rows) == 3
     assert {(r["body"].value, r["bodyKind"].value.rsplit("#", 1)[-1], r["basis"].value, r["via"].value) for r in rows} == {
