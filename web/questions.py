@@ -244,8 +244,9 @@ def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Evi
 
 
 def awaiting_input(named: NamedQuery, given: dict[str, str]) -> bool:
-    """A first visit (no parameters given) to a question that needs a value shows the form, not an error."""
-    return not given and any(p.required and p.default is None for p in named.parameters)
+    """The page shows the form, not an error, while a value it needs is missing (a first visit, or one
+    of two municipalities to compare chosen); the twins run and say what is missing."""
+    return any(p.required and p.default is None and not given.get(p.name) for p in named.parameters)
 
 
 def explainable(named: NamedQuery) -> bool:

@@ -302,7 +302,8 @@ def budget_scopes(facts: Facts, out: Derived) -> None:
 
 def accountable_bodies(facts: Facts, out: Derived) -> None:
     """?line pg:accountableBody ?body  <-  (an initiative or a line with allocations) ?line pg:responsibleBody ?body ;
-    else ?line pg:withinDocument ?doc . ?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"""
+    else, for every part of a document without a responsible body of its own (goals and focus areas
+    too), ?line pg:withinDocument ?doc . ?doc pg:responsibleBody|pg:adoptedBy|pg:preparedBy ?body"""
     own = facts.get(PG + "responsibleBody")
     lines = facts.instances.get(PG + "Initiative", set()) | set(facts.get(PG + "hasBudgetAllocation"))
     for line in lines:

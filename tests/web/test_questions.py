@@ -329,3 +329,45 @@ def test_an_answer_is_kept_until_the_data_changes(example_client):
     example_client.get("/questions/plan-synergies?lang=en")
     again = example_client.get("/questions/plan-synergies?lang=en").get_data(as_text=True)
     assert "kept answer, computed when the data last changed" in again
+
+
+# ------------------------------------------------------------------------------ comparing two municipalities
+COMPARE = "/questions/overlaps-between-municipalities"
+BOTH = "municipality1=org/koebenhavn&municipality2=org/silkeborg&theme=theme/beskaeftigelse&targetGroup=tg/flygtninge"
+
+
+@pytest.mark.parametrize("lang, first, second, heading, kind", [
+    ("da", "Kommune 1", "Kommune 2", "Kommune 2: indsats eller indsatsområde", ">indsatsområde<"),
+    ("en", "Municipality 1", "Municipality 2", "Municipality 2: initiative or focus area", ">focus area<")])
+def test_the_compare_page_asks_for_two_municipalities_and_answers_with_both(example_client, lang, first, second,
+                                                                             heading, kind):
+    empty = example_client.get(f"{COMPARE}?lang={lang}").get_data(as_text=True)
+    assert f'<label for="p-municipality1">{first}' in empty and f'<label for="p-municipality2">{second}' in empty
+    for name in ("municipality1", "municipality2"):
+        assert f'<select id="p-{name}" name="{name}" required' in empty
+        assert '<option value="org/silkeborg">' in empty.split(f'id="p-{name}"', 1)[1].split("</select>", 1)[0]
+    response = example_client.get(f"{COMPARE}?{BOTH}&lang={lang}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    form_controls_have_labels(page)
+    assert '<option value="org/koebenhavn" selected>' in page and '<option value="org/silkeborg" selected>' in page
+    assert f'<th scope="col">{heading}</th>' in page and kind in page
+    assert 'href="/id/doc/koebenhavn/integrationshandleplan-2019-22/fritidsjob"' in page
+    assert 'href="/id/doc/silkeborg/integrationsstrategi-2016-18/kerneomraade-2"' in page
+    assert example_client.get(f"{COMPARE}.json?{BOTH}").get_json()["rows"]
+
+
+def test_the_compare_twins_refuse_a_missing_second_municipality(example_client):
+    response = example_client.get(f"{COMPARE}.json?municipality1=org/koebenhavn")
+    assert response.status_code == 400 and "municipality2" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_missing_second_municipality_asks_for_it_rather_than_failing(example_client, lang):
+    from ontology.texts import translate
+
+    response = example_client.get(f"{COMPARE}?municipality1=org/koebenhavn&lang={lang}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and str(escape(translate("q_fill_in", lang))) in page
+    assert '<option value="org/koebenhavn" selected>' in page      # what was given is kept
+    assert '<select id="p-municipality2" name="municipality2" required' in page and "<tbody>" not in page

@@ -209,14 +209,30 @@ def test_allowed_values_for_dropdowns(example_store, library):
 
 
 # ------------------------------------------------------------------------------------ every query
+# A question with required parameters runs here with these values (the issue's own example).
+REQUIRED_VALUES = {"overlaps-between-municipalities": {"municipality1": "org/koebenhavn", "municipality2": "org/silkeborg"}}
+
+
+def values_for(named) -> dict[str, str]:
+    """No values for a question that needs none; the example values for one that needs some."""
+    if any(p.required and p.default is None for p in named.parameters):
+        return REQUIRED_VALUES[named.id]
+    return {}
+
+
+def test_every_question_with_required_parameters_has_example_values(library):
+    needing = {qid for qid, named in library.items() if any(p.required and p.default is None for p in named.parameters)}
+    assert needing == set(REQUIRED_VALUES)
+
+
 def test_every_query_runs_on_the_example_graph(example_store, library):
     for named in library.values():
         for lang in ("da", "en"):
-            result = run_named(example_store, named, {}, lang)
+            result = run_named(example_store, named, values_for(named), lang)
             assert result.columns and result.elapsed < 5
             keys = [tuple(str(r[c]) for c in result.columns) for r in result.rows]
             assert len(keys) == len(set(keys)), f"{named.id} repeats rows"
-            again = run_named(example_store, named, {}, lang)
+            again = run_named(example_store, named, values_for(named), lang)
             assert [tuple(str(r[c]) for c in again.columns) for r in again.rows] == keys, f"{named.id} is not deterministic"
         if any(p.name == "municipality" for p in named.parameters):
             scoped = run_named(example_store, named, {"municipality": "org/silkeborg"})
@@ -227,7 +243,7 @@ def test_every_query_runs_on_the_example_graph(example_store, library):
 
 def test_explain_gives_passages_for_every_row(example_store, library):
     for named in library.values():
-        result = run_named(example_store, named, {}, "da")
+        result = run_named(example_store, named, values_for(named), "da")
         for row in result.rows[:3]:
             for item in explain(example_store, row, named, "da"):
                 assert item.file.endswith(".txt") and item.quote and item.graph.startswith(ID + "graph/")
@@ -247,6 +263,56 @@ def test_goals_without_initiative(tmp_path, library):
     result = run_named(store, library["goals-without-initiative"], {}, "da")
     assert ids(result, "goal") == {"g-lonely"}
     assert result.rows[0]["goalLabel"].value == "Alene"
+
+
+GOAL_BODIES = """
+    id:org/m/c a pg:Committee ; org:unitOf id:org/m . id:org/m/a a pg:Administration ; org:unitOf id:org/m .
+    id:org/m/c2 a pg:Committee ; org:unitOf id:org/m .
+    id:s a pg:Strategy ; pg:municipality id:org/m ; pg:adoptedBy id:org/m/c ; pg:preparedBy id:org/m/a ;
+        pg:hasGoal id:g-derived , id:g-stated , id:g-other .
+    id:g-derived a pg:Goal . id:g-other a pg:Goal .
+    id:g-stated a pg:Goal ; pg:responsibleBody id:org/m/c2 .
+    id:bare a pg:Strategy ; pg:municipality id:org/m ; pg:hasGoal id:g-nobody . id:g-nobody a pg:Goal .
+    id:p a pg:ActionPlan ; pg:municipality id:org/m ; pg:hasInitiative id:i . id:i a pg:Initiative ; pg:supports id:g-other .
+"""
+
+
+def test_goals_without_initiative_say_who_answers_for_them_and_whence(tmp_path, library):
+    """Stated in the source (the goal's own pg:responsibleBody) or derived from the document (each of
+    its responsible, adopting and preparing bodies, saying which), or unknown; committee or administration."""
+    store = fixture_store(tmp_path, GOAL_BODIES)
+    rows = run_named(store, library["goals-without-initiative"], {}, "en").rows
+    found = {(r["goal"].value.replace(ID, ""), r["body"].value.replace(ID, "") if r["body"] else None,
+              r["bodyKind"].value.rsplit("#", 1)[-1] if r["bodyKind"] else None, r["basis"].value,
+              r["via"].value if r["via"] else None) for r in rows}
+    assert found == {("g-derived", "org/m/c", "Committee", "DerivedFromDocument", "adoptedBy"),
+                     ("g-derived", "org/m/a", "Administration", "DerivedFromDocument", "preparedBy"),
+                     ("g-stated", "org/m/c2", "Committee", "StatedInSource", None),
+                     ("g-nobody", None, None, "NoBodyGiven", None)}
+
+
+def test_goals_without_initiative_are_counted_per_body(tmp_path, library):
+    """"Which committee owns most goals without an initiative" (issue 16), answered by counting."""
+    store = fixture_store(tmp_path, GOAL_BODIES + """
+    id:s pg:hasGoal id:g-derived-2 . id:g-derived-2 a pg:Goal .
+    """)
+    rows = run_named(store, library["goals-without-initiative-per-body"], {"municipality": "org/m"}, "en").rows
+    counted = [(r["body"].value.replace(ID, "") if r["body"] else None, r["basis"].value, int(r["goals"].value))
+               for r in rows]
+    assert counted[:2] == [("org/m/a", "DerivedFromDocument", 2), ("org/m/c", "DerivedFromDocument", 2)]
+    assert set(counted[2:]) == {("org/m/c2", "StatedInSource", 1), (None, "NoBodyGiven", 1)}
+    assert rows[0]["bodyKind"].value.endswith("#Administration") and rows[1]["bodyKind"].value.endswith("#Committee")
+
+
+def test_the_example_goals_without_initiative_answer_to_an_administration_derived_from_the_strategy(example_store, library):
+    """Silkeborg's three objectives name no responsible body; the strategy was prepared by the Employment
+    Department ("Strategien beskriver, hvordan Beskæftigelsesafdelingen vil sikre ...", seed 002), so that is derived."""
+    rows = run_named(example_store, library["goals-without-initiative"], {"municipality": "org/silkeborg"}, "en").rows
+    assert len(rows) == 3
+    assert {(r["body"].value, r["bodyKind"].value.rsplit("#", 1)[-1], r["basis"].value, r["via"].value) for r in rows} == {
+        (ID + "org/silkeborg/beskaeftigelsesafdelingen", "Administration", "DerivedFromDocument", "preparedBy")}
+    per_body = run_named(example_store, library["goals-without-initiative-per-body"], {}, "en").rows
+    assert [(r["bodyLabel"].value, int(r["goals"].value)) for r in per_body] == [("Employment Department", 3)]
 
 
 def test_areas_without_goal_initiative_or_funding(tmp_path, library):
@@ -299,17 +365,43 @@ def test_plans_expiring_without_successor(tmp_path, library):
     store = fixture_store(tmp_path, """
     id:p1 a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2021"^^xsd:gYear .
     id:p2 a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2020"^^xsd:gYear .
-    id:p3 a pg:ActionPlan ; pg:municipality id:org/m ; dct:replaces id:p2 ; pg:validUntil "2024"^^xsd:gYear .
+    id:p3 a pg:ActionPlan ; pg:municipality id:org/m ; dct:replaces id:p2 ; pg:validUntil "2024"^^xsd:gYear ;
+        pg:status pg:Adopted ; pg:hasInitiative id:k .
     id:i a pg:Initiative ; pg:fundingUntil "2022"^^xsd:gYear .
     id:j a pg:Initiative ; pg:fundingUntil "2019"^^xsd:gYear .
     id:k a pg:Initiative ; pg:continues id:j .
     """)
     named = library["plans-expiring-without-successor"]
     result = run_named(store, named)                       # default 2022
-    assert ids(result, "item") == {"p1", "i"}
+    assert ids(result, "item") == {"p1", "i"}               # p2 and j have adopted successors (k by its plan)
     assert {r["ends"].value for r in result.rows if r["item"].value.endswith("/i")} == {"fundingUntil"}
+    assert {r["judgement"].value for r in result.rows} == {"NoSuccessor"}
+    assert all(r["successor"] is None and r["successorStatus"] is None for r in result.rows)
     assert ids(run_named(store, named, {"year": 2020}), "item") == set()
     assert ids(run_named(store, named, {"year": "2030"}), "item") == {"p1", "i", "p3"}
+
+
+def test_an_expiring_plan_whose_successor_is_only_planned_is_listed_with_it(tmp_path, library):
+    """The extremism plan that expired with 2021 has a successor that is only planned (issue 16): listed,
+    with the successor and its status; one with an expired (so once adopted) successor is not."""
+    store = fixture_store(tmp_path, """
+    id:old a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2021"^^xsd:gYear ; pg:status pg:Expired .
+    id:new a pg:ActionPlan ; pg:municipality id:org/m ; pg:status pg:Planned ; dct:replaces id:old ;
+        dct:title "Ny plan"@da , "New plan"@en .
+    id:unknown a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2020"^^xsd:gYear .
+    id:unknown-successor a pg:ActionPlan ; pg:municipality id:org/m ; dct:replaces id:unknown .
+    id:gone a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2018"^^xsd:gYear .
+    id:gone-successor a pg:ActionPlan ; pg:municipality id:org/m ; pg:validUntil "2020"^^xsd:gYear ;
+        pg:status pg:Expired ; dct:replaces id:gone .
+    """)
+    rows = {r["item"].value.replace(ID, ""): r for r in run_named(store, library["plans-expiring-without-successor"],
+                                                                  {"year": 2021}, "en").rows}
+    assert set(rows) == {"old", "unknown", "gone-successor"}
+    assert rows["old"]["judgement"].value == "SuccessorNotAdopted"
+    assert rows["old"]["successor"].value == ID + "new" and rows["old"]["successorLabel"].value == "New plan"
+    assert rows["old"]["successorStatus"].value == "https://w3id.org/policygraph/ontology#Planned"
+    assert rows["unknown"]["judgement"].value == "SuccessorStatusUnknown" and rows["unknown"]["successorStatus"] is None
+    assert rows["gone-successor"]["judgement"].value == "NoSuccessor"
 
 
 def test_personas_without_initiative(tmp_path, library):
@@ -322,8 +414,22 @@ def test_personas_without_initiative(tmp_path, library):
     id:plan a pg:ActionPlan ; pg:hasInitiative id:i . id:i a pg:Initiative ; dct:audience id:tg/y .
     """)
     result = run_named(store, library["personas-without-initiative"])
-    assert ids(result, "persona") == {"w/alone"}
-    assert result.rows[0]["workshop"].value == ID + "w"
+    judged = {r["persona"].value.replace(ID, ""): r for r in result.rows}
+    assert [r["persona"].value.replace(ID, "") for r in result.rows] == ["w/alone", "w/unknown", "w/reached"]
+    assert judged["w/alone"]["judgement"].value == "NotReached" and judged["w/alone"]["reachedBy"] is None
+    assert judged["w/unknown"]["judgement"].value == "NoTargetGroupGiven" and judged["w/unknown"]["groups"] is None
+    assert judged["w/reached"]["judgement"].value == "Reached"
+    assert judged["w/reached"]["reachedBy"].value == ID + "i"   # through the broader group y
+    assert set(judged["w/reached"]["groups"].value.split()) == {ID + "tg/y-narrow", ID + "tg/x"}
+    assert all(r["workshop"].value == ID + "w" for r in result.rows)
+
+
+def test_personas_of_the_example_workshop_cannot_be_judged(example_store, library):
+    """The workshop's personas have no target group in the source (slide 4 names only family roles):
+    the question says they cannot be judged, instead of answering nothing as if all were reached."""
+    result = run_named(example_store, library["personas-without-initiative"], {}, "da")
+    assert len(result.rows) == 5
+    assert {r["judgement"].value for r in result.rows} == {"NoTargetGroupGiven"}
 
 
 # ------------------------------------------------------------------------------------ overlaps and synergies
@@ -355,6 +461,79 @@ def test_overlapping_initiatives(tmp_path, library):
     assert pairs == {("ia", "ib"), ("ib", "id")}
     row = next(r for r in result.rows if r["initiative1"].value.endswith("/ia"))
     assert row["group"].value == ID + "tg/g" and row["theme"].value == ID + "theme/t"
+
+
+COMPARE = """
+    id:tg/g a pg:TargetGroup . id:tg/g-narrow a pg:TargetGroup ; skos:broader id:tg/g . id:tg/h a pg:TargetGroup .
+    id:theme/t a pg:Theme . id:theme/t-narrow a pg:Theme ; skos:broader id:theme/t . id:theme/other a pg:Theme .
+    id:a a pg:ActionPlan ; pg:municipality id:org/m ; pg:validFrom "2019"^^xsd:gYear ; pg:validUntil "2022"^^xsd:gYear ;
+        pg:hasInitiative id:ma , id:mb , id:mc .
+    id:ma a pg:Initiative ; dct:audience id:tg/g ; dct:subject id:theme/t .
+    id:mb a pg:Initiative ; dct:audience id:tg/h ; dct:subject id:theme/t .
+    id:mc a pg:Initiative ; dct:audience id:tg/g ; dct:subject id:theme/other .
+    id:s a pg:Strategy ; pg:municipality id:org/m2 ; pg:validFrom "2016"^^xsd:gYear ; pg:validUntil "2018"^^xsd:gYear ;
+        pg:hasFocusArea id:fa ; pg:hasInitiative id:n1 .
+    id:fa a pg:FocusArea ; dct:audience id:tg/g-narrow ; dct:subject id:theme/t-narrow ; skos:prefLabel "Fokus"@da .
+    id:n1 a pg:Initiative ; dct:audience id:tg/g ; dct:subject id:theme/t ;
+        pg:hasBudgetAllocation [ pg:fiscalYear "2017"^^xsd:gYear ; schema:value 1 ] .
+"""
+
+
+def test_overlaps_between_municipalities(tmp_path, library):
+    """Pairs across two municipalities, one side each: the same group or a narrower one, a shared theme or
+    a narrower one; a focus area counts as the effort of a municipality that names no initiatives."""
+    store = fixture_store(tmp_path, COMPARE)
+    named = library["overlaps-between-municipalities"]
+    result = run_named(store, named, {"municipality1": "org/m", "municipality2": "org/m2"}, "da")
+    pairs = {(r["initiative1"].value.replace(ID, ""), r["initiative2"].value.replace(ID, "")): r for r in result.rows}
+    # mb: another group; mc: another theme
+    assert set(pairs) == {("ma", "fa"), ("ma", "n1")}
+    focus = pairs[("ma", "fa")]
+    assert focus["kind2"].value.endswith("#FocusArea") and focus["initiative2Label"].value == "Fokus"
+    assert focus["sharedGroup"].value == ID + "tg/g" and focus["sharedTheme"].value == ID + "theme/t"
+    assert focus["plan1"].value == ID + "a" and focus["plan2"].value == ID + "s"
+    assert (focus["from1"].value, focus["to1"].value, focus["from2"].value, focus["to2"].value) == ("2019", "2022", "2016", "2018")
+    assert (pairs[("ma", "n1")]["from2"].value, pairs[("ma", "n1")]["to2"].value) == ("2017", "2017")  # its budget year
+    # the other way round, the sides swap
+    swapped = run_named(store, named, {"municipality1": "org/m2", "municipality2": "org/m"}, "da")
+    assert {(r["initiative1"].value.replace(ID, ""), r["initiative2"].value.replace(ID, "")) for r in swapped.rows} == {
+        ("fa", "ma"), ("n1", "ma")}
+    # a chosen theme or group must hold both sides
+    narrow = {"municipality1": "org/m", "municipality2": "org/m2"}
+    assert {r["initiative2"].value.replace(ID, "") for r in run_named(store, named, {**narrow, "theme": "theme/t"}).rows} == {"fa", "n1"}
+    assert not run_named(store, named, {**narrow, "theme": "theme/t-narrow"}).rows   # ma is about t, broader
+    assert {r["initiative2"].value.replace(ID, "") for r in run_named(store, named, {**narrow, "targetGroup": "tg/g"}).rows} == {"fa", "n1"}
+    assert not run_named(store, named, {**narrow, "targetGroup": "tg/h"}).rows
+
+
+def test_overlaps_between_municipalities_needs_both(tmp_path, library):
+    store = fixture_store(tmp_path, COMPARE)
+    with pytest.raises(QueryParameterError, match="needs the parameter 'municipality2'"):
+        run_named(store, library["overlaps-between-municipalities"], {"municipality1": "org/m"})
+
+
+def test_copenhagen_and_silkeborg_compared_on_employment_for_refugees(example_store, library):
+    """The issue's example: Copenhagen's leisure-time jobs for newly arrived young refugees (seed 004) and
+    Silkeborg's core area and focus points on jobs for newly arrived refugees (seed 002)."""
+    rows = run_named(example_store, library["overlaps-between-municipalities"],
+                     {"municipality1": "org/koebenhavn", "municipality2": "org/silkeborg",
+                      "theme": "theme/beskaeftigelse", "targetGroup": "tg/flygtninge"}, "da").rows
+    pairs = {(r["initiative1"].value.replace(ID + "doc/", ""), r["initiative2"].value.replace(ID + "doc/", "")) for r in rows}
+    assert pairs == {("koebenhavn/integrationshandleplan-2019-22/fritidsjob", f"silkeborg/integrationsstrategi-2016-18/{part}")
+                     for part in ("kerneomraade-2", "fokuspunkt-2-1", "fokuspunkt-2-2")}
+    assert all(r["sharedGroup"].value == ID + "tg/nytilkomne-flygtninge" for r in rows)
+
+
+def test_the_compare_question_offers_both_municipalities(example_store, library):
+    named = library["overlaps-between-municipalities"]
+    first, second = named.parameters[0], named.parameters[1]
+    assert (first.name, second.name) == ("municipality1", "municipality2")
+    assert first.required and second.required and first.type == second.type == "iri"
+    assert first.cls == second.cls == ("https://w3id.org/policygraph/ontology#Municipality",)
+    choices = parameter_choices(example_store, named, "da")
+    assert ("org/koebenhavn", "Københavns Kommune") in choices["municipality1"]
+    assert choices["municipality1"] == choices["municipality2"]
+    assert ("theme/beskaeftigelse", "Beskæftigelse") in choices["theme"] and choices["targetGroup"]
 
 
 def test_plan_synergies(tmp_path, library):
