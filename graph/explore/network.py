@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
@@ -123,15 +123,16 @@ def category_of(types: set[str]) -> str:
 # -------------------------------------------------------------------------------- reading
 
 def read_network_data(store: Store, lang: str, municipality: str | None = None,
-                      concepts: tuple[str, ...] = (), workshops: bool = True) -> GraphData:
+                      concepts: tuple[str, ...] = (), workshops: bool = True, reach: int = 2) -> GraphData:
     """Types, labels and the labelled links, read lean: graph.explore.analytics.read_graph also reads every
     description (for text similarity) and the whole broader closure, which on a national-scale graph
     took most of a minute; the network needs only labels in two languages, and the broader closure
     only below the theme or target group a filter names (`concepts`). One municipality's network is
-    read from its own documents outwards (`_municipality_data`), never the whole country."""
+    read from its own documents outwards (`_municipality_data`), `reach` links through resources of no
+    document (a process step, then the bodies it involves), never the whole country."""
     dataset = None if workshops else without_workshops(store)
     if municipality:
-        data = _municipality_data(store, lang, municipality, dataset)
+        data = _municipality_data(store, lang, municipality, dataset, reach)
     else:
         types: dict[str, set[str]] = {}
         for row in store.query("SELECT ?s ?k WHERE { ?s a ?k FILTER(isIRI(?s) && STRSTARTS(STR(?k), STR(pg:))) }"):
@@ -163,7 +164,7 @@ _MUNICIPALITY_LINKS = (  # documents, then their parts, as subject and as object
 _CHUNK = 2000   # IRIs per VALUES block
 
 
-def _municipality_data(store: Store, lang: str, municipality: str, dataset: Any) -> GraphData:
+def _municipality_data(store: Store, lang: str, municipality: str, dataset: Any, reach: int) -> GraphData:
     """The municipality's documents and their parts, the resources of no document reachable from them
     (organisations, concepts, decisions, process steps), and the links among all of these: what the
     whole country's network held about the municipality, read in a few queries from its documents
@@ -181,17 +182,21 @@ def _municipality_data(store: Store, lang: str, municipality: str, dataset: Any)
     edges = {(r["s"].value, r["p"].value, r["o"].value) for sparql in _MUNICIPALITY_LINKS for r in query(sparql, m)}
     types = _types(store, inside)
     free: set[str] = set()
-    found, frontier = edges, inside
-    while found:   # outwards through resources of no document, until none is new
-        ends = {end for s, _p, o in found for end in (s, o)} - inside - free
+    found, seen, beyond = edges, set(inside), None
+    for _ in range(reach):   # outwards through resources of no document
+        ends = {end for s, _p, o in found for end in (s, o)} - seen
+        seen |= ends
         types.update(_types(store, ends))
         belong = _belonging(store, ends)
         fresh = {n for n in ends if n not in belong and not (types.get(n, set()) & DOCUMENT_CLASSES)
                  and PG + "PlanComponent" not in types.get(n, set())}
         free |= fresh
         edges |= found
-        frontier = fresh
-        found = _links_touching(query, sorted(frontier)) if frontier else set()
+        if not fresh:
+            break
+        if beyond is None:
+            beyond = _links_of_no_document(store, dataset)
+        found = {link for n in fresh for link in beyond.get(n, ())}
     kept = inside | free
     edges = {e for e in edges if e[0] in kept and e[2] in kept}
     labels = Labeller(store, lang)
@@ -220,16 +225,30 @@ def _belonging(store: Store, nodes: set[str]) -> set[str]:
             for row in store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s pg:withinDocument ?d }}")}
 
 
-def _links_touching(query: Callable[[str], Any], nodes: list[str]) -> set[tuple[str, str, str]]:
-    """The labelled links from or to the resources."""
-    found = set()
-    for values in _values(nodes):
-        for sparql in (f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {_RELATION_VALUES} }} "
-                       "?s ?p ?o FILTER(isIRI(?o)) }",
-                       f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} VALUES ?p {{ {_RELATION_VALUES} }} "
-                       "?s ?p ?o FILTER(isIRI(?s)) }"):
-            found |= {(r["s"].value, r["p"].value, r["o"].value) for r in query(sparql)}
-    return found
+_LINKS_OF_NO_DOCUMENT = (f"SELECT ?s ?p ?o WHERE {{ {{ VALUES ?p {{ {_RELATION_VALUES} }} ?s ?p ?o "
+                         "FILTER(isIRI(?s) && isIRI(?o)) } "
+                         "MINUS { ?s pg:withinDocument ?a } MINUS { ?o pg:withinDocument ?b } "
+                         "MINUS { ?s pg:municipality ?c } MINUS { ?o pg:municipality ?d } }")
+
+
+def _links_of_no_document(store: Store, dataset: Any) -> dict[str, set[tuple[str, str, str]]]:
+    """Each resource of no document (concept, body, process step, decision) with its links to others
+    of the kind, the whole country's, read once per version of the data and kept: a municipality's
+    network walks them outwards from its own documents in Python (a shared concept is linked from
+    initiatives all over the country, which a walk in SPARQL would read every time)."""
+    def read() -> dict[str, set[tuple[str, str, str]]]:
+        rows = store.query(_LINKS_OF_NO_DOCUMENT, dataset=dataset) if dataset else store.query(_LINKS_OF_NO_DOCUMENT)
+        links = {(r["s"].value, r["p"].value, r["o"].value) for r in rows}
+        components = {n for n, kinds in _types(store, {end for s, _p, o in links for end in (s, o)}).items()
+                      if kinds & DOCUMENT_CLASSES or PG + "PlanComponent" in kinds}
+        by_node: dict[str, set[tuple[str, str, str]]] = {}
+        for link in links:
+            if link[0] not in components and link[2] not in components:
+                by_node.setdefault(link[0], set()).add(link)
+                by_node.setdefault(link[2], set()).add(link)
+        return by_node
+
+    return KEPT.value(store, ("network-links-of-no-document", dataset is None), read, lambda links: len(links))
 
 
 _LINKS_QUERY = ("SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
@@ -453,8 +472,9 @@ def build_network(store: Store, lang: str, f: Filters) -> NetworkView:
         raise NetworkError(f"unknown view {f.view!r} (use plans or all)")
     if not 1 <= f.hops <= MAX_HOPS:
         raise NetworkError(f"hops must be 1 to {MAX_HOPS}")
+    reach = f.hops if f.focus else (2 if f.view == "all" else 0)   # the plans view links documents only
     data = read_network_data(store, lang, f.municipality, tuple(c for c in (f.theme, f.target_group) if c),
-                             f.workshops)
+                             f.workshops, reach)
     docs = _documents_in_scope(store, data, f)
     graph = _scoped_graph(data, docs, f, workshop_only_links(store) if f.workshops else set())
     if f.focus:
