@@ -18,8 +18,10 @@ from loaders.importing import Imported, import_plan
 # How many places the summary lists of what could not be placed (the rest are counted).
 SHOWN_UNPLACED = 5
 LOW_CONFIDENCE = 0.7
-_NAMES = {"Bearing": "bearings", "FocusArea": "focus areas", "Goal": "goals", "SuccessCriterion": "success criteria",
-          "Initiative": "initiatives", "ReservedFund": "reserved funds", "Mission": "missions", "Vision": "visions"}
+_NAMES = {"Bearing": ("bearing", "bearings"), "FocusArea": ("focus area", "focus areas"), "Goal": ("goal", "goals"),
+          "SuccessCriterion": ("success criterion", "success criteria"), "Initiative": ("initiative", "initiatives"),
+          "ReservedFund": ("reserved fund", "reserved funds"), "Mission": ("mission", "missions"),
+          "Vision": ("vision", "visions")}
 
 
 @click.command(name="import")
@@ -69,7 +71,7 @@ def summary(imported: Imported, target: Path) -> list[str]:
     nodes = plan.all_nodes()
     lines = [f"Wrote {target}: a draft {plan.kind} '{plan.title}', loaded nowhere until reviewed."]
     lines.append("Levels found: " + (" > ".join(plan.levels) if plan.levels else "none named by the document"))
-    found = [f"{count} {_NAMES.get(kind, kind)}" for kind, count in counts.items()]
+    found = [f"{count} {_NAMES.get(kind, (kind, kind))[count != 1]}" for kind, count in counts.items()]
     years = sorted({b.year for n in nodes for b in n.budget})
     budget = sum(len(n.budget) for n in nodes)
     if budget:

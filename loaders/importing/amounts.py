@@ -34,8 +34,8 @@ class Unit:
 
 KRONER = Unit(1, "DKK", "kr.")
 _UNITS = (
-    (re.compile(r"\bmia\.?\s*kr|\bmilliard", re.IGNORECASE), 1_000_000_000, "mia. kr."),
-    (re.compile(r"\bmio\.?\s*kr|\bmillion", re.IGNORECASE), 1_000_000, "mio. kr."),
+    (re.compile(r"\bmia\b\.?|\bmilliard", re.IGNORECASE), 1_000_000_000, "mia. kr."),
+    (re.compile(r"\bmio\b\.?|\bmillion", re.IGNORECASE), 1_000_000, "mio. kr."),
     (re.compile(r"1\.000\s*kr|\btkr\.?|\bt\.\s*kr|\btusind", re.IGNORECASE), 1000, "1.000 kr."),
 )
 

@@ -205,7 +205,7 @@ class DraftWriter:
             f"Draft imported from {self.source_file.name} by `policygraph import`. Loaded nowhere until a person\n"
             "has reviewed it: check each node against its source, correct ids and labels, add English labels,\n"
             "and move the file into the data folder. '# draft: confidence' after an id says how sure the\n"
-            "importer was (1.00 = read from a table cell or a level word, lower = guessed).")
+            "importer was (0.90: read from a table cell or a level word; lower: inferred or guessed).")
         yaml = YAML(typ="rt")
         yaml.width = 4096  # one line per field: long quotes wrapped mid-line are hard to review
         yaml.indent(mapping=2, sequence=4, offset=2)
