@@ -377,8 +377,9 @@ def report(folder: Path) -> str:
         cells = []
         for kind in KINDS:
             s = scores[kind]
-            cells.append(f"{s.matched}/{s.expected} = {s.recall:.2f} / {s.matched}/{s.found} = {s.precision:.2f}"
-                         if s.expected or s.found else "none in either")
+            precision = f"{s.matched}/{s.found} = {s.precision:.2f}" if s.found else "none found"
+            cells.append(f"{s.matched}/{s.expected} = {s.recall:.2f} / {precision}" if s.expected or s.found
+                         else "none in either")
         budgets = budget_differences(imported, model) if "annex" in name else None
         verdict = "n/a" if budgets is None else ("exactly equal" if not budgets else f"{len(budgets)} differ")
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {verdict} |")
