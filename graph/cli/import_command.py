@@ -84,6 +84,9 @@ def summary(imported: Imported, target: Path) -> list[str]:
     proposed = {m.id for n in nodes for m in n.target_groups if m.new}
     proposed |= {n.under_bearing.label for n in nodes if n.under_bearing is not None and n.under_bearing.new}
     lines.append(f"Matched to known ids: {len(known)}; proposed as new: {len(proposed)}")
+    if plan.bodies:
+        lines.append(f"Bodies named in the text: {', '.join(m.id for m, _place in plan.bodies)} "
+                     "(listed in the draft for preparedBy, adoptedBy, responsible)")
     unsure = [n for n in nodes if n.found.confidence < LOW_CONFIDENCE]
     if unsure:
         lines.append(f"Less sure ({len(unsure)} nodes below {LOW_CONFIDENCE}): see '# draft: confidence' in the draft")

@@ -85,6 +85,11 @@ class DraftWriter:
         status_found = plan.found or Found(Place(), plan.title, 0.5, "the file name")
         doc["status"] = "Draft"
         doc["source"] = self.source(status_found)
+        if plan.bodies:
+            named = [f"  {m.id} ('{m.label}', {place.describe() or 'whole document'})" for m, place in plan.bodies]
+            doc.yaml_set_comment_before_after_key(
+                "status", before="draft: bodies the text names (for preparedBy, adoptedBy, responsible):\n"
+                + "\n".join(named), indent=4)
         self.mark(doc, status_found, "; status Draft until reviewed")
         groups: dict[str, list[DraftNode]] = {}
         for node in plan.nodes:

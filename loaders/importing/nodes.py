@@ -90,6 +90,7 @@ class DraftPlan:
     valid_from: int | None = None
     valid_until: int | None = None
     found: Found | None = None
+    bodies: list[tuple[Match, Place]] = field(default_factory=list)  # organisations the text names, first place
 
     def all_nodes(self) -> list[DraftNode]:
         return [n for top in self.nodes + self.budget_lines for n in top.walk()]

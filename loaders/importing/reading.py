@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -17,8 +18,11 @@ from typing import Callable, Iterable
 
 from loaders.errors import LoadError
 
+log = logging.getLogger(__name__)
+
 # A plan is a few MB at most; a bigger file is refused before a reader (or a zip bomb) fills memory.
 MAX_FILE_BYTES = 50_000_000
+MAX_UNPACKED_BYTES = 500_000_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files (and old .doc/.xls) are OLE containers
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
@@ -108,7 +112,14 @@ def read_outline(path: Path) -> Outline:
     if reader is None:
         raise LoadError(path, f"unknown format '{suffix or path.name}'",
                         hint="expected " + ", ".join(sorted(READERS)))
-    outline = reader(path)
+    try:
+        outline = reader(path)
+    except LoadError:
+        raise
+    except Exception as exc:  # a file that opened but breaks the reader half-way: our limit, told as one sentence
+        log.warning("reading %s failed", path, exc_info=True)
+        raise LoadError(path, f"the file could not be read to the end as {suffix} ({type(exc).__name__})",
+                        hint="save it again from the program that made it, or export it as .docx or .pdf") from None
     outline.blocks = _with_heading_paths(outline.blocks)
     if not any(b.text.strip() for b in outline.blocks):
         raise LoadError(path, "the file holds no text")
@@ -142,6 +153,10 @@ def _refuse_office_container(path: Path, what: str) -> None:
                         hint="save it as " + path.suffix.lower())
     if not zipfile.is_zipfile(path):
         raise LoadError(path, f"not a readable {what} (the file is not an Office Open XML package)")
+    with zipfile.ZipFile(path) as package:
+        unpacked = sum(info.file_size for info in package.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb, or far more than any plan
+        raise LoadError(path, f"the {what} unpacks to more than {MAX_UNPACKED_BYTES // 1_000_000} MB")
 
 
 # ---------------------------------------------------------------------------------------------- Word

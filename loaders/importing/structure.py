@@ -81,7 +81,18 @@ def find_structure(outline: Outline, catalogue: Catalogue, municipality_prefix: 
     if title_block is not None:
         plan.found = Found(title_block.place, title_block.text, 0.7, "the document's first heading")
     _Walker(outline.path, plan, catalogue, municipality_prefix, columns).walk(outline.blocks)
+    plan.bodies = bodies_named(outline, catalogue, municipality_prefix)
     return plan
+
+
+def bodies_named(outline: Outline, catalogue: Catalogue, prefix: str) -> list:
+    """Committees, administrations and partners the text names, each with its first place: the
+    reviewer picks preparedBy, adoptedBy or responsible among them (the text rarely says which)."""
+    found: dict[str, tuple] = {}
+    for block in outline.blocks:
+        for match in catalogue.named_in(block.text, "org", prefix):
+            found.setdefault(match.id, (match, block.place))
+    return list(found.values())
 
 
 class _Walker:

@@ -146,3 +146,20 @@ def test_unknown_broken_empty_and_missing_files_are_refused(tmp_path):
     refused(tmp_path / "missing.docx", "no such file")
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
     refused(tmp_path / "binary.csv", "not a text file")
+
+
+def test_a_reader_that_breaks_half_way_is_one_sentence(tmp_path, monkeypatch):
+    from loaders.importing import reading
+
+    def broken(path):
+        raise RuntimeError("a content stream the library cannot parse")
+    monkeypatch.setitem(reading.READERS, ".txt", broken)
+    (tmp_path / "plan.txt").write_text("Plan\n", encoding="utf-8")
+    message = refused(tmp_path / "plan.txt", "could not be read to the end as .txt (RuntimeError)")
+    assert "content stream" not in message
+
+
+def test_an_office_file_that_unpacks_to_too_much_is_refused(tmp_path, monkeypatch):
+    from loaders.importing import reading
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 10_000)
+    refused(small_docx(tmp_path / "plan.docx"), "unpacks to more than")

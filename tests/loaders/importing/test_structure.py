@@ -61,3 +61,14 @@ def test_plan_kinds_and_periods():
         "ActionPlan", "Policy", "Strategy", "Plan"]
     assert period("Integrationshandleplan 2019-22") == (2019, 2022)
     assert period("Strategi 2016–2018") == (2016, 2018) and period("Notat") == (None, None)
+
+
+def test_bodies_named_in_the_text_with_their_first_place():
+    catalogue = Catalogue([Known("org/x/biu", "org", ("Beskæftigelses- og Integrationsudvalget", "BIU"), "BIU"),
+                           Known("org/y/biu", "org", ("BIU",), "BIU")])
+    plan = find_structure(outline(("heading", 0, "Handleplan"), ("heading", 1, "Mål 1: Job"),
+                                  ("paragraph", 0, "BIU vedtager planen."),
+                                  ("paragraph", 0, "Beskæftigelses- og Integrationsudvalget følger op.")),
+                          catalogue, "org/x/")
+    (match, place), = plan.bodies
+    assert (match.id, place.paragraph) == ("org/x/biu", 3)

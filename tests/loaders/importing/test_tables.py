@@ -84,3 +84,15 @@ def test_merged_cells_in_the_annex_spreadsheet(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text(ANNEX_MAPPING, encoding="utf-8")
     refused(annex_xlsx(tmp_path / "a.xlsx", merged=True), mapping, "cells A2:A3: merged cells")
+
+
+def test_a_csv_annex_is_read_from_its_own_header_with_danish_numbers(tmp_path):
+    """No mapping: the header row names the roles and the unit; `;` separated as Danish Excel writes."""
+    from import_seeds import annex_parts
+    _before, parts, _notes = annex_parts()
+    lines = [";".join(cells) for rows in parts for cells in rows]
+    path = tmp_path / "annex.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="cp1252", errors="replace")
+    plan = import_plan(path, None, "org/koebenhavn", DATA).plan
+    assert len([n for n in plan.all_nodes() if n.kind == "Initiative"]) == 8 and len(plan.totals) == 16
+    assert plan.nodes[0].children[0].budget[0].kroner() == Decimal(3_300_000)
