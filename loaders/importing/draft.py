@@ -9,7 +9,6 @@ proposes are written as their own nodes, marked `# draft: proposed ...`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -151,10 +150,11 @@ class DraftWriter:
         if bearing and node.kind == "Initiative":
             mapping["supports"] = [bearing]
         self.links(mapping, node)
-        if node.deadline_year and node.kind == "Goal":
-            mapping["deadlineYear"] = node.deadline_year
-        if node.deadline_year and node.kind == "SuccessCriterion":
-            mapping["deadline"] = dt.date(node.deadline_year, 12, 31)
+        if node.deadline is not None and node.kind in ("Goal", "SuccessCriterion"):
+            if node.deadline.date is not None:
+                mapping["deadline"] = node.deadline.date
+            else:
+                mapping["deadlineYear"] = node.deadline.year
         if node.budget:
             mapping["budget"] = CommentedSeq(_flow(year=b.year, amount=as_yaml_number(b.amount), currency=b.unit.currency,
                                                    unitMultiplier=b.unit.multiplier, perYear=True) for b in node.budget)

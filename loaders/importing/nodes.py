@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from loaders.importing.amounts import Unit
+from loaders.importing.dates import Deadline
 from loaders.importing.matching import Match
 from loaders.importing.reading import Place
 from loaders.importing.sizes import StatedSize
@@ -56,7 +57,7 @@ class DraftNode:
     responsible: list[Match] = field(default_factory=list)
     under_bearing: Match | None = None
     evidence_based: bool | None = None
-    deadline_year: int | None = None
+    deadline: Deadline | None = None
 
     def walk(self):
         yield self

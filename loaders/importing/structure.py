@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from loaders.importing.amounts import unit_in
+from loaders.importing.dates import Deadline, find_deadline
 from loaders.importing.matching import Catalogue, normalise
 from loaders.importing.nodes import DraftNode, DraftPlan, Found
 from loaders.importing.reading import Block, Outline
@@ -39,7 +40,6 @@ _HEADING = re.compile(r"^(?P<no>\d+(?:\.\d+)*)?\.?\s*(?P<word>" + "|".join(w for
 _HOLDS = {"Bearing": {"FocusArea", "Goal", "Initiative", "SuccessCriterion"},
           "FocusArea": {"FocusArea", "Goal", "Initiative", "SuccessCriterion"},
           "Goal": {"SuccessCriterion", "Initiative"}, "Initiative": set(), "SuccessCriterion": set()}
-_YEAR = re.compile(r"\b(?:i|inden|senest|ved udgangen af|frem mod|i løbet af)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def _level_word(word: str) -> tuple[str, str]:
@@ -102,7 +102,7 @@ class _Walker:
         self.path, self.plan, self.catalogue, self.prefix, self.columns = path, plan, catalogue, prefix, columns
         self.stack: list[tuple[int, DraftNode | None, str]] = []  # (heading level, node or None, notation)
         self.section: tuple[str, str, int] | None = None  # list section: (kind, term, level)
-        self.section_year: int | None = None
+        self.section_deadline: Deadline | None = None
         self.last: DraftNode | None = None
         self.last_table: tuple[BudgetTable, int] | None = None  # the last budget table and its width
 
@@ -136,11 +136,11 @@ class _Walker:
         label = match.group("label").strip(" -–:") if match else block.text
         kind, term = _level_word(word) if word else ("", "")
         self.stack = [entry for entry in self.stack if entry[0] < block.level]
-        self.section, self.section_year = None, None
+        self.section, self.section_deadline = None, None
         if kind and not label and (_PLURAL.search(word.casefold()) or kind in ("Goal", "SuccessCriterion")) \
                 and kind not in ("Mission", "Vision"):
             self.section = (kind, term, block.level)  # `Målsætninger`: the list below holds the nodes
-            self.section_year = _deadline(block.text)
+            self.section_deadline = find_deadline(block.text)
             self.stack.append((block.level, None, number))
             self.last = None
             return
@@ -175,7 +175,7 @@ class _Walker:
                 break
         else:
             self.plan.nodes.append(node)
-        node.deadline_year = node.deadline_year or _deadline(node.label)
+        node.deadline = node.deadline or find_deadline(node.label)
         node.themes = self.catalogue.named_in(node.label, "theme")
         if node.kind == "Bearing":
             node.under_bearing = None
@@ -185,12 +185,12 @@ class _Walker:
         """An item of a `Målsætninger` list; a lead-in ending with ':' gives the items their year."""
         kind, term, _level = self.section
         if block.text.rstrip().endswith(":") and block.kind == "paragraph":
-            self.section_year = _deadline(block.text) or self.section_year
+            self.section_deadline = find_deadline(block.text) or self.section_deadline
             return
         confidence = 0.85 if block.kind == "item" else 0.6
         node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
                          f"an entry of the list '{term}'"), term=term)
-        node.deadline_year = _deadline(block.text) or self.section_year
+        node.deadline = find_deadline(block.text) or self.section_deadline
         if term not in self.plan.levels:
             self.plan.levels.append(term)
         self.attach(node, self.parent_node())
@@ -218,11 +218,6 @@ class _Walker:
         table.read(rows)
         self.last_table = (table, width)
         self.last = None
-
-
-def _deadline(text: str) -> int | None:
-    match = _YEAR.search(text)
-    return int(match.group(1)) if match else None
 
 
 def _first_sentence(text: str) -> str:

@@ -16,6 +16,7 @@ Thresholds (the figures in docs/importing.md):
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def test_the_silkeborg_strategy(imported, name):
     assert scores["SuccessCriterion"].recall >= 0.8 and scores["SuccessCriterion"].precision >= 0.8
     assert scores["Initiative"].expected == 2 and scores["Initiative"].found == 0
     assert result.plan.levels[:3] == ["målsætning", "succeskriterie", "kerneområde"]
+    deadlines = {(n.kind, n.deadline.year, n.deadline.date) for n in result.plan.all_nodes() if n.deadline}
+    assert deadlines == {("Goal", 2018, None), ("SuccessCriterion", 2018, dt.date(2018, 12, 31))}  # as the hand model
 
 
 def test_the_measure_counts_what_is_missing_and_what_is_extra():

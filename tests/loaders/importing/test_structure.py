@@ -1,6 +1,7 @@
 """Levels from headings, numbering and level words (loaders/importing/structure.py)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from loaders.importing.matching import Catalogue, Known
@@ -32,7 +33,7 @@ def test_level_words_numbering_and_lists():
     assert plan.levels == ["målsætning", "kerneområde", "indsats"]
     mission, goal_1, goal_2, core = plan.nodes
     assert (mission.kind, mission.label) == ("Mission", "Vi åbner døre")
-    assert [(g.kind, g.label, g.deadline_year, g.term) for g in (goal_1, goal_2)] == [
+    assert [(g.kind, g.label, g.deadline.year, g.term) for g in (goal_1, goal_2)] == [
         ("Goal", "have øget antallet i job", 2018, "målsætning"), ("Goal", "være en attraktiv partner", 2018, "målsætning")]
     assert (core.kind, core.notation, core.label, core.term) == ("FocusArea", "1", "Beskæftigelse og uddannelse",
                                                                  "kerneområde")
@@ -52,8 +53,8 @@ def test_a_success_criteria_list_under_a_goal_belongs_to_it():
     ), CATALOGUE)
     goal, = plan.nodes
     criterion, = goal.children
-    assert (goal.kind, goal.label, criterion.kind, criterion.label, criterion.deadline_year) == (
-        "Goal", "Flere i job", "SuccessCriterion", "500 flere i job", 2021)
+    assert (goal.kind, goal.label, criterion.kind, criterion.label, criterion.deadline.date) == (
+        "Goal", "Flere i job", "SuccessCriterion", "500 flere i job", dt.date(2021, 12, 31))
 
 
 def test_plan_kinds_and_periods():
