@@ -275,7 +275,8 @@ def _pdf_page(page, number: int) -> list[tuple]:
             continue
         size = sorted(c["size"] for c in chars)[len(chars) // 2]  # the median: a superscript ¹ does not count
         bold = all("bold" in c["fontname"].lower() for c in chars)
-        items.append(("line", clean(line["text"]), number, line["top"], round(size, 1), bold, (), len(chars)))
+        items.append(("line", clean(line["text"]), number, line["top"], round(size, 1), bold, (), len(chars),
+                      line["bottom"]))
     for table_index, table in enumerate(tables):
         for row in table.rows:
             cells = []
@@ -310,6 +311,7 @@ def _pdf_blocks(items: list[tuple]) -> list[Block]:
     table_ids: dict[tuple[int, int], int] = {}
     row_counts: dict[int, int] = {}
     current: Block | None = None
+    previous: tuple | None = None  # the last body line, for the gap to the next
     for item in items:
         kind, text, page = item[0], item[1], item[2]
         if kind == "row":
@@ -333,7 +335,10 @@ def _pdf_blocks(items: list[tuple]) -> list[Block]:
             blocks.append(current)
             continue
         is_item = bool(re.match(r"^(?:[•·▪◦\-–]\s|\d+[.)]\s)", text))
-        if current is not None and current.kind in ("paragraph", "item") and not is_item:
+        # a gap of more than half a line between two lines parts paragraphs
+        gap = previous is not None and (previous[2] != page or item[3] - previous[8] > 0.5 * size)
+        previous = item
+        if current is not None and current.kind in ("paragraph", "item") and not is_item and not gap:
             current.text = clean(current.text + " " + text)
             continue
         paragraph_no += 1

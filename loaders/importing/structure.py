@@ -15,7 +15,7 @@ from loaders.importing.amounts import unit_in
 from loaders.importing.dates import Deadline, find_deadline
 from loaders.importing.matching import Catalogue, normalise
 from loaders.importing.nodes import DraftNode, DraftPlan, Found
-from loaders.importing.reading import Block, Outline
+from loaders.importing.reading import Block, Outline, Place
 from loaders.importing.tables import BudgetTable, Columns, columns_from_header
 
 # The document's level words (singular and plural stems) and the ontology class each stands for.
@@ -37,6 +37,7 @@ _PLURAL = re.compile(r"(?:er|erne|ene|r|rne)$")
 _HEADING = re.compile(r"^(?P<no>\d+(?:\.\d+)*)?\.?\s*(?P<word>" + "|".join(w for w, _k, _t in LEVEL_WORDS)
                       + r")?\b\s*(?P<no2>\d+(?:\.\d+)*)?\s*[:.\-–]?\s*(?P<label>.*)$", re.IGNORECASE)
 # Which kinds a node may hold: a heading below one that cannot hold it attaches higher up.
+_STATEMENT = re.compile(r"^(mission|vision)\s*[:.\-–]?\s+(\S.*)$", re.IGNORECASE)
 _HOLDS = {"Bearing": {"FocusArea", "Goal", "Initiative", "SuccessCriterion"},
           "FocusArea": {"FocusArea", "Goal", "Initiative", "SuccessCriterion"},
           "Goal": {"SuccessCriterion", "Initiative"}, "Initiative": set(), "SuccessCriterion": set()}
@@ -78,7 +79,9 @@ def find_structure(outline: Outline, catalogue: Catalogue, municipality_prefix: 
     title = outline.title or (title_block.text if title_block else outline.path.stem)
     plan = DraftPlan(title, plan_kind(title))
     plan.valid_from, plan.valid_until = period(title)
-    if title_block is not None:
+    if outline.title:
+        plan.found = Found(Place(), outline.title, 0.9, "the title the file or the mapping states")
+    elif title_block is not None:
         plan.found = Found(title_block.place, title_block.text, 0.7, "the document's first heading")
     _Walker(outline.path, plan, catalogue, municipality_prefix, columns).walk(outline.blocks)
     plan.bodies = bodies_named(outline, catalogue, municipality_prefix)
@@ -120,6 +123,8 @@ class _Walker:
                 self.heading(block)
             elif self.section and block.kind in ("item", "paragraph"):
                 self.section_entry(block)
+            elif block.kind == "paragraph" and _STATEMENT.match(block.text):
+                self.statement(block)
             elif self.last is not None and self.last.kind in ("Mission", "Vision") and not self.last.label:
                 self.last.label, self.last.found.quote = _first_sentence(block.text), block.text
             elif self.last is not None:
@@ -179,6 +184,15 @@ class _Walker:
         node.themes = self.catalogue.named_in(node.label, "theme")
         if node.kind == "Bearing":
             node.under_bearing = None
+
+    def statement(self, block: Block) -> None:
+        """`Mission Vi åbner døre til nye muligheder.` run into one paragraph: the word, then the text."""
+        match = _STATEMENT.match(block.text)
+        kind = match.group(1).capitalize()
+        node = DraftNode(kind, _first_sentence(match.group(2)), Found(block.place, block.text, 0.8,
+                         f"a paragraph opening with '{match.group(1)}'"))
+        self.plan.nodes.append(node)
+        self.last = None
 
     # ------------------------------------------------------------------------------- list sections
     def section_entry(self, block: Block) -> None:

@@ -44,8 +44,7 @@ def columns_from_header(row: Block) -> Columns | None:
     columns = Columns(header_row=row.place.row)
     for cell in row.cells:
         text, number = normalise(cell.text), cell.place.column
-        year = looks_like_year(cell.text) or (cell.value if isinstance(cell.value, int) and looks_like_year(
-            str(cell.value)) else None)
+        year = looks_like_year(cell.text)  # a spreadsheet's 2019 (a number) reads as the text '2019' too
         if year:
             columns.years[number] = year
         elif re.search(r"område|pejlemærke|fokuspunkt", text) and columns.focus is None:
@@ -162,7 +161,7 @@ def _line(row: Block, cells: dict[int, Cell], columns: Columns, amounts: dict[in
     if cell is None or not cell.text:
         return None
     label, description, confidence = _title(cell)
-    evidence = bool(_STAR.match(cell.text) and cell.text.lstrip().startswith("*"))
+    evidence = cell.text.lstrip().startswith("*")  # the annex's star: judged to work (evidenceBased)
     label = _STAR.sub("", label).strip()
     if columns.description and cells.get(columns.description) is not None:
         description = cells[columns.description].text or description

@@ -81,6 +81,8 @@ def test_the_silkeborg_strategy(imported, name):
     assert scores["SuccessCriterion"].recall >= 0.8 and scores["SuccessCriterion"].precision >= 0.8
     assert scores["Initiative"].expected == 2 and scores["Initiative"].found == 0
     assert result.plan.levels[:3] == ["målsætning", "succeskriterie", "kerneområde"]
+    statements = {(n.kind, n.label) for n in result.plan.nodes if n.kind in ("Mission", "Vision")}
+    assert statements == {(n["type"], n["label"]) for n in model_nodes(model) if n["type"] in ("Mission", "Vision")}
     deadlines = {(n.kind, n.deadline.year, n.deadline.date) for n in result.plan.all_nodes() if n.deadline}
     assert deadlines == {("Goal", 2018, None), ("SuccessCriterion", 2018, dt.date(2018, 12, 31))}  # as the hand model
 

@@ -73,3 +73,11 @@ def test_bodies_named_in_the_text_with_their_first_place():
                           catalogue, "org/x/")
     (match, place), = plan.bodies
     assert (match.id, place.paragraph) == ("org/x/biu", 3)
+
+
+def test_a_mission_or_vision_run_into_one_paragraph():
+    plan = find_structure(outline(("heading", 0, "Strategi"), ("paragraph", 0, "Vision: Alle er en del af byen. Mere."),
+                                  ("paragraph", 0, "Visionen er lang og uden kolon")), CATALOGUE)
+    vision, = plan.nodes
+    assert (vision.kind, vision.label, vision.found.confidence) == ("Vision", "Alle er en del af byen", 0.8)
+    assert [text for _place, text in plan.unplaced] == ["Visionen er lang og uden kolon"]
