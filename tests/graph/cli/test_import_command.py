@@ -2,22 +2,17 @@
 exit, no traceback and nothing written (issue 17, parts 1 and 6)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from weasyprint import HTML
 
-from import_seeds import ANNEX, ANNEX_MAPPING, annex_xlsx
+from import_seeds import ANNEX, ANNEX_MAPPING, annex_xlsx, encrypted_office, encrypted_pdf
 from loaders import load_file
 from web.cli import main
 
-TESTS = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TESTS / "loaders" / "importing"))
-from test_reading import encrypted_office, encrypted_pdf  # noqa: E402
-
-DATA = TESTS.parent / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 
 
 def run(*args: str):

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from weasyprint import HTML
 
+from import_seeds import encrypted_office, encrypted_pdf
 from loaders.errors import LoadError
 from loaders.importing.reading import read_outline
 
@@ -26,31 +27,6 @@ def small_docx(path: Path) -> Path:
     cell.add_paragraph("Et forløb for ledige.")
     table.rows[1].cells[1].text, table.rows[1].cells[2].text = "1.200", "1.300"
     document.save(path)
-    return path
-
-
-def encrypted_pdf(path: Path) -> Path:
-    """A PDF whose standard security handler wants a password (the empty one does not open it)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-               "<< /Filter /Standard /V 1 /R 2 /O <" + "00" * 32 + "> /U <" + "11" * 32 + "> /P -4 >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
-    path.write_bytes(out)
-    return path
-
-
-def encrypted_office(path: Path) -> Path:
-    """What Word and Excel write for a file with a password: an OLE container holding an
-    'EncryptionInfo' stream instead of the zip package (only these two marks are read)."""
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512)
     return path
 
 
