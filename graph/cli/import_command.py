@@ -89,7 +89,8 @@ def summary(imported: Imported, target: Path) -> list[str]:
                      "(listed in the draft for preparedBy, adoptedBy, responsible)")
     unsure = [n for n in nodes if n.found.confidence < LOW_CONFIDENCE]
     if unsure:
-        lines.append(f"Less sure ({len(unsure)} nodes below {LOW_CONFIDENCE}): see '# draft: confidence' in the draft")
+        lines.append(f"Less sure ({len(unsure)} node{'s' if len(unsure) != 1 else ''} below {LOW_CONFIDENCE}): "
+                     "see '# draft: confidence' in the draft")
     if plan.unplaced:
         lines.append(f"Could not place {len(plan.unplaced)} block(s) of text (not in the draft):")
         for place, text in plan.unplaced[:SHOWN_UNPLACED]:

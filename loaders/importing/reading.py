@@ -49,6 +49,8 @@ class Place:
             parts.append(f"page {self.page}")
         if self.cell is not None:
             parts.append(f"cell {self.cell}")
+        elif self.sheet is not None and self.row is not None:
+            parts.append(f"row {self.row}")
         elif self.table is not None:
             parts.append(f"table {self.table}" + (f", row {self.row}" if self.row is not None else "")
                          + (f", column {self.column}" if self.column is not None else ""))
