@@ -9,6 +9,7 @@ reported, never guessed into the plan.
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from pathlib import Path
 
 from loaders.importing.amounts import unit_in
@@ -114,8 +115,8 @@ class _Walker:
         while index < len(blocks):
             block = blocks[index]
             if block.kind == "row":
-                table = [b for b in blocks[index:] if b.kind == "row" and b.place.table == block.place.table
-                         and b.place.sheet == block.place.sheet]
+                table = list(takewhile(lambda b: b.kind == "row" and b.place.table == block.place.table
+                                       and b.place.sheet == block.place.sheet, blocks[index:]))
                 self.table(table, blocks[max(0, index - 3):index])
                 index += len(table)
                 continue
