@@ -30,7 +30,8 @@ SILKEBORG_MODEL = ROOT / "data" / "silkeborg" / "integrationsstrategi-2016-18.ya
 # The bold title at the start of each initiative cell, as the seed prints it (title and text run together).
 ANNEX_TITLES = [
     "*¹Håndholdt og kontinuerlig virksomhedsindsats",
-    "*Håndholdt og kontinuerlig virksomhedsindsats med indledende helbredsmæssig gennemgang med særligt fokus på ledige kvinder",
+    "*Håndholdt og kontinuerlig virksomhedsindsats med indledende helbredsmæssig gennemgang "
+    "med særligt fokus på ledige kvinder",
     "*Barselsgruppe med fokus på job og uddannelse",
     "*Virksomhedsindsats til bekæmpelse af ubevidst diskrimination",
     "*Flere lærepladser",

@@ -108,7 +108,8 @@ def read_outline(path: Path) -> Outline:
     if not path.is_file():
         raise LoadError(path, "no such file")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise LoadError(path, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB", hint="import the plan's own pages")
+        raise LoadError(path, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                        hint="import the plan's own pages")
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:

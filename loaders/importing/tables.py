@@ -20,7 +20,8 @@ from loaders.importing.reading import Block, Cell
 from loaders.importing.sizes import parse_size
 
 _TOTAL = re.compile(r"^(?:i alt|total|totalt|sum|samlet|samlede udgifter)\b", re.IGNORECASE)
-_GROUP = re.compile(r"^(?P<word>pejlemærke|indsatsområde|kerneområde|fokusområde|tema|mål)\s*(?P<no>\d+)?\s*[:.\-–]?\s*"
+_GROUP = re.compile(r"^(?P<word>pejlemærke|indsatsområde|kerneområde|fokusområde|tema|mål)\s*(?P<no>\d+)?"
+                    r"\s*[:.\-–]?\s*"
                     r"(?P<label>.*)$", re.IGNORECASE)
 _STAR = re.compile(r"^\s*\*+\s*[¹²³⁴⁵⁶⁷⁸⁹]*\s*")
 

@@ -34,7 +34,8 @@ def test_level_words_numbering_and_lists():
     mission, goal_1, goal_2, core = plan.nodes
     assert (mission.kind, mission.label) == ("Mission", "Vi åbner døre")
     assert [(g.kind, g.label, g.deadline.year, g.term) for g in (goal_1, goal_2)] == [
-        ("Goal", "have øget antallet i job", 2018, "målsætning"), ("Goal", "være en attraktiv partner", 2018, "målsætning")]
+        ("Goal", "have øget antallet i job", 2018, "målsætning"),
+        ("Goal", "være en attraktiv partner", 2018, "målsætning")]
     assert (core.kind, core.notation, core.label, core.term) == ("FocusArea", "1", "Beskæftigelse og uddannelse",
                                                                  "kerneområde")
     assert core.description == "En aktiv medborger." and [t.id for t in core.themes] == ["theme/beskaeftigelse"]

@@ -71,7 +71,8 @@ def test_a_table_that_does_not_add_up_is_refused_at_its_total(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text(ANNEX_MAPPING, encoding="utf-8")
     refused(annex_xlsx(tmp_path / "a.xlsx", wrong_total=True), mapping,
-            "sheet 'Tabel 1', row 7: the table does not add up", "'I alt' states 7300 for 2019, but the lines above sum to 7200")
+            "sheet 'Tabel 1', row 7: the table does not add up",
+            "'I alt' states 7300 for 2019, but the lines above sum to 7200")
 
 
 def test_a_text_table_that_does_not_add_up(tmp_path):
