@@ -29,7 +29,7 @@ MAX_BYTES = 20 * 1024 * 1024  # far above any published plan; a larger file is r
 @lru_cache(maxsize=2)
 def schema(namespace: str = PART1_NAMESPACE) -> xmlschema.XMLSchema:
     """The schema of a StratML namespace, read from the vendored file (never from the network)."""
-    return xmlschema.XMLSchema(str(SCHEMA_FILES[namespace]), allow="sandbox", defuse="always")
+    return xmlschema.XMLSchema(str(SCHEMA_FILES[namespace]), base_url=str(HERE), allow="sandbox", defuse="always")
 
 
 def safe_resource(path: Path | str, data: bytes) -> xmlschema.XMLResource:
