@@ -25,19 +25,20 @@ from ontology import RDF, XSD, authoring_context
 
 Term = ox.NamedNode | ox.BlankNode
 
-# The keys in the order the hand-made files write them: what a node is, its names, its facts and
-# links, its notes and sources, then the lists of parts it holds.
+# The keys in the order the hand-made files mostly write them (the order that agrees with most of their
+# key pairs): what a node is and where it belongs, its names, its facts and links, its notes and
+# sources, then the lists of parts it holds.
 KEY_ORDER = [
-    "id", "type", "documentTerm", "notation", "title", "label", "altLabel", "description", "municipality",
-    "status", "validFrom", "validUntil", "fundingUntil", "adoptedBy", "adoptedOn", "adoptedInYear", "revisedIn",
-    "preparedBy", "implements", "partOf", "replaces", "coordinatesWith", "mandatedBy", "legalBasis",
-    "underBearing", "supports", "responsible", "partners", "step", "by", "about", "date", "dateAsStated",
-    "decidedBy", "decidedOn", "dueDate", "target", "deadline", "deadlineYear", "targetGroups", "themes",
-    "memberOf", "familyRole", "group", "annualSize", "sizeQualifier", "asStated", "year", "amount", "currency",
-    "unitMultiplier", "perYear", "totalFor", "targetGroupSizes", "budget", "evidenceBased", "continues",
-    "relatedTo", "unitOf", "inScheme", "broader", "topConceptOf", "closeMatch", "homepage", "publisher",
-    "fileName", "document", "at", "quote", "note", "source", "vision", "mission", "focusAreas", "goals",
-    "successCriteria", "initiatives", "budgetLines", "statedTotals", "processSteps", "personas",
+    "id", "type", "fileName", "inScheme", "topConceptOf", "broader", "closeMatch", "documentTerm", "notation",
+    "step", "by", "about", "date", "dateAsStated", "title", "label", "altLabel", "municipality", "status",
+    "validFrom", "validUntil", "description", "fundingUntil", "adoptedBy", "adoptedOn", "adoptedInYear",
+    "revisedIn", "preparedBy", "implements", "partOf", "replaces", "coordinatesWith", "mandatedBy", "legalBasis",
+    "dueDate", "decidedBy", "decidedOn", "underBearing", "supports", "responsible", "target", "deadline",
+    "deadlineYear", "targetGroups", "themes", "partners", "memberOf", "familyRole", "group", "annualSize",
+    "sizeQualifier", "asStated", "totalFor", "year", "amount", "currency", "unitMultiplier", "perYear",
+    "targetGroupSizes", "budget", "evidenceBased", "continues", "relatedTo", "unitOf", "homepage", "publisher",
+    "document", "at", "quote", "note", "source", "vision", "mission", "focusAreas", "goals", "successCriteria",
+    "initiatives", "budgetLines", "statedTotals", "processSteps", "personas",
 ]
 # Keys under which an identified part is written out where it is used (it has no place in a list).
 NESTING_KEYS = ("vision", "mission", "processSteps", "personas", "targetGroupSizes", "budget")
@@ -346,10 +347,13 @@ def _ordered(entries: dict[str, Any]) -> CommentedMap:
     note_rank = rank["note"]
 
     def place(key: str) -> tuple[int, int, str]:
-        holds_parts = isinstance(entries[key], CommentedSeq) and any(isinstance(v, CommentedMap) and "id" in v
-                                                                     for v in entries[key])
-        if key in ORDERED_PART_KEYS + NESTING_KEYS:  # parts defined here come last; a list of references before the notes
-            return (1, rank[key], key) if holds_parts else (0, note_rank - 1, key)
+        value = entries[key]
+        maps = [v for v in value if isinstance(v, CommentedMap)] if isinstance(value, CommentedSeq) else []
+        holds_parts = any("id" in v for v in maps) or (maps and key in ORDERED_PART_KEYS)
+        if holds_parts and key in ORDERED_PART_KEYS + NESTING_KEYS:  # parts defined here come last
+            return (1, rank[key], key)
+        if key in ORDERED_PART_KEYS + ("processSteps", "personas"):  # a list of references: before the notes
+            return (0, note_rank - 1, key)
         return (0, rank.get(key, note_rank - 1), key)
 
     mapping = CommentedMap()
