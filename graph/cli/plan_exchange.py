@@ -36,6 +36,10 @@ def document_graph(store: Store, document: str) -> str:
 def _document_quads(obj: Context, document_id: str) -> tuple[str, str, list[ox.Quad]]:
     document = expand(document_id)
     try:
+        ox.NamedNode(document)
+    except ValueError:
+        fail(f"'{document_id}' is not an id (ids look like doc/koebenhavn/integrationshandleplan-2019-22)")
+    try:
         graph = document_graph(obj.store(), document)
         return document, graph, obj.store().quads(graph)
     except LookupError as error:

@@ -205,4 +205,6 @@ def _dump(data: CommentedMap, header: str) -> str:
     yaml.allow_unicode = True
     out = StringIO()
     yaml.dump(data, out)
-    return "".join(f"# {line}\n" for line in header.splitlines()) + out.getvalue()
+    # comment lines quote the file (schema problems): anything YAML could take for a line break goes
+    return "".join("# " + "".join(c if c.isprintable() else " " for c in line) + "\n"
+                   for line in header.splitlines()) + out.getvalue()

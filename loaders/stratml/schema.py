@@ -11,7 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 import xmlschema
-from xmlschema.exceptions import XMLResourceError, XMLResourceForbidden
+from xmlschema.exceptions import XMLResourceError, XMLResourceForbidden, XMLResourceParseError
 
 from loaders.errors import LoadError
 
@@ -41,8 +41,10 @@ def safe_resource(path: Path | str, data: bytes) -> xmlschema.XMLResource:
     except XMLResourceForbidden as exc:
         raise LoadError(path, f"refused: {_first_line(exc)}", hint="StratML files need no DTD, entities or "
                         "outside references") from None
-    except (XMLResourceError, SyntaxError, ValueError) as exc:
+    except (XMLResourceParseError, SyntaxError) as exc:
         raise LoadError(path, f"not well-formed XML ({_first_line(exc)})") from None
+    except (XMLResourceError, ValueError) as exc:  # nested too deep, and the like
+        raise LoadError(path, f"cannot read the XML ({_first_line(exc).split(' for XMLResource(')[0]})") from None
 
 
 def namespace_of(resource: xmlschema.XMLResource) -> str:

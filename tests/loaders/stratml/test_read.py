@@ -66,6 +66,8 @@ def test_a_part1_plan_keeps_its_order_dates_and_language(tmp_path: Path):
     (b'<StrategicPlan xmlns="urn:ISO:std:iso:17469:tech:xsd:stratml_core"><Name>x</Name>', "not well-formed"),
     (b"", "not well-formed"),
     (b"<html><body>not a plan</body></html>", "not a StratML plan"),
+    (b'<StrategicPlan xmlns="urn:ISO:std:iso:17469:tech:xsd:stratml_core"><Name>x</Name>' + b"<a>" * 5000
+     + b"</a>" * 5000 + b"</StrategicPlan>", "maximum XML depth"),
     (b'<StrategicPlan xmlns="urn:ISO:std:iso:17469:tech:xsd:stratml_core"><StrategicPlanCore/></StrategicPlan>',
      "no <Name>"),
 ])
