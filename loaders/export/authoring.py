@@ -169,7 +169,7 @@ def _place_parts(graph: _Graph, context: _Context, root: Term | None) -> None:
             if isinstance(child, ox.BlankNode) and child in graph.facts and predicate != RDF + "type":
                 used.setdefault(child, []).append((parent, predicate))
     for child, users in used.items():
-        if len(users) == 1 and users[0][0] != child:
+        if len(users) == 1 and users[0][0] != child and child not in graph.home:
             graph.home[child] = (users[0][0], users[0][1], None)
     _break_cycles(graph, root)
 
@@ -225,7 +225,8 @@ class _Writer:
                 continue
             grouped.setdefault(predicate, []).append(value)
         entries: dict[str, Any] = {}
-        if isinstance(subject, ox.NamedNode) or subject not in self.graph.home:
+        home = self.graph.home.get(subject)
+        if isinstance(subject, ox.NamedNode) or home is None or home[2] is not None:  # a place needs an id
             entries["id"] = self.reference(subject)
         types = grouped.pop(RDF + "type", [])
         if types:

@@ -135,3 +135,13 @@ def test_keys_come_in_the_order_of_the_hand_made_files(name: str):
     # the one exception: the 2019-22 plan writes its description right after the title, where the
     # other documents write it after the municipality and period
     assert len(differ) <= (1 if "2019-22" in name else 0), differ
+
+
+def test_a_part_without_a_name_of_its_own_keeps_its_place(tmp_path: Path):
+    (tmp_path / "blank.yaml").write_text(
+        "id: doc/x/blank\ntype: ActionPlan\ntitle: {da: Blank}\ninitiatives:\n"
+        "  - doc/x/elsewhere\n"
+        "  - {id: '_:a', type: Initiative, label: {da: Uden id}}\n", encoding="utf-8")
+    before, after, text = round_trip(tmp_path / "blank.yaml", tmp_path, tmp_path / "out", base_iri() + "doc/x/blank")
+    assert isomorphic(before, after), text
+    assert sorted(int(o) for _s, p, o in after if str(p) == POSITION) == [2]
