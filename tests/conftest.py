@@ -132,6 +132,20 @@ def example_app(example_store):
     return create_app({"STORE": example_store, "TESTING": True})
 
 
+@pytest.fixture(scope="module")
+def live_server(example_store):
+    """The web app over the example graph on a loopback port, for a browser test module; the
+    network findings it kept are forgotten afterwards (later tests patch the engine)."""
+    from graph.explore.network import clear_findings_cache
+    from tests.browser_support import serve
+    from web import create_app
+
+    server = serve(create_app({"STORE": example_store}))
+    yield server
+    server.close()
+    clear_findings_cache()
+
+
 @pytest.fixture
 def example_client(example_app):
     return example_app.test_client()

@@ -15,33 +15,13 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from tests.browser_support import (LiveServer, OfflineGuard, PageProblems, axe_violations, coloured_spots,
-                                   describe_violations, links_starting_with, menu_links, screenshot, serve,
+                                   describe_violations, links_starting_with, menu_links, screenshot,
                                    slug, wait_until_canvas_settles)
 
 LANGS = ("da", "en")
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 PROJECTOR = {"width": 1920, "height": 1080}
-
-
-@pytest.fixture(scope="module")
-def live_server(example_store):
-    from web import create_app
-
-    server = serve(create_app({"STORE": example_store}))
-    yield server
-    server.close()
-    _forget_cached_answers()
-
-
-def _forget_cached_answers() -> None:
-    """The pages visited here fill module-level caches keyed by the shared example store (the network
-    view's findings); later tests that patch the engine must not get those answers back."""
-    try:
-        from graph.explore.network import clear_findings_cache
-    except ImportError:
-        return
-    clear_findings_cache()
 
 
 @dataclass

@@ -7,21 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import screenshot, serve
+from tests.browser_support import screenshot
 from tests.pdf_text import pdf_pages, pdf_text
 from tests.web.test_browser import LAPTOP, _close, _visitor
 
 HEADINGS = {"da": ("Sammenhængsrapport", "Sammenfatning", "Kilder"), "en": ("Coherence report", "Summary", "Sources")}
 A4_WIDTH_PT = 595.3
-
-
-@pytest.fixture(scope="module")
-def live_server(example_store):
-    from web import create_app
-
-    server = serve(create_app({"STORE": example_store}))
-    yield server
-    server.close()
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

@@ -6,19 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import serve
 from tests.web.test_browser import LAPTOP, PHONE, _close, _visitor
 
 HEADINGS = {"da": ("Søg", "Viser 1–", "Fritidsjob"), "en": ("Search", "Showing 1–", "Leisure-time jobs")}
-
-
-@pytest.fixture(scope="module")
-def live_server(example_store):
-    from web import create_app
-
-    server = serve(create_app({"STORE": example_store}))
-    yield server
-    server.close()
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
