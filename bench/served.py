@@ -21,6 +21,7 @@ every page for one municipality under 300 ms; search under 100 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -36,6 +37,12 @@ TARGET_QUESTION_MS = 200.0
 TARGET_LIBRARY_MS = 2000.0
 TARGET_PAGE_MS = 300.0
 TARGET_SEARCH_MS = 100.0
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (Linux), for what the kept answers take."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -126,10 +133,16 @@ def main(argv: list[str] | None = None) -> int:
             out.append(line(f"  {named.id}", wall, cpu, None))
 
         KEPT.clear()
-        warmer = Warmer(store, ["da", "en"], also=[overview, filter_choices])
-        wall, cpu, _ = timed(warmer.warm_once)
-        out.append(f"\n2. background warm-up of the national answers, da and en: {wall / 1000:.1f} s "
-                   f"({KEPT.rows:,} rows kept)")
+        before = resident_mb()
+        national = Warmer(store, ["da", "en"], also=[overview, filter_choices], municipalities=False)
+        wall, cpu, _ = timed(national.warm_once)
+        out.append(f"\n2. background warm-up, as `policygraph serve` does it at start and after each change:\n"
+                   f"  national answers and views, da and en: {wall / 1000:.1f} s ({cpu / 1000:.1f} s CPU, "
+                   f"{KEPT.rows:,} rows kept)")
+        wall, cpu, _ = timed(Warmer(store, ["da", "en"], also=[overview, filter_choices]).warm_once)
+        out.append(f"  then every municipality's answers, da and en: {wall / 1000:.1f} s ({cpu / 1000:.1f} s CPU, "
+                   f"{KEPT.rows:,} rows kept)")
+        out.append(f"  resident memory {before:,.0f} MB before the warm-up, {resident_mb():,.0f} MB after")
 
         out.append("\n3. national first pages as served (answers kept)")
         total_wall = total_cpu = 0.0
@@ -146,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             runs = [timed(get(client, url)) for _ in range(args.repeat)]
             wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
             out.append(line(f"  {name}", wall, cpu, target) + f"   first {first_wall:.0f} ms")
+        import resource
+        out.append(f"\npeak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB "
+                   f"({KEPT.rows:,} rows kept)")
         store.close()
     print("\n".join(out))
     return 0

@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from graph.questions import workshop_scope
-from graph.questions.library import NamedQuery, QueryResult, library, run_named, workshop_use
+from graph.questions.library import (NamedQuery, QueryParameterError, QueryResult, library, resolve_iri, run_named,
+                                     workshop_use)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ROWS = 400_000   # rows kept in all (about 0.5 KB each on the national graph)
+DEFAULT_ROWS = 1_000_000   # rows kept in all (see bench/README.md for the memory they take)
 
 
 @dataclass
@@ -48,7 +49,7 @@ class KeptAnswers:
                without_workshops: bool = False) -> QueryResult:
         """`run_named`'s answer, computed once per version of the store's data. An answer that was
         kept says so (`QueryResult.kept`); a failure is not kept, the next asker tries again."""
-        key = ("question", named.id, named.sparql, _params_key(params), lang, without_workshops)
+        key = ("question", named.id, named.sparql, _params_key(named, params), lang, without_workshops)
         result, fresh = self._keep(store, key, lambda: run_named(store, named, params, lang,
                                                                  without_workshops=without_workshops),
                                    lambda r: len(r.rows))
@@ -121,8 +122,19 @@ class KeptAnswers:
         return self._rows
 
 
-def _params_key(params: Mapping[str, Any] | None) -> tuple:
-    return tuple(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+def _params_key(named: NamedQuery, params: Mapping[str, Any] | None) -> tuple:
+    """The parameters as one key: an id given short (org/koebenhavn) or in full is the same answer."""
+    iris = {p.name for p in named.parameters if p.type == "iri"}
+
+    def value(name: str, given: Any) -> str:
+        if name in iris:
+            try:
+                return resolve_iri(given)
+            except QueryParameterError:
+                pass   # run_named refuses it, and nothing is kept
+        return str(given)
+
+    return tuple(sorted((str(k), value(str(k), v)) for k, v in (params or {}).items()))
 
 
 def _serial(version: Hashable) -> Hashable:
@@ -138,16 +150,29 @@ def national_questions() -> list[NamedQuery]:
     return [q for q in library().values() if not any(p.required and p.default is None for p in q.parameters)]
 
 
+def municipality_questions() -> list[NamedQuery]:
+    """Those of them that can be narrowed to one municipality (every page about one asks them)."""
+    return [q for q in national_questions() if any(p.name == "municipality" for p in q.parameters)]
+
+
+def municipalities(store: Any) -> list[str]:
+    """The municipalities that have documents, in IRI order."""
+    rows = store.query("SELECT DISTINCT ?m WHERE { ?d pg:municipality ?m } ORDER BY ?m")
+    return [row["m"].value for row in rows]
+
+
 class Warmer:
     """Computes the national answers of every question in the background, when started and again
     whenever the store's version changes (checked every `interval` seconds), first in the default
-    language. One daemon thread; it gives up on a question that fails and goes on with the next."""
+    language, then each municipality's (every page about one asks them; about 0.4 s a municipality
+    on the bench graph). One daemon thread; it gives up on a question that fails and goes on."""
 
     def __init__(self, store: Any, langs: Iterable[str], kept: KeptAnswers = KEPT, interval: float = 2.0,
                  questions: Callable[[], list[NamedQuery]] = national_questions,
-                 also: Iterable[Callable[[Any, str], Any]] = ()) -> None:
+                 also: Iterable[Callable[[Any, str], Any]] = (), municipalities: bool = True) -> None:
         self.store, self.langs, self.kept, self.interval = store, list(langs), kept, interval
         self.questions, self.also = questions, list(also)   # `also`: other views kept with KEPT.value
+        self.municipalities = municipalities                # each municipality's answers after the national ones
         self.warmed: Hashable | None = None     # the version last warmed through
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="policygraph-warm-answers", daemon=True)
@@ -163,27 +188,39 @@ class Warmer:
         while not self._stop.is_set():
             try:
                 version = self.store.version()
-                if version is not None and version != self.warmed:
-                    self.warm_once()
+                if version is not None and version != self.warmed and self.warm_once(version):
                     self.warmed = version
             except Exception:  # noqa: BLE001 - a closed or broken store: try again later, never die silently
                 log.exception("warming the kept answers failed")
             self._stop.wait(self.interval)
 
-    def warm_once(self) -> None:
+    def warm_once(self, version: Hashable | None = None) -> bool:
+        """National answers (and the `also` views) in every language, then each municipality's;
+        False when stopped, or when the data changed meanwhile (the next round starts over)."""
         started = time.perf_counter()
-        for lang in self.langs:
-            for view in self.also:
+        rounds = [(lang, None) for lang in self.langs]
+        places = municipalities(self.store) if self.municipalities else []
+        rounds += [(lang, m) for lang in self.langs for m in places]
+        for lang, municipality in rounds:
+            if self._stop.is_set() or (version is not None and self.store.version() != version):
+                return False
+            if municipality is None:
+                self._views(lang)
+            questions = self.questions() if municipality is None else municipality_questions()
+            params = {} if municipality is None else {"municipality": municipality}
+            for named in questions:
                 try:
-                    view(self.store, lang)
-                except Exception as error:  # noqa: BLE001 - as for a question
-                    log.warning("warming %s (%s) failed: %s", getattr(view, "__name__", view), lang, error)
-            for named in self.questions():
-                if self._stop.is_set():
-                    return
-                try:
-                    result = self.kept.answer(self.store, named, {}, lang)
-                    self.kept.workshop_use(self.store, named, {}, lang, result, False)
+                    result = self.kept.answer(self.store, named, params, lang)
+                    self.kept.workshop_use(self.store, named, params, lang, result, False)
                 except Exception as error:  # noqa: BLE001 - one failing question must not stop the others
-                    log.warning("warming %s (%s) failed: %s", named.id, lang, error)
-        log.info("kept answers warmed in %.1f s (%d rows kept)", time.perf_counter() - started, self.kept.rows)
+                    log.warning("warming %s (%s, %s) failed: %s", named.id, lang, municipality or "national", error)
+        log.info("kept answers warmed in %.1f s (%d municipalities, %d rows kept)", time.perf_counter() - started,
+                 len(places), self.kept.rows)
+        return True
+
+    def _views(self, lang: str) -> None:
+        for view in self.also:
+            try:
+                view(self.store, lang)
+            except Exception as error:  # noqa: BLE001 - as for a question
+                log.warning("warming %s (%s) failed: %s", getattr(view, "__name__", view), lang, error)

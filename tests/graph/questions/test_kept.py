@@ -149,7 +149,8 @@ def test_the_warmer_answers_the_national_questions_and_again_after_a_change(stor
     from small_graph import GOOD
     store, kept = store_from_turtle(GOOD), KeptAnswers()
     questions = [library()[GOALS], library()["plan-synergies"]]
-    warmer = Warmer(store, ["da", "en"], kept, interval=0.05, questions=lambda: questions).start()
+    warmer = Warmer(store, ["da", "en"], kept, interval=0.05, questions=lambda: questions,
+                    municipalities=False).start()
     try:
         deadline = time.monotonic() + 20
         while warmer.warmed != store.version() and time.monotonic() < deadline:
@@ -163,3 +164,22 @@ def test_the_warmer_answers_the_national_questions_and_again_after_a_change(stor
         assert T + "maal2" in {r["goal"].value for r in kept.answer(store, questions[0], {}, "da").rows}
     finally:
         warmer.stop()
+
+
+def test_the_warmer_then_answers_each_municipalitys_questions(store_from_turtle, counted):
+    from small_graph import GOOD, SECOND_PLAN
+    store, kept = store_from_turtle(GOOD + SECOND_PLAN), KeptAnswers()
+    assert Warmer(store, ["da"], kept, questions=lambda: [library()[GOALS]]).warm_once()
+    counted.clear()
+    for given in ("t/kommune", T + "kommune"):   # the short id and the full IRI are the same answer
+        answer = kept.answer(store, library()[GOALS], {"municipality": given}, "da")
+        assert answer.kept and {r["goal"].value for r in answer.rows} == {T + "maal2"}
+    assert counted == []
+
+
+def test_a_warm_round_overtaken_by_a_change_starts_over(store_from_turtle, tmp_path):
+    from small_graph import GOOD
+    store, kept = store_from_turtle(GOOD), KeptAnswers()
+    before = store.version()
+    second_goal(store, tmp_path)
+    assert not Warmer(store, ["da"], kept, questions=lambda: [library()[GOALS]]).warm_once(before)
