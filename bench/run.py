@@ -363,7 +363,7 @@ def report(info: dict) -> str:
                                ("memory_scoped", f"in memory, one municipality ({SCOPE_MUNICIPALITY})", ", memory scoped")):
         if full.get(key):
             copy = next((q["copy_s"] for q in full[key] if q.get("copy_s")), None)
-            rows.append([f"copy of the store into memory (MemoryReplica, as `policygraph serve`)", fmt_s(copy),
+            rows.append(["copy of the store into memory (MemoryReplica, as `policygraph serve`)", fmt_s(copy),
                          "", "", "", "", ""])
             rows += question_rows(full[key], info, title, suffix=suffix)
     for qid, q in slice_q.items():

@@ -356,7 +356,7 @@ def overlap_candidates(facts: Facts, out: Derived) -> None:
     Per municipality, each initiative gets a bit; for one initiative, the OR of the masks of the groups
     and themes it relates through gives its partners at once (3 M pairs share a group nationally)."""
     members: dict[Node, list] = defaultdict(list)
-    serves, reaches, themes = out.get(PG + "servesTargetGroup"), out.get(PG + "reachesTargetGroup"), out.get(PG + "withinTheme")
+    serves, reaches = out.get(PG + "servesTargetGroup"), out.get(PG + "reachesTargetGroup")
     for i, places in out.get(PG + "inMunicipality").items():
         if i in serves or i in reaches:
             for m in places:

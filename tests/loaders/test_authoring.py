@@ -121,7 +121,7 @@ def test_alias_bomb_is_refused_at_the_alias(tmp_path, load_bounded):
 
 
 @pytest.mark.parametrize("nested", ["[" * 5_000 + "x" + "]" * 5_000, "{a: " * 5_000 + "x" + "}" * 5_000,
-                                    "\n" + "".join("  " * i + f"- \n" for i in range(300)) + "  " * 300 + "- x"])
+                                    "\n" + "".join("  " * i + "- \n" for i in range(300)) + "  " * 300 + "- x"])
 def test_deep_nesting_is_refused_not_a_crash_or_a_hang(tmp_path, load_bounded, nested):
     path = write(tmp_path, "id: doc/x\ntype: Initiative\n'http://example.org/p': " + nested + "\n")
     code, output = load_bounded(path)

@@ -86,7 +86,7 @@ def test_a_dataset_chooses_the_default_graph_and_the_named_graphs(store):
     path = f"SELECT ?z WHERE {{ <{EX}a> <{EX}p>/<{EX}p> ?z }}"
     assert [r["z"].value for r in store.query(path, dataset=Dataset((EX + "g1", EX + "g2")))] == [EX + "c"]
     assert list(store.query(path, dataset=Dataset((EX + "g1", EX + "g3")))) == []
-    named = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
+    named = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
     assert [r["g"].value for r in store.query(named, dataset=Dataset(named_graphs=(EX + "g3",)))] == [EX + "g3"]
     # Only named graphs given: the default graph is empty, not the union.
     assert not store.query("ASK { ?s ?p ?o }", dataset=Dataset(named_graphs=(EX + "g1",)))
