@@ -23,7 +23,7 @@ from graph.store.labels import Labeller
 from graph.workshop import scope
 from ontology import base_iri
 from ontology.texts import translate
-from web.errors import Problem
+from web.errors import Problem, error_response
 from web.twins import Reply, twin
 from web.workshop import access
 
@@ -81,7 +81,6 @@ def _refuse(status: int, key: str, detail: str = "", sent: bool = True) -> Probl
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error: RequestEntityTooLarge) -> Response:
     """Refused before the body is read (MAX_CONTENT_LENGTH): said beside the form, in the reader's language."""
-    from web.errors import error_response
     return error_response(_refuse(413, "too_large", sent=False))
 
 
