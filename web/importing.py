@@ -129,11 +129,12 @@ def review_context(draft: Draft) -> dict[str, Any]:
     blocks = draft.blocks()
     text = draft.text()
     nodes = draft_review.review_nodes(text, blocks)
-    plan = draft_review.plan_id(text)
+    data_folder = Path(current_app.config["DATA_FOLDER"])
     try:
-        target = target_file(plan, Path(current_app.config["DATA_FOLDER"])).relative_to(current_app.config["DATA_FOLDER"]).as_posix()
-    except DraftRefused:
-        target = ""
+        plan = draft_review.plan_id(text)
+        target = target_file(plan, data_folder).relative_to(data_folder).as_posix()
+    except DraftRefused:  # shown without a target; saving says why
+        plan, target = "", ""
     every = list(draft_review.walk(nodes))
     return {"id": draft.id, "file": draft.meta.get("file", ""), "municipality": draft.meta.get("municipality", ""),
             "plan": plan, "target": target, "saved": draft.meta.get("saved", ""),

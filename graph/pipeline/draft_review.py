@@ -40,6 +40,7 @@ class ReviewNode:
     sizes: list[str] = field(default_factory=list)
     children: list["ReviewNode"] = field(default_factory=list)
     block: int | None = None
+    term: str = ""  # the document's own word for the node's level (indsatsområde, pejlemærke ...)
 
     @property
     def low(self) -> bool:
@@ -48,7 +49,7 @@ class ReviewNode:
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.kind, "label": self.label, "confidence": self.confidence,
                 "why": self.why, "low": self.low, "proposed": self.proposed, "place": self.place,
-                "quote": self.quote, "block": self.block, "budget": self.budget, "sizes": self.sizes,
+                "quote": self.quote, "term": self.term, "block": self.block, "budget": self.budget, "sizes": self.sizes,
                 "children": [child.as_json() for child in self.children]}
 
 
@@ -95,6 +96,7 @@ def _node(mapping: CommentedMap) -> ReviewNode:
                       confidence=float(found.group(1)) if found else None, why=found.group(2) if found else "",
                       proposed="proposed" in comment, place=str(source.get("at", "")) if isinstance(source, dict) else "",
                       quote=str(source.get("quote", "")) if isinstance(source, dict) else "", budget=budget, sizes=sizes,
+                      term=_text_of(mapping.get("documentTerm")),
                       children=[_node(child) for key in CHILD_KEYS for child in mapping.get(key) or []
                                 if isinstance(child, CommentedMap) and "id" in child])
 

@@ -38,6 +38,8 @@ def test_the_tree_with_confidence_places_budgets_and_sizes(draft):
                                                                      "sheet 'Tabel 1', cell B9")
     assert node.budget[0] == {"year": 2019, "amount": "800", "unit": 1000} and node.sizes[0].startswith("60 ")
     assert any(n.low for n in found.values()) and not node.low
+    area = next(n for n in found.values() if n.kind == "FocusArea")
+    assert area.term == "fokusområde" and area.as_json()["term"] == "fokusområde"
 
 
 def test_a_node_finds_its_block_by_place_else_by_quote():
