@@ -101,7 +101,12 @@ def check_store(store: Store, lang: str = "en") -> list[Finding]:
 def load_into_store(store: Store, paths: Iterable[Path], validate: bool = True,
                     progress: Callable[[Path], None] | None = None, lang: str = "en") -> LoadReport:
     """All or nothing: a bad file or a shape violation stops the load before anything is written."""
-    files = load_paths(paths, progress)
+    return load_files_into_store(store, load_paths(paths, progress), validate, lang)
+
+
+def load_files_into_store(store: Store, files: list[LoadedFile], validate: bool = True, lang: str = "en") -> LoadReport:
+    """Files already read (each with the graph name its folder gives it: a plan saved from the review
+    page into data/ is named as `policygraph load data` names it), checked and written all or nothing."""
     findings = check_files(store, files, lang) if validate else []
     if violations(findings):
         raise ValidationFailed(findings)

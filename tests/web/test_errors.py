@@ -52,9 +52,12 @@ READS: dict[str, list[str]] = {
     "workshop.votes_csv": [], "workshop.results_xlsx": [], "workshop.briefing_pdf": ["body"], "workshop.briefing_html": ["body"], "workshop.history": ["since", "limit"], "workshop.history_json": ["since", "limit"],
     "search.results": SEARCH, "search.results_json": SEARCH,
     "report.page": REPORT_SCOPE, "report.page_json": REPORT_SCOPE, "report.page_pdf": REPORT_SCOPE,
+    "importing.upload": [], "importing.review": [], "importing.review_json": [], "importing.edit": [],
+    "importing.save": [],
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",
+               "draft_id": "0123456789abcdef0123456789abcdef",
                "role": "projector"}
 _read: ContextVar[set[str] | None] = ContextVar("read", default=None)
 

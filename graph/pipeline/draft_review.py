@@ -1,0 +1,222 @@
+"""What the review page shows of a draft, and the reviewer's edits, on the draft's YAML text.
+
+The draft is read with ruamel.yaml's round trip, so the importer's `# draft: confidence 0.90 (why)`
+comments (draft.py in loaders/importing) are read where they stand and every edit keeps the rest of
+the file (sources, comments, key order) as the importer wrote it. Nodes are named by their `id`,
+which the importer makes unique within a draft.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterator
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from graph.pipeline.drafts import DraftRefused
+
+CHILD_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLines")
+LOW_CONFIDENCE = 0.7
+_CONFIDENCE = re.compile(r"draft: confidence ([0-9.]+) \((.*?)\)(.*)$")
+_DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+@dataclass
+class ReviewNode:
+    """One node of the draft as the reviewer sees it."""
+
+    id: str
+    kind: str
+    label: str
+    confidence: float | None
+    why: str
+    proposed: bool
+    place: str
+    quote: str
+    budget: list[dict[str, Any]] = field(default_factory=list)
+    sizes: list[str] = field(default_factory=list)
+    children: list["ReviewNode"] = field(default_factory=list)
+    block: int | None = None
+    term: str = ""  # the document's own word for the node's level (indsatsområde, pejlemærke ...)
+
+    @property
+    def low(self) -> bool:
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.kind, "label": self.label, "confidence": self.confidence,
+                "why": self.why, "low": self.low, "proposed": self.proposed, "place": self.place,
+                "quote": self.quote, "term": self.term, "block": self.block, "budget": self.budget, "sizes": self.sizes,
+                "children": [child.as_json() for child in self.children]}
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.width = 4096  # a long quote stays on its line, as the importer wrote it
+    yaml.indent(mapping=2, sequence=4, offset=2)  # as loaders/importing/draft.py writes it
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def parse(text: str) -> CommentedMap:
+    return _yaml().load(text)
+
+
+def dump(document: CommentedMap) -> str:
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()
+
+
+def _comment(mapping: CommentedMap) -> str:
+    entry = mapping.ca.items.get("id") if hasattr(mapping, "ca") else None
+    token = entry[2] if entry and len(entry) > 2 else None
+    return token.value.strip().lstrip("#").strip() if token is not None else ""
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("da") or value.get("en") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _node(mapping: CommentedMap) -> ReviewNode:
+    comment = _comment(mapping)
+    found = _CONFIDENCE.search(comment)
+    source = mapping.get("source") or {}
+    budget = [{"year": int(b.get("year")), "amount": str(b.get("amount")), "unit": int(b.get("unitMultiplier") or 1)}
+              for b in mapping.get("budget") or [] if isinstance(b, dict) and b.get("year") is not None]
+    sizes = [f"{s.get('annualSize')}" + (f" ({_text_of(s.get('asStated'))})" if s.get("asStated") else "")
+             for s in mapping.get("targetGroupSizes") or [] if isinstance(s, dict)]
+    return ReviewNode(id=str(mapping["id"]), kind=str(mapping.get("type", "")),
+                      label=_text_of(mapping.get("label") or mapping.get("title") or mapping.get("prefLabel")),
+                      confidence=float(found.group(1)) if found else None, why=found.group(2) if found else "",
+                      proposed="proposed" in comment, place=str(source.get("at", "")) if isinstance(source, dict) else "",
+                      quote=str(source.get("quote", "")) if isinstance(source, dict) else "", budget=budget, sizes=sizes,
+                      term=_text_of(mapping.get("documentTerm")),
+                      children=[_node(child) for key in CHILD_KEYS for child in mapping.get(key) or []
+                                if isinstance(child, CommentedMap) and "id" in child])
+
+
+def review_nodes(text: str, blocks: list[dict[str, Any]]) -> list[ReviewNode]:
+    """The draft's top-level nodes (the plan with its tree, proposed concepts), each tied to the block
+    of the source it names; the file's own SourceDocument is the source pane, not a node."""
+    document = parse(text)
+    nodes = [_node(m) for m in document.get("graph") or []
+             if isinstance(m, CommentedMap) and "id" in m and m.get("type") != "SourceDocument"]
+    for node in walk(nodes):
+        node.block = find_block(node, blocks)
+    return nodes
+
+
+def walk(nodes: list[ReviewNode]) -> Iterator[ReviewNode]:
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def find_block(node: ReviewNode, blocks: list[dict[str, Any]]) -> int | None:
+    """The block whose place the node names, else the first holding the start of its quote."""
+    if node.place:
+        for block in blocks:
+            if node.place in block["places"]:
+                return block["n"]
+    start = node.quote.split(" | ")[0][:60].removesuffix(" ...")
+    if start and start != "-":
+        for block in blocks:
+            if start in block["text"] or any(start in cell for cell in block["cells"]):
+                return block["n"]
+    return None
+
+
+def plan_id(text: str) -> str:
+    """The id of the plan the draft describes: its first `doc/` node, else its first node with a title."""
+    items = [m for m in parse(text).get("graph") or [] if isinstance(m, CommentedMap) and "id" in m]
+    found = next((m for m in items if str(m["id"]).startswith("doc/")), None) or \
+        next((m for m in items if "title" in m and m.get("type") != "SourceDocument"), None)
+    if found is None:
+        raise DraftRefused("the draft names no plan")
+    return str(found["id"])
+
+
+# ------------------------------------------------------------------------------------------- edits
+def _find(items: Any, node_id: str) -> tuple[CommentedSeq, int] | None:
+    """(the list holding the node, its index), searched through the tree."""
+    if not isinstance(items, list):
+        return None
+    for index, item in enumerate(items):
+        if not isinstance(item, CommentedMap):
+            continue
+        if str(item.get("id")) == node_id:
+            return items, index
+        for key in CHILD_KEYS:
+            found = _find(item.get(key), node_id)
+            if found:
+                return found
+    return None
+
+
+def _located(document: CommentedMap, node_id: str) -> tuple[CommentedSeq, int]:
+    found = _find(document.get("graph"), node_id)
+    if found is None:
+        raise DraftRefused(f"no node '{node_id[:80]}' in the draft")
+    return found
+
+
+def amount(text: str) -> int | Decimal:
+    """An amount as a person types it: `3300`, `3.300` (Danish thousands), `2,5` or `2.5`."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if _DANISH_THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(".", "")
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        raise DraftRefused(f"'{text[:40]}' is not an amount") from None
+    if not value.is_finite() or value < 0 or value > Decimal(10) ** 12:
+        raise DraftRefused(f"'{text[:40]}' is not an amount") from None
+    return int(value) if value == value.to_integral_value() else value
+
+
+def change(text: str, node_id: str, label: str | None, amounts: dict[int, str]) -> str:
+    """A new label (Danish, as the document writes it) and yearly amounts in the budget's own unit."""
+    document = parse(text)
+    items, index = _located(document, node_id)
+    node = items[index]
+    if label is not None:
+        label = " ".join(label.split())
+        if not label:
+            raise DraftRefused("a label cannot be empty")
+        key = "label" if "label" in node or "title" not in node else "title"
+        if isinstance(node.get(key), dict):
+            node[key]["da"] = label
+        else:
+            node[key] = CommentedMap(da=label)
+            node[key].fa.set_flow_style()
+    lines = {int(b["year"]): b for b in node.get("budget") or [] if isinstance(b, dict) and "year" in b}
+    for year, typed in amounts.items():
+        if year not in lines:
+            raise DraftRefused(f"no budget line for {year}")
+        value = amount(typed)
+        lines[year]["amount"] = float(value) if isinstance(value, Decimal) else value
+    return dump(document)
+
+
+def accept(text: str, node_id: str) -> str:
+    """Accepted by the reviewer: the importer's doubt (the `# draft:` comment) goes."""
+    document = parse(text)
+    items, index = _located(document, node_id)
+    items[index].ca.items.pop("id", None)
+    return dump(document)
+
+
+def drop(text: str, node_id: str) -> str:
+    """The node goes with everything below it; the plan itself cannot be dropped, only not saved."""
+    document = parse(text)
+    if node_id == plan_id(text):
+        raise DraftRefused("the plan itself cannot be dropped")
+    items, index = _located(document, node_id)
+    del items[index]
+    return dump(document)
