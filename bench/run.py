@@ -100,7 +100,7 @@ def questions(store, scope: str | None = None) -> list[dict]:
     out = []
     if library:
         for qid, named in sorted(library.items()):
-            if any(p.required and p.default is None for p in named.parameters):
+            if named.needs_input():
                 out.append({"id": qid, "skipped": "needs a parameter"})
                 continue
             params = {"municipality": scope} if scope and any(p.name == "municipality" for p in named.parameters) else {}

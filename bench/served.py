@@ -79,7 +79,7 @@ def municipality_pages(app: Any, store: Any, municipality: str, short: str) -> l
     pages = [("front page", "/", TARGET_PAGE_MS), ("plan page", plan_url, TARGET_PAGE_MS)]
     for named in sorted(library().values(), key=lambda q: q.id):
         takes = any(p.name == "municipality" for p in named.parameters)
-        if any(p.required and p.default is None and p.name != "municipality" for p in named.parameters):
+        if named.needs_input({"municipality": short}):
             continue
         pages.append((f"question {named.id}", f"/questions/{named.id}" + (f"?municipality={short}" if takes else ""),
                       TARGET_PAGE_MS))

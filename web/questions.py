@@ -26,6 +26,7 @@ from graph.store.labels import Labeller
 from ontology.texts import plural, translate
 from graph.store import RefusedText
 from web.errors import Problem
+from web.paging import page_number
 from web.sparql import QueryRefused, run_with_deadline
 from web.twins import Reply, twin
 from web.workbench import cell, editor_text
@@ -101,6 +102,11 @@ def _short(value: str) -> str:
 def leaving_out_workshops() -> bool:
     """`?workshops=exclude` asks the question over every graph but those of workshop decisions."""
     return request.args.get("workshops") == "exclude"
+
+
+def workshop_scope_args() -> dict[str, str]:
+    """The URL argument every link to the same answer carries when workshops are left out."""
+    return {"workshops": "exclude"} if leaving_out_workshops() else {}
 
 
 def run(named: NamedQuery, given: dict[str, str], lang: str) -> tuple[QueryResult, WorkshopUse]:
@@ -217,17 +223,17 @@ class Page:
 
 def requested_page(total: int) -> Page:
     """`?page=N` (1 when absent); past the last page, the last one."""
-    text = request.args.get("page", "1").strip()
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise Problem(400, translate("q_bad_page", g.lang).format(value=text[:20]))
-    page = Page(int(text), total, PAGE_ROWS)
+    number = page_number()
+    if number is None:
+        raise Problem(400, translate("q_bad_page", g.lang).format(value=request.args.get("page", "").strip()[:20]))
+    page = Page(number, total, PAGE_ROWS)
     return page if page.number <= page.count else Page(page.count, total, PAGE_ROWS)
 
 
 def page_links(named: NamedQuery, given: dict[str, str], page: Page, endpoint: str,
                external: bool = False) -> dict[str, str | None]:
     """The previous and next pages of the same answer (None at either end)."""
-    scope = {"workshops": "exclude"} if leaving_out_workshops() else {}
+    scope = workshop_scope_args()
     extra = {"explain": 1} if request.args.get("explain") else {}
 
     def to(number: int) -> str:
@@ -243,18 +249,12 @@ def evidence(named: NamedQuery, result: QueryResult, lang: str) -> list[list[Evi
     return [explain(store, row, named, lang) if i < EXPLAIN_ROWS else [] for i, row in enumerate(result.rows)]
 
 
-def awaiting_input(named: NamedQuery, given: dict[str, str]) -> bool:
-    """The page shows the form, not an error, while a value it needs is missing (a first visit, or one
-    of two municipalities to compare chosen); the twins run and say what is missing."""
-    return any(p.required and p.default is None and not given.get(p.name) for p in named.parameters)
-
-
 def explainable(named: NamedQuery) -> bool:
     return bool(named.explain or named.explain_budget)
 
 
 def _links(named: NamedQuery, given: dict[str, str], lang: str, bindings: dict[str, Any] | None) -> dict[str, str]:
-    scope = {"workshops": "exclude"} if leaving_out_workshops() else {}
+    scope = workshop_scope_args()
     return {"json": url_for("questions.detail_json", qid=named.id, **given, **scope),
             "csv": url_for("questions.detail_csv", qid=named.id, **given, **scope),
             "explain": url_for("questions.detail", qid=named.id, explain=1, **given, **scope),
@@ -318,7 +318,7 @@ def detail(qid: str) -> Reply:
                       if request.args.get("explain") and explainable(named) else None)
 
     def page() -> dict[str, Any]:
-        if awaiting_input(named, given):  # a first visit shows the form; the twins run and say what is missing
+        if named.needs_input(given):  # the form until every value it needs is given; the twins say what is missing
             return _form(named, None)
         return _answered(named, answer(), shown(), explained())
 

@@ -16,6 +16,7 @@ from ontology import curie, expand
 from ontology.texts import translate
 from web.errors import Problem
 from web.links import resource_url
+from web.paging import page_number
 from web.twins import Reply, twin
 
 bp = Blueprint("search", __name__)
@@ -41,10 +42,10 @@ def _filters() -> dict[str, str]:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1").strip() or "1"
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10_000:
-        raise Problem(400, translate("search.bad_page", g.lang), raw)
-    return int(raw)
+    number = page_number()
+    if number is None:
+        raise Problem(400, translate("search.bad_page", g.lang), request.args.get("page", "").strip())
+    return number
 
 
 def _url(query: str, filters: dict[str, str], page: int = 1, endpoint: str = "search.results",

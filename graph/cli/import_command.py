@@ -5,13 +5,12 @@ Bad input ends as one line naming the file and the place, a non-zero exit and no
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from graph.cli.context import fail
+from graph.pipeline.drafts import write_whole
 from loaders import LoadError
 from loaders.importing import Imported, import_plan
 
@@ -54,14 +53,9 @@ def import_command(file: Path, mapping: Path | None, municipality: str | None, o
 
 def _write(target: Path, text: str) -> None:
     """All or nothing: the draft appears complete under its name, or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".draft-", suffix=".yaml", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
+        write_whole(target, text, prefix=".draft-")
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         fail(f"{target}: cannot write the draft: {error.strerror or error}")
 
 

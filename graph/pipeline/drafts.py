@@ -82,27 +82,32 @@ class Draft:
             check_draft(text)
         except LoadError as error:
             raise DraftRefused(error.problem) from None
-        _write_atomically(self.path, text)
+        write_whole(self.path, text)
 
     def record(self, **items: Any) -> None:
         self.meta.update(items)
-        _write_atomically(self.folder / "meta.json", json.dumps(self.meta, ensure_ascii=False, indent=1))
+        write_whole(self.folder / "meta.json", json.dumps(self.meta, ensure_ascii=False, indent=1))
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def write_whole(target: Path, text: str, *, exclusive: bool = False, prefix: str = ".part-") -> None:
+    """The text under its name complete or not at all: written beside it under a temporary name
+    (`prefix`...), then moved in. `exclusive` never writes over a file that is there, or that appeared
+    meanwhile (FileExistsError)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".part-", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        os.replace(temporary, target)
-    except BaseException:
+        if exclusive:
+            os.link(temporary, target)  # fails if the name is taken
+        else:
+            os.replace(temporary, target)
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class DraftFolder:
@@ -200,7 +205,10 @@ def save_draft(draft: Draft, plan_id: str, store: Store, data_folder: Path, lang
         findings = check_files(store, files, lang)
         if violations(findings):
             raise DraftInvalid([_without_folder(str(f), staging) for f in violations(findings)])
-        _write_exclusively(target, staged.read_text(encoding="utf-8"))
+        try:
+            write_whole(target, staged.read_text(encoding="utf-8"), exclusive=True, prefix=".draft-")
+        except FileExistsError:
+            raise DraftRefused(f"{target.name} is already in the data folder") from None
         try:
             load_files_into_store(store, files, validate=False)
         except BaseException:
@@ -212,19 +220,5 @@ def save_draft(draft: Draft, plan_id: str, store: Store, data_folder: Path, lang
     return target
 
 
-def _write_exclusively(target: Path, text: str) -> None:
-    """Written complete under its name or not at all, and never over a file that appeared meanwhile."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".draft-", suffix=".yaml", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.link(temporary, target)  # fails if the name is taken
-    except FileExistsError:
-        raise DraftRefused(f"{target.name} is already in the data folder") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
 __all__ = ["Draft", "DraftFolder", "DraftInvalid", "DraftRefused", "Finding", "ValidationFailed", "save_draft",
-           "safe_name", "target_file"]
+           "safe_name", "target_file", "write_whole"]

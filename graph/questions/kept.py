@@ -44,6 +44,7 @@ class KeptAnswers:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._rows = 0
+        self._latest: dict[Hashable, Hashable] = {}   # each store's newest version with a kept answer
 
     def answer(self, store: Any, named: NamedQuery, params: Mapping[str, Any] | None = None, lang: str = "en",
                without_workshops: bool = False) -> QueryResult:
@@ -100,13 +101,16 @@ class KeptAnswers:
             entry.rows = rows
             self._rows += rows
             serial = _serial(entry.version)
-            for other in [k for k, e in self._entries.items()
-                          if _serial(e.version) == serial and e.version != entry.version and e.answer.done()]:
-                self._drop(other)
-            for other in [k for k, e in self._entries.items() if e.answer.done()]:
-                if self._rows <= self.max_rows:
-                    break
-                self._drop(other)
+            if self._latest.get(serial) != entry.version:   # the store's data changed: once per version
+                self._latest[serial] = entry.version
+                for other in [k for k, e in self._entries.items()
+                              if _serial(e.version) == serial and e.version != entry.version and e.answer.done()]:
+                    self._drop(other)
+            if self._rows > self.max_rows:
+                for other in [k for k, e in self._entries.items() if e.answer.done()]:
+                    if self._rows <= self.max_rows:
+                        break
+                    self._drop(other)
 
     def _drop(self, key: tuple) -> None:
         self._rows -= self._entries.pop(key).rows
@@ -115,6 +119,7 @@ class KeptAnswers:
         with self._lock:
             self._entries.clear()
             self._rows = 0
+            self._latest.clear()
 
     @property
     def rows(self) -> int:
@@ -147,7 +152,7 @@ KEPT = KeptAnswers()   # the process's kept answers: the web app's pages, its re
 
 def national_questions() -> list[NamedQuery]:
     """The questions a page asks without being given anything: those with no required parameter."""
-    return [q for q in library().values() if not any(p.required and p.default is None for p in q.parameters)]
+    return [q for q in library().values() if not q.needs_input()]
 
 
 def municipality_questions() -> list[NamedQuery]:

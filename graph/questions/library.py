@@ -90,6 +90,11 @@ class NamedQuery:
         column = self.column(name)
         return text_in(column.heading, lang) if column else name
 
+    def needs_input(self, given: Mapping[str, Any] | None = None) -> bool:
+        """True while a required parameter without a default is not among `given`: such a question
+        cannot be asked nationally, warmed, or put in the report, and its page shows the form."""
+        return any(p.required and p.default is None and not (given or {}).get(p.name) for p in self.parameters)
+
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
             if p.name == name:

@@ -172,6 +172,6 @@ def build_report(store: Store, lang: str = "da", scope: Scope | None = None) -> 
                     scope_label=" · ".join(labels(i) for i in (scope.municipality, scope.committee, scope.plan) if i))
     iris = scope_iris(store, scope)
     for query in sorted(library().values(), key=lambda q: (SECTIONS.index(q.kind) if q.kind in SECTIONS else 99, q.id)):
-        if query.kind in SECTIONS and not any(p.required and p.default is None for p in query.parameters):
+        if query.kind in SECTIONS and not query.needs_input():
             report.sections.setdefault(query.kind, []).append(_section(store, query, report, iris))
     return report

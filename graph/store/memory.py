@@ -72,7 +72,10 @@ class MemoryReplica(Store):
 
     def version(self) -> Hashable | None:
         """The copy's: answers kept from it stay right until a new copy answers."""
-        return None if self.disk.in_transaction() else (self._follow(), self.memory.version())[1]
+        if self.disk.in_transaction():
+            return None
+        self._follow()
+        return self.memory.version()
 
     def in_transaction(self) -> bool:
         return self.disk.in_transaction()

@@ -323,6 +323,8 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_page_is_a_400(example_clie
     assert data["page"] == data["pages"] and data["next"] is None
     response = example_client.get("/questions/plan-synergies?page=two&lang=en")
     assert response.status_code == 400 and str(escape("There is no page 'two'")) in response.get_data(as_text=True)
+    for huge in ("9" * 5000, "10001"):   # more digits than Python reads into an int, and past the last page anyone follows
+        assert example_client.get(f"/questions/plan-synergies.json?page={huge}").status_code == 400
 
 
 def test_an_answer_is_kept_until_the_data_changes(example_client):

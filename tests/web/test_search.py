@@ -95,7 +95,8 @@ def test_a_hostile_query_is_answered_not_failed(example_client):
     assert response.status_code == 200 and "<mark>" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("args", [{"q": "x", "page": "abc"}, {"q": "x", "page": "0"}, {"q": "x" * 201}])
+@pytest.mark.parametrize("args", [{"q": "x", "page": "abc"}, {"q": "x", "page": "0"}, {"q": "x", "page": "9" * 5000},
+                                  {"q": "x" * 201}])
 def test_bad_input_is_a_400_with_a_sentence(example_client, args):
     response = example_client.get("/search.json", query_string=args)
     assert response.status_code == 400 and response.get_json()["error"]
