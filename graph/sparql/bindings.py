@@ -15,7 +15,7 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from graph.sparql.text import tokens
+from graph.sparql.text import read_once, tokens
 from ontology import XSD
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -56,6 +56,7 @@ class _Group:
         self.assigned: set[str] = set()  # targets of BIND(... AS ?v) inside: VALUES there would clash
 
 
+@read_once
 def _where_groups(sparql: str) -> list[_Group]:
     """Each WHERE group (outer and sub-SELECTs), outer first. The outer group may omit the WHERE
     keyword; a CONSTRUCT template is not a WHERE group."""

@@ -18,6 +18,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from graph.sparql.bindings import _tokens
+from graph.sparql.text import read_once
 
 # A word glued to one of these is part of a name (ex:from, _:with, "x"@where, ex:a-where), not a keyword.
 _NAME_CHARS = set(":@-.\\%")
@@ -62,6 +63,7 @@ def _keywords(sparql: str) -> Iterator[tuple[int, str, int]]:
                 yield position, token.upper(), depth
 
 
+@read_once
 def declares_dataset(query: str) -> bool:
     """True when the query has FROM or FROM NAMED (only the outer query may)."""
     return any(word == "FROM" and depth == 0 for _, word, depth in _keywords(query))

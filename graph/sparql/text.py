@@ -25,7 +25,8 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from functools import lru_cache, wraps
+from typing import Callable, Iterator, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,25 @@ def fetching_keyword(token: Token) -> str | None:
     return next((word for word in FETCHING_WORDS if word in letters), None)
 
 
+_Read = TypeVar("_Read")
+CACHED_CHARS = 20_000   # texts up to this long have their readings kept (the library's, the pages' own)
+
+
+def read_once(function: Callable[[str], _Read]) -> Callable[[str], _Read]:
+    """A reading of a query text (its shape, its WHERE groups, whether it names a dataset), kept for
+    texts up to CACHED_CHARS: the store reads every text it is given before running it, and pages ask
+    the same texts over and over (a report explains its rows with hundreds of the same queries); a
+    hostile text of a million characters is read every time rather than kept. Callers must not
+    change what they are given."""
+    kept = lru_cache(maxsize=1024)(function)
+
+    @wraps(function)
+    def read(text: str) -> _Read:
+        return kept(text) if len(text) <= CACHED_CHARS else function(text)
+
+    return read
+
+
 @dataclass
 class Shape:
     """What the guard needs to know about a text, read in one pass."""
@@ -133,6 +153,7 @@ class Shape:
     fetching: str | None = None  # the first SERVICE or LOAD keyword found
 
 
+@read_once
 def shape(sparql: str) -> Shape:
     """Depth, nesting and fetching keywords of a text. Inside a group, every pattern keyword and
     operator chains one more node onto the tree the engine builds and walks recursively, so the

@@ -161,10 +161,11 @@ class OxigraphStore(Store):
         # Oxigraph's own substitutions refuse variables outside the projection, so both backends
         # bind the same way: escaped terms in a VALUES block opening the WHERE group.
         self.guard(sparql)
+        options = oxigraph_query_options(sparql, dataset, base_iri)  # the text as given: inlined VALUES name no dataset
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         try:
-            return self._engine().query(sparql, **oxigraph_query_options(sparql, dataset, base_iri))
+            return self._engine().query(sparql, **options)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError) as exc:

@@ -69,3 +69,14 @@ def test_variables_keywords_and_declared_prefixes_skip_strings_iris_and_comments
     assert {"PREFIX", "SELECT", "WHERE", "BIND", "AS"} <= keywords(text)
     assert declared_prefixes(text) == {"ex"}
     assert declared_prefixes("prefix : <http://x/> SELECT * {}") == {""}
+
+
+def test_a_short_text_is_read_once_and_a_long_one_every_time():
+    """The store reads every text it runs; the pages' own texts are read once, and a huge text is not
+    kept (it would fill the memory)."""
+    from graph.sparql.text import CACHED_CHARS, shape
+
+    short = "SELECT * WHERE { ?s ?p ?o }"
+    assert shape(short) is shape(short)
+    long = "SELECT * WHERE { ?s ?p ?o }" + " " * CACHED_CHARS
+    assert shape(long) is not shape(long) and shape(long) == shape(short)
