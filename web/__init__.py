@@ -11,12 +11,12 @@ from graph.questions.kept import DEFAULT_ROWS, KEPT, Warmer
 from graph.store.pool import QueryPool, default_workers
 from graph.store import Store
 from ontology.texts import LANGUAGES
-from web import charts, errors, headers, home, importing, network, questions, report, request_log, resources, search, sparql, workbench
+from web import charts, editing, errors, headers, home, importing, network, questions, report, request_log, resources, search, sparql, workbench
 from web.sparql import POOL_EXTENSION
 from web import workshop
 from web.workshop import setup as workshop_setup
 
-AREAS = (home, sparql, workbench, questions, resources, network, charts, report, search, workshop, importing)  # one blueprint `bp` each
+AREAS = (home, sparql, workbench, questions, resources, network, charts, report, search, workshop, importing, editing)  # one blueprint `bp` each
 LANG_COOKIE = "policygraph_lang"
 
 

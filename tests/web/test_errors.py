@@ -54,11 +54,14 @@ READS: dict[str, list[str]] = {
     "report.page": REPORT_SCOPE, "report.page_json": REPORT_SCOPE, "report.page_pdf": REPORT_SCOPE,
     "importing.upload": [], "importing.review": [], "importing.review_json": [], "importing.edit": [],
     "importing.save": [],
+    "editing.form": ["saved"], "editing.apply": [], "editing.signin": [], "editing.signout": [],
+    "editing.versions": ["as_of"], "editing.versions_json": ["as_of"], "editing.version": [],
+    "editing.version_json": [], "editing.compare": ["from", "to"], "editing.compare_json": ["from", "to"],
     "static": [],
 }
 PATH_VALUES = {"path": PAGE, "qid": QUESTION, "filename": "policygraph.css", "workshop_id": "ffffffffffffffff",
                "draft_id": "0123456789abcdef0123456789abcdef",
-               "role": "projector"}
+               "role": "projector", "version": "0123456789abcdef0123456789abcdef01234567"}
 _read: ContextVar[set[str] | None] = ContextVar("read", default=None)
 
 
