@@ -127,12 +127,19 @@ def _nodes(root: OutlineNode) -> list[OutlineNode]:
     return found
 
 
+def _label(labels: Labeller, node_id: str) -> str:
+    """A referenced node's name in the store; an id that cannot be an IRI (typed into a form) as typed."""
+    try:
+        return labels(base_iri() + node_id)
+    except ValueError:
+        return node_id
+
+
 def _view_node(node: OutlineNode, labels: Labeller) -> dict[str, Any]:
     """One node as the form shows it: names, never ids."""
-    base = base_iri()
     kind = translate(f"importing.kind.{node.kind}", g.lang)
     links = [{"key": key, "name": _t(f"rel.{key}"),
-              "targets": [{"id": target, "label": labels(base + target)} for target in targets]}
+              "targets": [{"id": target, "label": _label(labels, target)} for target in targets]}
              for key, targets in node.links.items()]
     return {"id": node.id, "kind": node.kind, "kind_label": kind if not kind.startswith("importing.") else node.kind,
             "label": _own_label(node.label), "budget": node.budget, "links": links,
@@ -154,7 +161,10 @@ def edit_context(plan: PlanFile, failed: str = "", findings: list[str] | None = 
     text = plan.text()
     tree = outline(text)
     labels = Labeller(current_app.config["STORE"], g.lang)
-    labels.load(base_iri() + t for n in _nodes(tree) for targets in n.links.values() for t in targets)
+    try:
+        labels.load(base_iri() + t for n in _nodes(tree) for targets in n.links.values() for t in targets)
+    except ValueError:  # an id in the file that is no IRI: each is named on its own
+        pass
     every = _nodes(tree)
     initiatives = [(n.id, _own_label(n.label)) for n in every if n.kind in ("Initiative", "ReservedFund")]
     areas = [(n.id, _own_label(n.label)) for n in every if n.kind in AREA_KINDS]
@@ -201,7 +211,11 @@ def _operation(op: str, plan: PlanFile) -> tuple[Callable[[str], str], str]:
     tree = outline(plan.text())
     names = {n.id: _own_label(n.label) for n in _nodes(tree)}
     labels = Labeller(current_app.config["STORE"], g.lang)
-    name = lambda node_id: names.get(node_id) or labels(base_iri() + node_id)  # noqa: E731 - one line
+
+    def name(node_id: str) -> str:
+        """A node of the plan by its label in the file, anything else by its label in the store."""
+        return names.get(node_id) or _label(labels, node_id)
+
     if op == "budget":
         node, year, typed = _chosen("node"), _field("year"), _field("amount")
         what = (_t("what.budget").format(node=name(node), year=year, amount=typed.strip()) if typed.strip()

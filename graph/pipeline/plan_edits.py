@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from graph.pipeline.draft_review import dump, parse
 
@@ -161,6 +163,51 @@ def _set_key(node: CommentedMap, key: str, value: Any) -> None:
     node.insert(position, key, value)
 
 
+def _closing_comments(node: Any) -> tuple[Any, Any] | None:
+    """Where the comment lines that follow the node's last line are kept: (the deepest last list, None)
+    when ruamel holds them as its `end` comment, (a mapping, its last key) when they follow that key's
+    value (as after a node this module appended), else None."""
+    while isinstance(node, (CommentedMap, CommentedSeq)) and node:
+        if getattr(node.ca, "end", None):
+            return node, None
+        if isinstance(node, CommentedMap):
+            key = list(node.keys())[-1]
+            entry = node.ca.items.get(key)
+            if entry and len(entry) > 2 and entry[2] is not None and entry[2].value.startswith("\n"):
+                return node, key
+            node = node[key]
+        else:
+            node = node[-1]
+    return None
+
+
+def _comment(value: str) -> CommentToken:
+    return CommentToken(value, CommentMark(0), None)
+
+
+def _append_node(items: CommentedSeq, node: CommentedMap) -> None:
+    """Append a new node to a block list, taking over the comments that followed the list's last
+    node (a section heading such as `# ---- lines outside the bearings` belongs after the list, not
+    between its old last node and the new one); a blank line before them stays between the two."""
+    found = (items, None) if getattr(items.ca, "end", None) else _closing_comments(items[-1]) if items else None
+    items.append(node)
+    if found is None:
+        return
+    holder, key = found
+    if holder is items:   # the list's own closing comments: they stay after it, and so after the new node
+        value = items.ca.end[0].value
+    elif key is None:
+        value = "".join(token.value for token in holder.ca.end)
+        holder.ca.end = []
+    else:
+        value = holder.ca.items[key][2].value[1:]   # without the newline that ends the value's line
+        holder.ca.items[key][2] = None
+    if holder is not items:
+        node.ca.items[list(node.keys())[-1]] = [None, None, _comment("\n" + value), None]
+    if value.startswith("\n"):   # the blank line before the comments: now between the old and the new node
+        items.ca.items[len(items) - 1] = [None, [_comment("\n")], None, None]
+
+
 def _check_id(value: str) -> str:
     value = value.strip()
     if not _ID.match(value) or ".." in value:
@@ -231,13 +278,13 @@ def add_initiative(text: str, area_id: str, label_da: str, label_en: str, place:
     by_reference = isinstance(listed, list) and listed and not isinstance(listed[0], dict) or \
         (listed is None and isinstance(plan.get("initiatives"), list) and area is not plan)
     if by_reference:
-        plan.setdefault("initiatives", CommentedSeq()).append(node)
+        _append_node(plan.setdefault("initiatives", CommentedSeq()), node)
         if listed is None:
             _set_key(area, "initiatives", _flow_list([new_id]))
         else:
             listed.append(new_id)
     elif isinstance(listed, list):
-        listed.append(node)
+        _append_node(listed, node)
     else:
         _set_key(area, "initiatives", CommentedSeq([node]))
     return dump(document), new_id

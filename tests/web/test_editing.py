@@ -225,3 +225,18 @@ def test_in_a_git_repository_a_save_is_a_commit_by_the_editor(app, data):
     versions = client.get(f"/plans/{PLAN}/versions.json").get_json()
     assert versions["kept_in"] == "git" and [v["who"] for v in versions["versions"]] == ["Anna", "Seed"]
     assert not (data / ".versions").exists()
+
+
+def test_hostile_form_values_are_refused_in_words_and_write_nothing(app, data):
+    client = signed_in(app)
+    before = text(data)
+    for fields in ({"op": "link", "relation": "targetGroups", "node": "a b", "target": "<x"},
+                   {"op": "link", "relation": "targetGroups", "node": f"{PLAN}/fritidsjob", "target": "javascript:alert(1)"},
+                   {"op": "unlink", "relation": "supports", "node": f"{PLAN}/fritidsjob", "target": "x" * 5000},
+                   {"op": "move", "node": f"{PLAN}/fritidsjob", "area": "\x00"},
+                   {"op": "continuation", "relation": "title", "node": PLAN, "target": "doc/x"},
+                   {"op": "drop", "node": PLAN}):
+        answer = post(client, **fields)
+        assert answer.status_code == 400, fields
+        assert 'role="alert"' in answer.get_data(as_text=True)
+    assert text(data) == before

@@ -101,7 +101,15 @@ def test_adding_an_initiative_follows_the_files_style():
     by_reference, new_id = edits.add_initiative(ANNEX, f"{PLAN}/fokusomraade-unge-i-job", "Nye fritidsjob", "", "Side 3")
     assert new_id == f"{PLAN}/nye-fritidsjob"
     assert f"    initiatives: [{PLAN}/fritidsjob, {new_id}]\n" in by_reference
-    assert f"  - id: {new_id}\n" in by_reference and "    source: {document: source/004, at: Side 3}\n" in by_reference
+    removed, added = changed_lines(ANNEX, by_reference)
+    assert added[1:] == ["\n", f"  - id: {new_id}\n", "    type: Initiative\n", "    label: {da: Nye fritidsjob}\n",
+                         "    source: {document: source/004, at: Side 3}\n"]
+    lines = by_reference.splitlines()   # the section heading after the list still comes after it, with its blank line
+    heading = lines.index("budgetLines:") - 1
+    assert lines[heading].startswith("# ----") and lines[heading - 1] == "" and new_id in lines[heading - 5]
+    again, _ = edits.add_initiative(by_reference, f"{PLAN}/fokusomraade-unge-i-job", "Flere", "", "Side 4")
+    lines = again.splitlines()
+    assert lines[lines.index("budgetLines:") - 1].startswith("# ----") and lines.count("# " + "-" * 64 + " lines outside the bearings") == 1
     nested, nested_id = edits.add_initiative(NESTED, "doc/test/plan/a", "Job", "Jobs", "Side 4", "citat")
     assert nested_id == "doc/test/plan/job-2"  # the id is unique in the file
     assert [c.id for c in edits.outline(nested).children[0].children] == ["doc/test/plan/job", nested_id]
