@@ -174,7 +174,9 @@ def edit_context(plan: PlanFile, failed: str = "", findings: list[str] | None = 
             "choices": _choices(plan, labels) if access.may_create() and signed_in_name() else {},
             "may_write": access.may_create(), "editor": signed_in_name(),
             "saved": request.args.get("saved", "")[:64] if request.method == "GET" else "",
-            "failed": failed, "findings": findings or [], "conflict": conflict}
+            "failed": failed, "findings": findings or [], "conflict": conflict,
+            "sent": {k: v[:500] for k, v in request.form.items() if k not in ("csrf_token", "token", "version")}
+            if failed else {}}
 
 
 def _edit_problem(plan: PlanFile, status: int, message: str, detail: str = "", key: str = "edit-refused",
