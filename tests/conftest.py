@@ -61,6 +61,16 @@ def oxigraph_server(tmp_path_factory):
     stop_server(process)
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso Open Source server on loopback (tests/virtuoso.py)."""
+    from tests.virtuoso import start_virtuoso, stop_virtuoso
+
+    process, addresses = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield addresses
+    stop_virtuoso(process)
+
+
 @pytest.fixture
 def remote_store(oxigraph_server):
     from graph.store import SparqlEndpointStore
