@@ -27,8 +27,8 @@ TransactionFile = {folder}/virtuoso-temp.trx
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 DirsAllowed = ., {folder}, /usr/share/virtuoso-opensource-7/vad
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = /var/lib/virtuoso-opensource-7/vsp
@@ -43,15 +43,18 @@ MaxQueryCostEstimationTime = 400
 USER, PASSWORD = "dba", "dba"
 
 
-def start_virtuoso(folder: Path, query_seconds: int = 60) -> tuple[subprocess.Popen, dict[str, str]]:
+def start_virtuoso(folder: Path, query_seconds: int = 60,
+                   buffers: int = 20_000) -> tuple[subprocess.Popen, dict[str, str]]:
     """Start Virtuoso with its database in `folder`; returns the process and its addresses:
-    `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`) and `sql` (isql port)."""
+    `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`) and `sql` (isql port).
+    `buffers`: Virtuoso's NumberOfBuffers (8 KB pages held in memory; 85,000 a GB)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         pytest.fail("virtuoso-t is missing: apt-get install virtuoso-opensource (make test installs it)")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(folder=folder, sql_port=sql_port, http_port=http_port, seconds=query_seconds))
+    ini.write_text(INI.format(folder=folder, sql_port=sql_port, http_port=http_port, seconds=query_seconds,
+                              buffers=buffers, dirty=buffers * 3 // 4))
     base = f"http://127.0.0.1:{http_port}"
     process = start_server([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                            tries=600, cwd=folder)
