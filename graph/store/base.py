@@ -25,6 +25,11 @@ class StoreError(Exception):
     """The store could not answer or write: an unreachable endpoint, a bad query or update."""
 
 
+class StoreTimeout(StoreError):
+    """The engine did not answer within its time limit or ours (a remote engine's execution limit, a
+    read that timed out). The web app answers it as its usual "took too long" (503), never a 500."""
+
+
 class RefusedText(StoreError):
     """A query or update the store will not hand to the engine: nested or chained deeper than the
     engine's stack takes, too long, or fetching from other servers (SERVICE, LOAD) while federation
