@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from graph.sparql.bindings import inline_values, to_term
-from graph.sparql.dataset import Dataset
+from graph.sparql.dataset import Dataset, with_from, with_using
 from graph.store.base import GraphContent, Result, Store, StoreError, _prefix_lines
 from graph.store.remote.auth import DEFAULT_TIMEOUT, Connection, EndpointSettings
 from graph.store.remote.results import accept_for, query_form, read_answer
@@ -49,6 +49,8 @@ class SparqlEndpointStore(Store):
               dataset: Dataset | None = None, base_iri: str | None = None) -> Result:
         self.guard(sparql)
         form = query_form(sparql)
+        if dataset is not None:  # both ways: Virtuoso reads the text's FROM beside the protocol's
+            sparql = with_from(sparql, dataset)  # parameters, Oxigraph's server only the parameters
         if bindings:
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         text = _base_line(base_iri) + _prefix_lines(sparql) + sparql
@@ -85,6 +87,11 @@ class SparqlEndpointStore(Store):
 
     # ---------------------------------------------------------------- writes
     def _write(self, sparql: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> None:
+        if dataset is not None:
+            try:  # an update with its own USING or WITH takes no other dataset, as the embedded store says
+                with_using(sparql, dataset)
+            except ValueError as error:
+                raise StoreError(str(error)) from None
         form = [("update", _base_line(base_iri) + _prefix_lines(sparql) + sparql),
                 *_protocol_dataset(dataset, "using-graph-uri", "using-named-graph-uri")]
         self.connection.post(self.update_url, form, "*/*")
