@@ -20,9 +20,10 @@ from graph.store.base import StoreError, StoreTimeout
 
 AUTH_SCHEMES = ("basic", "digest")
 DEFAULT_TIMEOUT = 60.0
-# What engines say when their own execution limit stops a query (Virtuoso: S1T00 / SR171, and the
-# partial "anytime" answers it marks with the S1TAT state).
-_TIMEOUT_MARKS = ("S1T00", "SR171", "S1TAT", "timed out", "timeout", "Timeout")
+# What engines say when their own execution limit stops a query (Virtuoso: S1T00 / SR171, the
+# partial "anytime" answers it marks with the S1TAT state, and its refusal of a query whose
+# estimated time passes MaxQueryCostEstimationTime).
+_TIMEOUT_MARKS = ("S1T00", "SR171", "S1TAT", "timed out", "timeout", "Timeout", "estimated execution time")
 
 
 @dataclass(frozen=True)

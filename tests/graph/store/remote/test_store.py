@@ -123,3 +123,29 @@ def test_a_load_that_fails_half_way_leaves_the_previous_graphs_as_they_were(virt
     monkeypatch.undo()
     assert {g: sorted(str(q) for q in virtuoso.quads(g)) for g in graphs} == before
     assert not any(g.startswith(STAGING) for g in every_graph(virtuoso))
+
+
+@pytest.fixture(scope="module")
+def impatient_virtuoso(tmp_path_factory):
+    """A Virtuoso of its own whose MaxQueryExecutionTime is one second."""
+    from tests.virtuoso import start_virtuoso, stop_virtuoso
+
+    process, addresses = start_virtuoso(tmp_path_factory.mktemp("impatient-virtuoso"), query_seconds=1)
+    yield addresses
+    stop_virtuoso(process)
+
+
+@pytest.mark.parametrize("sparql", [
+    # refused up front: its estimated time passes MaxQueryCostEstimationTime
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+    # started, then stopped at MaxQueryExecutionTime (or answered in part)
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(REGEX(CONCAT(STR(?c), STR(?f)), 'x(y|z)*q$')) }",
+])
+def test_a_query_past_the_engines_time_limit_is_a_timeout(impatient_virtuoso, sparql):
+    """Virtuoso refuses a query it expects to take too long, stops one that does, or hands back what
+    it had, marked as partial: each time the store says the query took too long, never a wrong answer."""
+    from graph.store import SparqlEndpointStore, StoreTimeout
+
+    store = SparqlEndpointStore(impatient_virtuoso["query"])
+    with pytest.raises(StoreTimeout):
+        list(store.query(sparql))
