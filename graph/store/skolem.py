@@ -36,25 +36,26 @@ def skolem_filter(variable: str) -> str:
 
 
 def skolemise(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with every blank node (subject or object) replaced by its stable IRI; a graph
-    without blank nodes comes back as it was."""
+    """The quads with every blank node (subject or object) replaced by its stable IRI; quads without
+    blank nodes are kept as they are (one pass over them: loads of millions of quads go through here)."""
     quads = list(quads)
-    by_graph: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad]] = defaultdict(list)
-    for quad in quads:
-        by_graph[quad.graph_name].append(quad)
+    blank = ox.BlankNode
+    touched = [i for i, q in enumerate(quads) if type(q.subject) is blank or type(q.object) is blank]
+    if not touched:
+        return quads
+    by_graph: dict[object, list[ox.Quad]] = defaultdict(list)
+    for i in touched:
+        by_graph[quads[i].graph_name].append(quads[i])
     names: dict[tuple[object, ox.BlankNode], ox.NamedNode] = {}
     for graph, graph_quads in by_graph.items():
-        if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in graph_quads):
-            for blank, iri in _names_in_graph(graph, graph_quads).items():
-                names[(graph, blank)] = iri
-    if not names:
-        return quads
-
-    def term(graph, value):
-        return names.get((graph, value), value) if isinstance(value, ox.BlankNode) else value
-
-    return [ox.Quad(term(q.graph_name, q.subject), q.predicate, term(q.graph_name, q.object), q.graph_name)
-            for q in quads]
+        for node, iri in _names_in_graph(graph, graph_quads).items():
+            names[(graph, node)] = iri
+    for i in touched:
+        q = quads[i]
+        subject, obj, graph = q.subject, q.object, q.graph_name
+        quads[i] = ox.Quad(names.get((graph, subject), subject) if type(subject) is blank else subject, q.predicate,
+                           names.get((graph, obj), obj) if type(obj) is blank else obj, graph)
+    return quads
 
 
 def _names_in_graph(graph: object, quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.NamedNode]:
