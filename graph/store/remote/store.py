@@ -61,7 +61,9 @@ class SparqlEndpointStore(Store):
     def graphs(self) -> list[str]:
         """PolicyGraph's graphs on the engine: those under its names (files, workshops, derived links,
         the ontology) and those it wrote under other names; not the engine's own, nor staging graphs."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 answers this in 10 ms and the DISTINCT form in 25 s
+        # (it scans every statement of 12,000 instead of its graph index)
+        rows = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         present = {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
         registered = {row["g"].value for row in self.query(
             f"SELECT ?g WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g {REGISTERED} true }} }}")}
