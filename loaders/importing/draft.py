@@ -197,7 +197,8 @@ class DraftWriter:
         target = self.bearing_id(total.bearing) if total.bearing is not None else self.plan_id
         return _flow(type="StatedTotal", totalFor=target or self.plan_id, year=total.year,
                      amount=as_yaml_number(Decimal(total.amount)), currency=total.unit.currency,
-                     unitMultiplier=total.unit.multiplier, source=self.source(total.found))
+                     unitMultiplier=total.unit.multiplier, **({"perYear": True} if total.per_year else {}),
+                     source=self.source(total.found))
 
     # ----------------------------------------------------------------------------------- the file
     def text(self) -> str:

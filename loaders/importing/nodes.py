@@ -75,6 +75,7 @@ class StatedTotal:
     found: Found
     bearing: Match | None = None  # None: the plan's total
     group_label: str = ""
+    per_year: bool = False  # stated as `11 mio. kr. årligt`: the same figure for each year
 
 
 @dataclass

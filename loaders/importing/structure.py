@@ -12,10 +12,10 @@ import re
 from itertools import takewhile
 from pathlib import Path
 
-from loaders.importing.amounts import unit_in
+from loaders.importing.amounts import amounts_in_text, unit_in
 from loaders.importing.dates import Deadline, find_deadline
 from loaders.importing.matching import Catalogue, normalise
-from loaders.importing.nodes import DraftNode, DraftPlan, Found
+from loaders.importing.nodes import BudgetLine, DraftNode, DraftPlan, Found, StatedTotal
 from loaders.importing.reading import Block, Outline, Place
 from loaders.importing.tables import BudgetTable, Columns, columns_from_header
 
@@ -126,6 +126,8 @@ class _Walker:
                 self.section_entry(block)
             elif block.kind == "paragraph" and _STATEMENT.match(block.text):
                 self.statement(block)
+            elif block.kind == "paragraph" and self.plan_total(block):
+                pass
             elif self.last is not None and self.last.kind in ("Mission", "Vision") and not self.last.label:
                 self.last.label, self.last.found.quote = _first_sentence(block.text), block.text
             elif self.last is not None:
@@ -143,9 +145,11 @@ class _Walker:
         kind, term = _level_word(word) if word else ("", "")
         self.stack = [entry for entry in self.stack if entry[0] < block.level]
         self.section, self.section_deadline = None, None
-        if kind and not label and (_PLURAL.search(word.casefold()) or kind in ("Goal", "SuccessCriterion")) \
-                and kind not in ("Mission", "Vision"):
-            self.section = (kind, term, block.level)  # `Målsætninger`: the list below holds the nodes
+        plural = bool(word) and _PLURAL.search(word.casefold()) is not None and block.text.lstrip().startswith(word)
+        if kind and kind not in ("Mission", "Vision") and \
+                (plural or (not label and kind in ("Goal", "SuccessCriterion"))):
+            # `Målsætninger`, `Fokusområder i den nuværende handleplan`: the list below holds the nodes
+            self.section = (kind, term, block.level)
             self.section_deadline = find_deadline(block.text)
             self.stack.append((block.level, None, number))
             self.last = None
@@ -203,13 +207,41 @@ class _Walker:
             self.section_deadline = find_deadline(block.text) or self.section_deadline
             return
         confidence = 0.85 if block.kind == "item" else 0.6
-        node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
-                         f"an entry of the list '{term}'"), term=term)
+        number, label, yearly = _funded_entry(block.text)
+        years = self.plan_years()
+        if yearly is not None and years:
+            # `1. Job via partnerskaber 4,5 mio. kr. årligt`: a funded line, which the ontology makes an
+            # initiative; the document's word for it (fokusområde) stays its documentTerm
+            node = DraftNode("Initiative", label, Found(block.place, block.text, confidence,
+                             f"an entry of the list '{term}' with a yearly amount"), term=term, notation=number)
+            node.budget = [BudgetLine(year, yearly[0], yearly[1]) for year in years]
+            node.target_groups = self.catalogue.named_in(label, "tg")
+        else:
+            node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
+                             f"an entry of the list '{term}'"), term=term)
         node.deadline = find_deadline(block.text) or self.section_deadline
         if term not in self.plan.levels:
             self.plan.levels.append(term)
         self.attach(node, self.parent_node())
         self.last = None
+
+    def plan_years(self) -> list[int]:
+        """The years of the plan's validity, to which a yearly amount without years applies."""
+        start, end = self.plan.valid_from, self.plan.valid_until
+        return list(range(start, end + 1)) if start and end and 0 <= end - start <= 20 else []
+
+    def plan_total(self, block: Block) -> bool:
+        """`Integrationshandleplanen 11 mio. kr. årligt`: the plan named with one yearly amount is its
+        stated total for each year of its validity."""
+        match = _YEARLY_TOTAL.match(block.text)
+        years = self.plan_years()
+        title_word = normalise(self.plan.title).split(" ")[0] if self.plan.title else ""
+        if not match or not years or not title_word or not normalise(match.group("name")).startswith(title_word):
+            return False
+        amount, unit = amounts_in_text(match.group("amount"))[0]
+        found = Found(block.place, block.text, 0.85, "the plan's name with a yearly amount")
+        self.plan.totals += [StatedTotal(year, amount, unit, found, per_year=True) for year in years]
+        return True
 
     # ------------------------------------------------------------------------------------- tables
     def table(self, rows: list[Block], before: list[Block]) -> None:
@@ -233,6 +265,22 @@ class _Walker:
         table.read(rows)
         self.last_table = (table, width)
         self.last = None
+
+
+_YEARLY = r"(?P<amount>\d[\d.]*(?:,\d+)?\s*(?:mia\.|mio\.|1\.000)?\s*kr\.)\s*(?:årligt|om året|pr\.\s*år)\.?"
+_YEARLY_TOTAL = re.compile(r"^(?P<name>[^\d]{3,80}?)\s+" + _YEARLY + "$", re.IGNORECASE)
+_FUNDED_ENTRY = re.compile(r"^(?:(?P<no>\d+(?:\.\d+)*)[.)]?\s+)?(?P<label>.+?)\s*[-–:,]?\s+" + _YEARLY + "$",
+                           re.IGNORECASE)
+
+
+def _funded_entry(text: str) -> tuple[str, str, tuple | None]:
+    """(number, label, (amount, unit)) of `1. Job via partnerskaber 4,5 mio. kr. årligt`; the amount
+    is None when the entry states no yearly amount."""
+    match = _FUNDED_ENTRY.match(text.strip())
+    if not match:
+        return "", text, None
+    found = amounts_in_text(match.group("amount"))
+    return (match.group("no") or "", match.group("label").strip(), found[0] if found else None)
 
 
 def _first_sentence(text: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from import_seeds import ANNEX_MODEL, build_all, budget_differences, measure, model_nodes
+from import_seeds import ACTION_PLAN_MODEL, ANNEX_MODEL, build_all, budget_differences, measure, model_nodes
 from loaders.authoring import read_yaml
 from loaders.importing import import_plan
 from loaders.importing.nodes import DraftNode, DraftPlan, Found
@@ -70,6 +70,22 @@ def test_the_xlsx_stated_totals_equal_the_hand_models(imported):
     hand = read_yaml(ANNEX_MODEL)["statedTotals"]
     expected = stated_totals((t["totalFor"], t["year"], t["amount"], t["unitMultiplier"]) for t in hand)
     assert found == expected and len(found) == 16
+
+
+@pytest.mark.parametrize("name", ["action plan 2017-18 .docx", "action plan 2017-18 .pdf"])
+def test_the_action_plan_2017_18_funded_focus_areas_and_yearly_amounts(imported, name):
+    """Five funded focus areas, each `N mio. kr. årligt`, are initiatives (the hand model's reading)
+    with the amount for each year of the plan's validity, and `11 mio. kr. årligt` the plan's total."""
+    result, model = imported[name]
+    scores = measure(result, model)
+    assert (scores["Initiative"].recall, scores["Initiative"].precision) == (1.0, 1.0), scores["Initiative"]
+    assert scores["FocusArea"].found == scores["FocusArea"].expected == 0
+    assert budget_differences(result, model) == []
+    found = stated_totals(("plan", t.year, t.amount, t.unit.multiplier) for t in result.plan.totals)
+    hand = stated_totals(("plan", t["year"], t["amount"], t["unitMultiplier"]) for t in read_yaml(model)["statedTotals"])
+    assert found == hand == {("the plan", 2017, Decimal(11_000_000)), ("the plan", 2018, Decimal(11_000_000))}
+    assert [n.notation for n in result.plan.all_nodes()] == ["1", "2", "3", "4", "5"]
+    assert {n.term for n in result.plan.all_nodes()} == {"fokusområde"}
 
 
 @pytest.mark.parametrize("name", ["Silkeborg strategy .docx", "Silkeborg strategy .pdf"])
