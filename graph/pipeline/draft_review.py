@@ -180,27 +180,124 @@ def amount(text: str) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
-def change(text: str, node_id: str, label: str | None, amounts: dict[int, str]) -> str:
-    """A new label (Danish, as the document writes it) and yearly amounts in the budget's own unit."""
+def change(text: str, node_id: str, label: str | None, amounts: dict[int, str], label_en: str | None = None) -> str:
+    """A new label (Danish, as the document writes it), its English label (a document seldom has one;
+    an empty field leaves it out) and yearly amounts in the budget's own unit."""
     document = parse(text)
     items, index = _located(document, node_id)
     node = items[index]
+    key = "label" if "label" in node or "title" not in node else "title"
     if label is not None:
         label = " ".join(label.split())
         if not label:
             raise DraftRefused("a label cannot be empty")
-        key = "label" if "label" in node or "title" not in node else "title"
-        if isinstance(node.get(key), dict):
-            node[key]["da"] = label
-        else:
-            node[key] = CommentedMap(da=label)
-            node[key].fa.set_flow_style()
+        _set_text(node, key, "da", label)
+    if label_en is not None:
+        label_en = " ".join(label_en.split())
+        if label_en:
+            _set_text(node, key, "en", label_en[:500])
+        elif isinstance(node.get(key), dict):
+            node[key].pop("en", None)
     lines = {int(b["year"]): b for b in node.get("budget") or [] if isinstance(b, dict) and "year" in b}
     for year, typed in amounts.items():
         if year not in lines:
             raise DraftRefused(f"no budget line for {year}")
         value = amount(typed)
         lines[year]["amount"] = float(value) if isinstance(value, Decimal) else value
+    return dump(document)
+
+
+def _set_text(node: CommentedMap, key: str, lang: str, value: str) -> None:
+    if not isinstance(node.get(key), dict):
+        node[key] = CommentedMap()
+        node[key].fa.set_flow_style()
+    node[key][lang] = value
+
+
+# Facts and links the reviewer may set on a node, with what a value is: `ids` a list of ids (target
+# groups, themes ...), `id` one id (what a plan implements, replaces or continues), `status` one of
+# STATUSES, `year` a year. The save checks every id against the store (dangling links are refused).
+FIELDS = {"targetGroups": "ids", "themes": "ids", "responsible": "ids", "supports": "ids", "continues": "id",
+          "replaces": "id", "implements": "id", "adoptedBy": "id", "status": "status", "adoptedInYear": "year",
+          "sizeGroup": "id"}
+PLAN_FIELDS = ("status", "adoptedBy", "adoptedInYear", "implements", "replaces")
+NODE_FIELDS = ("targetGroups", "sizeGroup", "themes", "responsible", "supports", "continues")
+STATUSES = ("Draft", "Proposed", "Planned", "Adopted", "Expired")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)+$")
+
+
+def _ids(value: str) -> list[str]:
+    ids = [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+    bad = next((i for i in ids if not _ID.match(i)), None)
+    if bad is not None:
+        raise DraftRefused(f"'{bad[:80]}' is not an id (such as tg/unge or doc/koebenhavn/plan)")
+    return list(dict.fromkeys(ids))
+
+
+def set_field(text: str, node_id: str, name: str, value: str) -> str:
+    """Set (or, with an empty value, remove) a fact or link the document does not state: the target
+    groups of an initiative, what a plan implements or replaces, what an initiative continues, the
+    plan's status and adoption. A list field is replaced as a whole, so what is shown is what is saved."""
+    kind = FIELDS.get(name)
+    if kind is None:
+        raise DraftRefused(f"'{name[:40]}' cannot be set here")
+    document = parse(text)
+    items, index = _located(document, node_id)
+    node = items[index]
+    value = (value or "").strip()
+    if not value and name != "sizeGroup":
+        node.pop(name, None)
+        return dump(document)
+    if name == "sizeGroup":  # the group a stated size counts (`Min. 30 kvinder`), on each size of the node
+        group = _ids(value)
+        sizes = [s for s in node.get("targetGroupSizes") or [] if isinstance(s, dict)]
+        if len(group) != 1 or not sizes:
+            raise DraftRefused("the group of a size takes one id, on a node with a stated size")
+        for size in sizes:
+            size["group"] = group[0]
+    elif kind == "status":
+        if value not in STATUSES:
+            raise DraftRefused(f"'{value[:40]}' is no status (" + ", ".join(STATUSES) + ")")
+        node[name] = value
+    elif kind == "year":
+        if not re.fullmatch(r"(19|20)\d\d", value):
+            raise DraftRefused(f"'{value[:40]}' is not a year")
+        node[name] = int(value)
+    elif kind == "id":
+        ids = _ids(value)
+        if len(ids) != 1:
+            raise DraftRefused(f"{name} takes one id")
+        node[name] = ids[0]
+    else:
+        node[name] = CommentedSeq(_ids(value))
+    return dump(document)
+
+
+def rename(text: str, node_id: str, new_id: str) -> str:
+    """Give a node the id it should have (the plan `doc/koebenhavn/x-2017-18` that other plans name);
+    renaming the plan moves the ids below it along, and every mention in the draft follows."""
+    new_id = (new_id or "").strip()
+    if not _ID.match(new_id):
+        raise DraftRefused(f"'{new_id[:80]}' is not an id (such as doc/koebenhavn/integrationshandleplan-2017-18)")
+    document = parse(text)
+    _located(document, node_id)
+    if new_id != node_id and _find(document.get("graph"), new_id) is not None:
+        raise DraftRefused(f"'{new_id[:80]}' is already an id in the draft")
+
+    def renamed(value: Any) -> Any:
+        if isinstance(value, str) and (value == node_id or value.startswith(node_id + "/")):
+            return new_id + value[len(node_id):]
+        return value
+
+    def walk_values(container: Any) -> None:
+        pairs = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in list(pairs):
+            if isinstance(value, (dict, list)):
+                walk_values(value)
+            else:
+                container[key] = renamed(value)
+
+    walk_values(document)
     return dump(document)
 
 
