@@ -30,6 +30,7 @@ from web.workshop import access
 bp = Blueprint("importing", __name__)
 MAX_UPLOAD_MB = 20
 MAX_MAPPING_CHARS = 10_000
+MAX_FIELD_CHARS = 2000  # a review field: a few ids
 FORM_OVERHEAD = 1 << 20  # the rest of the multipart form besides the file
 
 
@@ -146,19 +147,21 @@ def review(draft_id: str) -> Reply:
     draft = _own_draft(draft_id)
     context = review_context(draft)
     data = {**context, "nodes": [n.as_json() for n in context["nodes"]]}
-    return Reply(json=lambda: data, page=lambda: {"data": context, "plan_iri": base_iri() + context["plan"]})
+    return Reply(json=lambda: data, page=lambda: {"data": context, "plan_iri": base_iri() + context["plan"],
+                                                  "statuses": draft_review.STATUSES})
 
 
 def _review_problem(draft: Draft, status: int, message: str, detail: str = "", findings: list[str] | None = None) -> Problem:
     context = review_context(draft)
     return Problem(status, message, detail=detail, key="import-draft-refused",
                    page=("importing/review.html", {"data": context, "plan_iri": base_iri() + context["plan"],
-                                                   "findings": findings or []}))
+                                                   "findings": findings or [], "statuses": draft_review.STATUSES}))
 
 
 @bp.route("/drafts/<draft_id>/edit", methods=["POST"])
 def edit(draft_id: str) -> Response:
-    """One node: change its label and amounts, accept it, or drop it (with its children)."""
+    """One node: change its labels and amounts, set its links and facts, give the plan its id, accept
+    it, or drop it (with its children)."""
     draft = _own_draft(draft_id)
     if draft.meta.get("saved"):
         raise _review_problem(draft, 409, translate("importing.already_saved", g.lang))
@@ -173,7 +176,14 @@ def edit(draft_id: str) -> Response:
         elif action == "change":
             amounts = {int(key[7:]): value for key, value in request.form.items()
                        if key.startswith("amount-") and key[7:].isdigit() and len(key) == 11 and value.strip()}
-            text = draft_review.change(text, node, request.form.get("label"), amounts)
+            text = draft_review.change(text, node, request.form.get("label"), amounts, request.form.get("label_en"))
+        elif action == "set":
+            text = draft_review.set_fields(text, node, {key[6:]: value[:MAX_FIELD_CHARS] for key, value
+                                                        in request.form.items() if key.startswith("field-")})
+        elif action == "rename":
+            renamed = request.form.get("new_id", "")[:MAX_FIELD_CHARS]
+            text = draft_review.rename(text, node, renamed)
+            node = renamed.strip()
         else:
             raise DraftRefused(f"unknown action '{action[:20]}'")
         draft.replace_text(text)

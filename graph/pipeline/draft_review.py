@@ -22,6 +22,16 @@ CHILD_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLi
 LOW_CONFIDENCE = 0.7
 _CONFIDENCE = re.compile(r"draft: confidence ([0-9.]+) \((.*?)\)(.*)$")
 _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+# Facts and links the reviewer may set on a node, with what a value is: `ids` a list of ids (target
+# groups, themes ...), `id` one id (what a plan implements, replaces or continues), `status` one of
+# STATUSES, `year` a year. The save checks every id against the store (dangling links are refused).
+FIELDS = {"targetGroups": "ids", "themes": "ids", "responsible": "ids", "supports": "ids", "continues": "id",
+          "replaces": "id", "implements": "id", "adoptedBy": "id", "status": "status", "adoptedInYear": "year",
+          "sizeGroup": "id"}
+PLAN_FIELDS = ("status", "adoptedBy", "adoptedInYear", "implements", "replaces")
+NODE_FIELDS = ("targetGroups", "sizeGroup", "themes", "responsible", "supports", "continues")
+STATUSES = ("Draft", "Proposed", "Planned", "Adopted", "Expired")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)+$")
 
 
 @dataclass
@@ -41,6 +51,8 @@ class ReviewNode:
     children: list["ReviewNode"] = field(default_factory=list)
     block: int | None = None
     term: str = ""  # the document's own word for the node's level (indsatsområde, pejlemærke ...)
+    label_en: str = ""
+    fields: dict[str, str] = field(default_factory=dict)  # the links and facts the reviewer may set, as text
 
     @property
     def low(self) -> bool:
@@ -50,6 +62,7 @@ class ReviewNode:
         return {"id": self.id, "type": self.kind, "label": self.label, "confidence": self.confidence,
                 "why": self.why, "low": self.low, "proposed": self.proposed, "place": self.place,
                 "quote": self.quote, "term": self.term, "block": self.block, "budget": self.budget, "sizes": self.sizes,
+                "label_en": self.label_en, "fields": self.fields,
                 "children": [child.as_json() for child in self.children]}
 
 
@@ -83,6 +96,24 @@ def _text_of(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _field_values(mapping: CommentedMap) -> dict[str, str]:
+    """The fields the reviewer may set on this node (a plan's, an initiative's), each as its text now."""
+    if "title" in mapping:
+        names: tuple[str, ...] = PLAN_FIELDS
+    elif mapping.get("type") in ("Initiative", "ReservedFund"):
+        names = tuple(n for n in NODE_FIELDS if n != "sizeGroup" or mapping.get("targetGroupSizes"))
+    else:
+        return {}
+    values = {}
+    for name in names:
+        if name == "sizeGroup":
+            value: Any = next((s.get("group") for s in mapping["targetGroupSizes"] if isinstance(s, dict)), "")
+        else:
+            value = mapping.get(name, "")
+        values[name] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return values
+
+
 def _node(mapping: CommentedMap) -> ReviewNode:
     comment = _comment(mapping)
     found = _CONFIDENCE.search(comment)
@@ -96,7 +127,9 @@ def _node(mapping: CommentedMap) -> ReviewNode:
                       confidence=float(found.group(1)) if found else None, why=found.group(2) if found else "",
                       proposed="proposed" in comment, place=str(source.get("at", "")) if isinstance(source, dict) else "",
                       quote=str(source.get("quote", "")) if isinstance(source, dict) else "", budget=budget, sizes=sizes,
-                      term=_text_of(mapping.get("documentTerm")),
+                      term=_text_of(mapping.get("documentTerm")), fields=_field_values(mapping),
+                      label_en=str((mapping.get("label") or mapping.get("title") or {}).get("en", ""))
+                      if isinstance(mapping.get("label") or mapping.get("title"), dict) else "",
                       children=[_node(child) for key in CHILD_KEYS for child in mapping.get(key) or []
                                 if isinstance(child, CommentedMap) and "id" in child])
 
@@ -214,17 +247,6 @@ def _set_text(node: CommentedMap, key: str, lang: str, value: str) -> None:
     node[key][lang] = value
 
 
-# Facts and links the reviewer may set on a node, with what a value is: `ids` a list of ids (target
-# groups, themes ...), `id` one id (what a plan implements, replaces or continues), `status` one of
-# STATUSES, `year` a year. The save checks every id against the store (dangling links are refused).
-FIELDS = {"targetGroups": "ids", "themes": "ids", "responsible": "ids", "supports": "ids", "continues": "id",
-          "replaces": "id", "implements": "id", "adoptedBy": "id", "status": "status", "adoptedInYear": "year",
-          "sizeGroup": "id"}
-PLAN_FIELDS = ("status", "adoptedBy", "adoptedInYear", "implements", "replaces")
-NODE_FIELDS = ("targetGroups", "sizeGroup", "themes", "responsible", "supports", "continues")
-STATUSES = ("Draft", "Proposed", "Planned", "Adopted", "Expired")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)+$")
-
 
 def _ids(value: str) -> list[str]:
     ids = [part for part in re.split(r"[\s,;]+", value.strip()) if part]
@@ -271,6 +293,17 @@ def set_field(text: str, node_id: str, name: str, value: str) -> str:
     else:
         node[name] = CommentedSeq(_ids(value))
     return dump(document)
+
+
+def set_fields(text: str, node_id: str, values: dict[str, str]) -> str:
+    """The review form's fields for one node: each one whose text differs from the draft's is set."""
+    now = next((n.fields for n in walk(review_nodes(text, [])) if n.id == node_id), None)
+    if now is None:
+        raise DraftRefused(f"no node '{node_id[:80]}' in the draft")
+    for name, value in values.items():
+        if name in now and " ".join(value.split()) != now[name]:
+            text = set_field(text, node_id, name, value)
+    return text
 
 
 def rename(text: str, node_id: str, new_id: str) -> str:

@@ -179,6 +179,37 @@ def test_editing_a_label_and_an_amount_accepting_and_dropping(app, tmp_path):
     assert area["id"] not in left and not left & {c["id"] for c in area["children"]}
 
 
+def test_the_english_label_links_facts_and_the_plans_id_are_set_on_the_review_page(app, tmp_path):
+    client = app.test_client()
+    draft_id = uploaded(client, annex_bytes(tmp_path), "annex.xlsx", municipality="org/koebenhavn", mapping=ANNEX_MAPPING)
+    data = review(client, draft_id)
+    plan = data["plan"]
+    initiative = next(n for n in every(data["nodes"]) if n["label"] == "Flere lærepladser")
+    assert set(initiative["fields"]) >= {"targetGroups", "themes", "continues", "sizeGroup"}
+    assert data["nodes"][0]["fields"]["status"] == "Draft"
+    for lang, words in (("da", ["Navn på engelsk", "Målgrupper", "Viderefører", "Gem forbindelser", "Skift id"]),
+                        ("en", ["Label in English", "Target groups", "Continues", "Save links", "Change id"])):
+        page = client.get(f"/drafts/{draft_id}?lang={lang}").get_data(as_text=True)
+        assert all(word in page for word in words), lang
+    assert post(client, draft_id, "edit", node=initiative["id"], action="change", label="Flere lærepladser",
+                label_en="More apprenticeships").status_code == 303
+    assert post(client, draft_id, "edit", node=initiative["id"], action="set",
+                **{"field-targetGroups": "tg/minoritetsunge tg/unge", "field-themes": "",
+                   "field-continues": initiative["fields"]["continues"]}).status_code == 303
+    assert post(client, draft_id, "edit", node=plan, action="set",
+                **{"field-status": "Adopted", "field-adoptedInYear": "2018"}).status_code == 303
+    renamed = post(client, draft_id, "edit", node=plan, action="rename", new_id=plan + "-ny")
+    assert renamed.status_code == 303 and renamed.headers["Location"].endswith("#node-" + (plan + "-ny").replace("/", "-"))
+    after = review(client, draft_id)
+    assert after["plan"] == plan + "-ny" and after["target"] == "koebenhavn/integrationshandleplan-2019-22-ny.yaml"
+    assert after["nodes"][0]["fields"]["status"] == "Adopted" and after["nodes"][0]["fields"]["adoptedInYear"] == "2018"
+    moved = next(n for n in every(after["nodes"]) if n["label"] == "Flere lærepladser")
+    assert moved["id"] == initiative["id"].replace(plan, plan + "-ny") and moved["label_en"] == "More apprenticeships"
+    assert moved["fields"]["targetGroups"] == "tg/minoritetsunge tg/unge" and moved["fields"]["themes"] == ""
+    refused = post(client, draft_id, "edit", node=plan + "-ny", action="set", **{"field-status": "Vedtaget"})
+    assert refused.status_code == 400 and "no status" in refused.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("form, words", [({"action": "change", "amount-2019": "tre"}, "not an amount"),
                                          ({"action": "change", "label": "  "}, "cannot be empty"),
                                          ({"action": "drop", "node": "doc/koebenhavn/integrationshandleplan-2019-22"}, "cannot be dropped"),
