@@ -129,7 +129,8 @@ def _own_draft(draft_id: str) -> Draft:
 def review_context(draft: Draft) -> dict[str, Any]:
     blocks = draft.blocks()
     text = draft.text()
-    nodes = draft_review.review_nodes(text, blocks)
+    nodes = draft_review.review_nodes(text, blocks, g.lang)
+    blocks = draft_review.shown_blocks(blocks, g.lang)
     data_folder = Path(current_app.config["DATA_FOLDER"])
     try:
         plan = draft_review.plan_id(text)

@@ -17,6 +17,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from graph.pipeline.drafts import DraftRefused
+from loaders.importing.reading import Place
+from loaders.importing.wording import shown_reason
 
 CHILD_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLines")
 LOW_CONFIDENCE = 0.7
@@ -53,6 +55,7 @@ class ReviewNode:
     term: str = ""  # the document's own word for the node's level (indsatsområde, pejlemærke ...)
     label_en: str = ""
     fields: dict[str, str] = field(default_factory=dict)  # the links and facts the reviewer may set, as text
+    place_text: str = ""  # the place in the reader's language (`place` is as the draft writes it)
 
     @property
     def low(self) -> bool:
@@ -62,7 +65,7 @@ class ReviewNode:
         return {"id": self.id, "type": self.kind, "label": self.label, "confidence": self.confidence,
                 "why": self.why, "low": self.low, "proposed": self.proposed, "place": self.place,
                 "quote": self.quote, "term": self.term, "block": self.block, "budget": self.budget, "sizes": self.sizes,
-                "label_en": self.label_en, "fields": self.fields,
+                "label_en": self.label_en, "fields": self.fields, "place_text": self.place_text or self.place,
                 "children": [child.as_json() for child in self.children]}
 
 
@@ -134,15 +137,33 @@ def _node(mapping: CommentedMap) -> ReviewNode:
                                 if isinstance(child, CommentedMap) and "id" in child])
 
 
-def review_nodes(text: str, blocks: list[dict[str, Any]]) -> list[ReviewNode]:
+def review_nodes(text: str, blocks: list[dict[str, Any]], lang: str = "en") -> list[ReviewNode]:
     """The draft's top-level nodes (the plan with its tree, proposed concepts), each tied to the block
-    of the source it names; the file's own SourceDocument is the source pane, not a node."""
+    of the source it names, its place and reason in the reader's language; the file's own
+    SourceDocument is the source pane, not a node."""
     document = parse(text)
     nodes = [_node(m) for m in document.get("graph") or []
              if isinstance(m, CommentedMap) and "id" in m and m.get("type") != "SourceDocument"]
     for node in walk(nodes):
         node.block = find_block(node, blocks)
+        node.place_text = _place_in(node.place, blocks, lang)
+        node.why = shown_reason(node.why, lang) if node.why else ""
     return nodes
+
+
+def _place_in(place: str, blocks: list[dict[str, Any]], lang: str) -> str:
+    """The place a draft names (in the document's words) in the reader's language, from the place
+    source.json keeps beside it; as written when it is not a block's (a proposed concept, an older draft)."""
+    for block in blocks:
+        if place in block["places"] and len(block.get("where") or []) == len(block["places"]):
+            return Place.from_json(block["where"][block["places"].index(place)]).describe(lang) or place
+    return place
+
+
+def shown_blocks(blocks: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The source pane's blocks, each with its first place in the reader's language."""
+    return [{**block, "place_text": _place_in(block["places"][0], [block], lang) if block["places"] else ""}
+            for block in blocks]
 
 
 def walk(nodes: list[ReviewNode]) -> Iterator[ReviewNode]:

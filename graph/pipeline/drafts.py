@@ -145,8 +145,8 @@ class DraftFolder:
             except LoadError as error:
                 raise DraftRefused(_without_folder(str(error), incoming)) from None
             (incoming / DRAFT_FILE).write_text(imported.text, encoding="utf-8")
-            (incoming / "source.json").write_text(json.dumps(source_blocks(imported.outline), ensure_ascii=False),
-                                                  encoding="utf-8")
+            blocks = source_blocks(imported.outline, imported.plan.lang)
+            (incoming / "source.json").write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
             secret = secrets.token_urlsafe(24)
             meta = {"file": upload.name, "municipality": municipality or "", "created": time.time(),
                     "secret": _hash(secret), "mapping": bool(mapping_file), "saved": ""}
@@ -164,14 +164,17 @@ def _without_folder(message: str, folder: Path) -> str:
     return message.replace(str(folder / "upload") + os.sep, "").replace(str(folder) + os.sep, "")
 
 
-def source_blocks(outline: Outline) -> list[dict[str, Any]]:
+def source_blocks(outline: Outline, lang: str = "da") -> list[dict[str, Any]]:
     """The document as the source pane shows it: each block's text and every place a node may name
-    (the block's own and each cell's), so a node's `source.at` finds its block."""
+    (the block's own and each cell's) in the words of the draft's `source.at` (the document's
+    language), so a node finds its block, and beside each the place itself (`where`), so the page
+    words it in its reader's language."""
     blocks = []
     for number, block in enumerate(outline.blocks):
-        places = [block.place.describe()] + [cell.place.describe() for cell in block.cells]
+        places = [p for p in [block.place] + [cell.place for cell in block.cells] if p.describe()]
         blocks.append({"n": number, "kind": block.kind, "level": block.level, "text": block.text,
-                       "cells": [cell.text for cell in block.cells], "places": [p for p in places if p]})
+                       "cells": [cell.text for cell in block.cells], "places": [p.describe(lang) for p in places],
+                       "where": [p.as_json() for p in places]})
     return blocks
 
 

@@ -19,6 +19,7 @@ from loaders.importing.matching import Catalogue
 from loaders.importing.nodes import DraftPlan
 from loaders.importing.reading import Outline, read_outline
 from loaders.importing.structure import find_structure
+from loaders.importing.wording import document_language
 from ontology import base_iri, suggest
 
 
@@ -57,6 +58,7 @@ def import_plan(path: Path, mapping: Path | None = None, municipality: str | Non
     _check_municipality(municipality, catalogue, data_folder)
     prefix = f"{municipality}/" if municipality else ""
     plan = find_structure(outline, catalogue, prefix, columns)
+    plan.lang = document_language([b.text for b in outline.blocks])
     if not plan.all_nodes():
         raise LoadError(path, "found no plan structure to draft (no level words such as fokusområde or mål, "
                               "no numbered headings, no budget table with years as columns)",

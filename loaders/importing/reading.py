@@ -12,11 +12,12 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from loaders.errors import LoadError
+from ontology.texts import translate
 
 log = logging.getLogger(__name__)
 
@@ -40,25 +41,41 @@ class Place:
     cell: str | None = None
     heading_path: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """The place in words a reviewer can find it by: `page 2, table 1, row 3, column 4`."""
+    def describe(self, lang: str = "en") -> str:
+        """The place in words a reviewer can find it by: `page 2, table 1, row 3, column 4`, or in
+        Danish `side 2, tabel 1, række 3, kolonne 4` (the words: ontology/texts/importing.yaml)."""
+        def word(key: str, **values: object) -> str:
+            return translate(f"importing.place.{key}", lang).format(**values)
+
         parts = []
         if self.sheet is not None:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(word("sheet", name=self.sheet))
         if self.page is not None:
-            parts.append(f"page {self.page}")
+            parts.append(word("page", n=self.page))
         if self.cell is not None:
-            parts.append(f"cell {self.cell}")
+            parts.append(word("cell", name=self.cell))
         elif self.sheet is not None and self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(word("row", n=self.row))
         elif self.table is not None:
-            parts.append(f"table {self.table}" + (f", row {self.row}" if self.row is not None else "")
-                         + (f", column {self.column}" if self.column is not None else ""))
+            parts.append(word("table", n=self.table))
+            parts += [word("row", n=self.row)] if self.row is not None else []
+            parts += [word("column", n=self.column)] if self.column is not None else []
         elif self.paragraph is not None:
-            parts.append(f"paragraph {self.paragraph}")
+            parts.append(word("paragraph", n=self.paragraph))
         if self.heading_path:
-            parts.append("under '" + " > ".join(self.heading_path) + "'")
+            parts.append(word("under", path=" > ".join(self.heading_path)))
         return ", ".join(parts)
+
+    def as_json(self) -> dict[str, object]:
+        """The place as plain values (source.json keeps it so a page can word it in its reader's language)."""
+        return {name: value for name, value in asdict(self).items() if value not in (None, ())}
+
+    @classmethod
+    def from_json(cls, values: dict[str, object]) -> "Place":
+        known = {f for f in cls.__dataclass_fields__}
+        kept = {k: v for k, v in values.items() if k in known}
+        kept["heading_path"] = tuple(kept.get("heading_path") or ())
+        return cls(**kept)
 
 
 @dataclass(frozen=True)

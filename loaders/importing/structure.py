@@ -18,6 +18,7 @@ from loaders.importing.matching import Catalogue, normalise
 from loaders.importing.nodes import BudgetLine, DraftNode, DraftPlan, Found, StatedTotal
 from loaders.importing.reading import Block, Outline, Place
 from loaders.importing.tables import BudgetTable, Columns, columns_from_header
+from loaders.importing.wording import Reason
 
 # The document's level words (singular and plural stems) and the ontology class each stands for.
 LEVEL_WORDS: list[tuple[str, str, str]] = [
@@ -81,9 +82,9 @@ def find_structure(outline: Outline, catalogue: Catalogue, municipality_prefix: 
     plan = DraftPlan(title, plan_kind(title))
     plan.valid_from, plan.valid_until = period(title)
     if outline.title:
-        plan.found = Found(Place(), outline.title, 0.9, "the title the file or the mapping states")
+        plan.found = Found(Place(), outline.title, 0.9, Reason("stated_title"))
     elif title_block is not None:
-        plan.found = Found(title_block.place, title_block.text, 0.7, "the document's first heading")
+        plan.found = Found(title_block.place, title_block.text, 0.7, Reason("first_heading"))
     _Walker(outline.path, plan, catalogue, municipality_prefix, columns).walk(outline.blocks)
     plan.bodies = bodies_named(outline, catalogue, municipality_prefix)
     return plan
@@ -156,15 +157,15 @@ class _Walker:
             return
         parent = self.parent_node()
         if not kind and number and parent is not None and "." in number and parent.kind in ("FocusArea", "Bearing"):
-            kind, confidence, why = "FocusArea", 0.6, f"numbered {number} below '{parent.label}'"
+            kind, confidence, why = "FocusArea", 0.6, Reason("numbered_below", {"number": number, "label": parent.label})
         elif kind:
-            confidence, why = (0.9, f"a heading with the level word '{word}'")
+            confidence, why = 0.9, Reason("heading_word", {"word": word})
         else:
             self.stack.append((block.level, None, number))
             self.last = None
             return
         if kind in ("Mission", "Vision"):
-            node = DraftNode(kind, label, Found(block.place, block.text, 0.8, f"a heading '{word}'"))
+            node = DraftNode(kind, label, Found(block.place, block.text, 0.8, Reason("statement_heading", {"word": word})))
         else:
             node = DraftNode(kind, label or block.text, Found(block.place, block.text, confidence, why), term=term,
                              notation=number)
@@ -194,8 +195,7 @@ class _Walker:
         """`Mission Vi åbner døre til nye muligheder.` run into one paragraph: the word, then the text."""
         match = _STATEMENT.match(block.text)
         kind = match.group(1).capitalize()
-        node = DraftNode(kind, _first_sentence(match.group(2)), Found(block.place, block.text, 0.8,
-                         f"a paragraph opening with '{match.group(1)}'"))
+        node = DraftNode(kind, _first_sentence(match.group(2)), Found(block.place, block.text, 0.8, Reason("statement_paragraph", {"word": match.group(1)})))
         self.plan.nodes.append(node)
         self.last = None
 
@@ -213,12 +213,12 @@ class _Walker:
             # `1. Job via partnerskaber 4,5 mio. kr. årligt`: a funded line, which the ontology makes an
             # initiative; the document's word for it (fokusområde) stays its documentTerm
             node = DraftNode("Initiative", label, Found(block.place, block.text, confidence,
-                             f"an entry of the list '{term}' with a yearly amount"), term=term, notation=number)
+                             Reason("list_entry_amount", {"term": term})), term=term, notation=number)
             node.budget = [BudgetLine(year, yearly[0], yearly[1]) for year in years]
             node.target_groups = self.catalogue.named_in(label, "tg")
         else:
             node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
-                             f"an entry of the list '{term}'"), term=term)
+                             Reason("list_entry", {"term": term})), term=term)
         node.deadline = find_deadline(block.text) or self.section_deadline
         if term not in self.plan.levels:
             self.plan.levels.append(term)
@@ -239,7 +239,7 @@ class _Walker:
         if not match or not years or not title_word or not normalise(match.group("name")).startswith(title_word):
             return False
         amount, unit = amounts_in_text(match.group("amount"))[0]
-        found = Found(block.place, block.text, 0.85, "the plan's name with a yearly amount")
+        found = Found(block.place, block.text, 0.85, Reason("plan_yearly_amount"))
         self.plan.totals += [StatedTotal(year, amount, unit, found, per_year=True) for year in years]
         return True
 

@@ -131,7 +131,7 @@ def test_a_word_document_becomes_a_draft_kept_beside_the_store_and_loaded_nowher
     assert set(nodes) >= {"Handleplan for test 2020-21", "Job", "Jobbro"}
     jobbro = nodes["Jobbro"]
     assert [b["year"] for b in jobbro["budget"]] == [2020, 2021] and jobbro["budget"][0]["amount"] == "1200"
-    assert jobbro["place"].startswith("table 1, row 2") and jobbro["low"] and jobbro["confidence"] == 0.5
+    assert jobbro["place"].startswith("tabel 1, række 2") and jobbro["low"] and jobbro["confidence"] == 0.5
     assert data["blocks"][jobbro["block"]]["cells"][0].startswith("Jobbro")
 
 
@@ -142,14 +142,18 @@ def test_the_review_page_shows_the_tree_beside_the_source_with_places_and_confid
     assert data["target"] == ANNEX_FILE.as_posix() and data["plan"] == "doc/koebenhavn/integrationshandleplan-2019-22"
     nodes = list(every(data["nodes"]))
     initiative = next(n for n in nodes if n["label"] == "Flere lærepladser")
-    assert initiative["place"] == "sheet 'Tabel 1', cell B9" and initiative["sizes"] == ["60 (60 unge får lære-/elevplads)"]
+    assert initiative["place"] == "ark 'Tabel 1', celle B9" and initiative["sizes"] == ["60 (60 unge får lære-/elevplads)"]
     assert [(b["year"], b["amount"], b["unit"]) for b in initiative["budget"]] == [(y, "800", 1000) for y in range(2019, 2023)]
     unsure = [n for n in nodes if n["low"]]
     assert unsure and data["low"] == len(unsure)
-    for lang, low_word in (("da", "usikker"), ("en", "unsure")):
+    for lang, low_word, place, reason in (("da", "usikker", "ark &#39;Tabel 1&#39;, celle B9", "en linje i en budgettabel"),
+                                          ("en", "unsure", "sheet &#39;Tabel 1&#39;, cell B9", "a line of a budget table")):
         page = client.get(f"/drafts/{draft_id}?lang={lang}").get_data(as_text=True)
         assert f'href="#block-{initiative["block"]}"' in page and f'id="block-{initiative["block"]}"' in page
-        assert "sheet &#39;Tabel 1&#39;, cell B9" in page and low_word in page
+        assert place in page and low_word in page and reason in page, lang
+        other = "cell B9" if lang == "da" else "celle B9"
+        assert other not in page and ("a line of a budget table" not in page if lang == "da" else "en linje i" not in page)
+        assert client.get(f"/drafts/{draft_id}.json?lang={lang}").get_json()["nodes"][0]["place_text"]
         assert page.count('class="draft-node') == len(nodes)
 
 

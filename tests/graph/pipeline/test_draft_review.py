@@ -35,7 +35,7 @@ def test_the_tree_with_confidence_places_budgets_and_sizes(draft):
     assert [n.id for n in top] == [PLAN] and review.plan_id(draft) == PLAN
     node = found[LAEREPLADSER]
     assert (node.kind, node.label, node.confidence, node.place) == ("Initiative", "Flere lærepladser", 0.85,
-                                                                     "sheet 'Tabel 1', cell B9")
+                                                                     "ark 'Tabel 1', celle B9")
     assert node.budget[0] == {"year": 2019, "amount": "800", "unit": 1000} and node.sizes[0].startswith("60 ")
     assert any(n.low for n in found.values()) and not node.low
     area = next(n for n in found.values() if n.kind == "FocusArea")

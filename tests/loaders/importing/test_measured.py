@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from import_seeds import ACTION_PLAN_MODEL, ANNEX_MODEL, build_all, budget_differences, measure, model_nodes
+from import_seeds import ANNEX_MODEL, build_all, budget_differences, measure, model_nodes
 from loaders.authoring import read_yaml
 from loaders.importing import import_plan
 from loaders.importing.nodes import DraftNode, DraftPlan, Found
@@ -112,3 +112,20 @@ def test_the_measure_counts_what_is_missing_and_what_is_extra():
     assert (scores["FocusArea"].matched, scores["FocusArea"].expected, scores["FocusArea"].found) == (1, 7, 2)
     assert scores["Initiative"].recall == 0.0
     assert len([n for n in model_nodes(ANNEX_MODEL) if n["type"] == "Initiative"]) == 8
+
+
+@pytest.mark.parametrize("name", ["annex 2019-22 .docx", "annex 2019-22 .xlsx + mapping", "action plan 2017-18 .pdf",
+                                  "Silkeborg strategy .docx"])
+def test_a_danish_documents_draft_names_its_places_and_reasons_in_danish(imported, name):
+    """As the hand files write `source.at` (`Tabel 1, række 3`): the review page words them in its reader's language."""
+    import re
+
+    from loaders.importing.wording import read_reason
+    result, _model = imported[name]
+    assert result.plan.lang == "da"
+    places = re.findall(r"\bat: ['\"]?([^,'\"]+)", result.text)
+    assert places and not [p for p in places if re.match(r"(page|paragraph|table|sheet|cell|row|whole)\b", p)], places
+    assert re.search(r"\bat: ['\"]?(side|afsnit|tabel|ark|celle|hele dokumentet|målgruppekolonnen)\b", result.text)
+    reasons = re.findall(r"# draft: confidence [0-9.]+ \((.*?)\)", result.text)
+    assert reasons and all(read_reason(r) is not None for r in reasons)
+    assert not [r for r in reasons if read_reason(r).text("da") != r]
