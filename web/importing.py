@@ -6,6 +6,7 @@ Writes need the installation's update token (POLICYGRAPH_UPDATE_TOKEN), typed in
 for creating a workshop; the upload then gives that browser the draft's own secret in an HttpOnly
 cookie, and the draft answers only to it. Every POST is CSRF-protected (web/workshop/setup.py).
 The drafts live beside the store (POLICYGRAPH_DRAFTS, default var/drafts) and are loaded nowhere;
+a draft older than POLICYGRAPH_DRAFT_DAYS (default 14) is removed when a new one is made or one is saved;
 the data folder a draft is saved into is POLICYGRAPH_DATA (default data/).
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.pipeline import draft_review
-from graph.pipeline.drafts import Draft, DraftFolder, DraftInvalid, DraftRefused, save_draft, target_file
+from graph.pipeline.drafts import KEEP_DAYS, Draft, DraftFolder, DraftInvalid, DraftRefused, save_draft, target_file
 from graph.store.labels import Labeller
 from graph.workshop import scope
 from ontology import base_iri
@@ -44,10 +45,11 @@ def configure(state) -> None:
     config.setdefault("DRAFTS_FOLDER", os.environ.get("POLICYGRAPH_DRAFTS")
                       or str(Path(config["STORE_PATH"]).parent / "drafts"))
     config.setdefault("DATA_FOLDER", os.environ.get("POLICYGRAPH_DATA", "data"))
+    config.setdefault("DRAFT_DAYS", float(os.environ.get("POLICYGRAPH_DRAFT_DAYS") or KEEP_DAYS))
 
 
 def _drafts() -> DraftFolder:
-    return DraftFolder(current_app.config["DRAFTS_FOLDER"])
+    return DraftFolder(current_app.config["DRAFTS_FOLDER"], current_app.config["DRAFT_DAYS"])
 
 
 def _cookie(draft_id: str) -> str:
@@ -217,4 +219,5 @@ def save(draft_id: str) -> Response:
         raise _review_problem(draft, 400, translate("importing.invalid", g.lang), findings=invalid.messages) from None
     except DraftRefused as refused:
         raise _review_problem(draft, 400, translate("importing.save_refused", g.lang), str(refused)) from None
+    _drafts().sweep()
     return redirect(url_for("importing.review", draft_id=draft.id), code=303)

@@ -320,3 +320,19 @@ def test_writes_need_the_token_and_the_csrf_token_and_a_draft_answers_only_its_u
         assert other.post(f"/drafts/{draft_id}/{what}", data={"csrf_token": token, **form}).status_code == 404
         assert client.post(f"/drafts/{draft_id}/{what}", data=form).status_code == 400   # no CSRF token
     assert review(client, draft_id)["nodes"][0]["label"] != "x"
+
+
+def test_the_days_a_draft_is_kept_come_from_the_environment_and_an_upload_sweeps_old_drafts(store, data, tmp_path,
+                                                                                             monkeypatch):
+    monkeypatch.setenv("POLICYGRAPH_DRAFT_DAYS", "3")
+    app = create_app({"STORE": store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
+                      "WORKSHOP_LOG": str(tmp_path / "workshops.sqlite"), "DATA_FOLDER": str(data),
+                      "DRAFTS_FOLDER": str(tmp_path / "drafts")})
+    assert app.config["DRAFT_DAYS"] == 3.0
+    client = app.test_client()
+    first = uploaded(client, small_docx(), "plan.docx")
+    meta = Path(app.config["DRAFTS_FOLDER"]) / first / "meta.json"
+    kept = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({**kept, "created": kept["created"] - 4 * 86400}), encoding="utf-8")
+    second = uploaded(client, small_docx(), "plan.docx")
+    assert [p.name for p in drafts_kept(app)] == [second]
