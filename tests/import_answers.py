@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 HAND_FILES = ("koebenhavn/integrationshandleplan-2017-18.yaml", "koebenhavn/integrationshandleplan-2019-22.yaml")
 MUNICIPALITY = "org/koebenhavn"
+OTHER = "org/silkeborg"
 LANGS = ("da", "en")
 
 
@@ -30,11 +31,14 @@ def data_without_hand_files(target: Path) -> Path:
 
 
 def runs(named) -> list[dict[str, str]]:
-    """Each question national (its defaults) and, where it takes one, for the municipality."""
+    """Each question national (its defaults) and, where it takes one, for the municipality; the
+    comparison of two municipalities for Copenhagen and Silkeborg, both ways."""
+    names = {parameter.name for parameter in named.parameters}
     out: list[dict[str, str]] = [] if named.needs_input({}) else [{}]
-    for parameter in named.parameters:
-        if parameter.name in ("municipality", "municipality1"):
-            out.append({parameter.name: MUNICIPALITY})
+    if "municipality" in names:
+        out.append({"municipality": MUNICIPALITY})
+    if {"municipality1", "municipality2"} <= names:   # Copenhagen beside the other municipality of data/
+        out += [{"municipality1": MUNICIPALITY, "municipality2": OTHER}, {"municipality1": OTHER, "municipality2": MUNICIPALITY}]
     return [given for given in out if not named.needs_input(given)]
 
 
@@ -164,6 +168,8 @@ ANNEX_REVIEW = [
     ("change", "helhedsorienteret-forebyggelse-af-social-kontrol", {"label_en": "Holistic prevention of social control"}),
     ("set", "helhedsorienteret-forebyggelse-af-social-kontrol",
      {"field": "targetGroups", "value": "tg/unge tg/foraeldre tg/fagpersonale"}),
+    # the importer also read 'beskæftigelse' out of the text (social control as a barrier to women's jobs)
+    ("set", "helhedsorienteret-forebyggelse-af-social-kontrol", {"field": "themes", "value": "theme/social-kontrol"}),
     # the text: 'viderefører denne indsats "Bekæmpelse af social kontrol" fra Integrationshandleplan 2017-18'
     ("set", "helhedsorienteret-forebyggelse-af-social-kontrol",
      {"field": "continues", "value": "doc/koebenhavn/integrationshandleplan-2017-18/bekaempelse-af-social-kontrol"}),

@@ -3,7 +3,8 @@ integration action plan 2017-18 (DOCX, and in a second run PDF) and the seed 201
 its mapping, makes on the review page the corrections of tests/import_answers.py (English labels, target
 groups, themes, status, adoption, what the plans implement, replace and continue, the action plan's id;
 each a field and a button of the page), saves both, and the question pages then show the same rows as
-they show over the hand-made example graph, in Danish and English. The review and question pages pass axe
+they show over the hand-made example graph (the ten questions whose answers name the two plans), in
+Danish and English. The review and question pages pass axe
 in both languages."""
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from import_answers import ACTION_PLAN_REVIEW, ANNEX_REVIEW, MUNICIPALITY, data_without_hand_files
+from import_answers import ACTION_PLAN_REVIEW, ANNEX_REVIEW, MUNICIPALITY, OTHER, data_without_hand_files
 from import_seeds import ANNEX_MAPPING, action_plan_docx, action_plan_pdf, annex_xlsx
 from tests.browser_support import OfflineGuard, PageProblems, axe_violations, describe_violations, serve
 
 # The questions whose answers name these two plans (the graph-level test asks all of them): without the
 # review, each of them answers otherwise (tests/graph/pipeline/test_import_answers.py).
 QUESTIONS = ["budget-per-plan-year", "budget-per-target-group-year", "budget-totals", "committee-target-group-matrix",
-             "continuity-chains", "overlapping-initiatives", "plan-coordination-matrix", "plan-synergies",
-             "plans-expiring-without-successor"]
+             "continuity-chains", "overlapping-initiatives", "overlaps-between-municipalities", "plan-coordination-matrix",
+             "plan-synergies", "plans-expiring-without-successor"]
 
 
 @pytest.fixture
@@ -150,7 +151,9 @@ def test_import_review_and_save_both_plans_then_the_questions_answer_as_the_hand
     compared = 0
     for qid in QUESTIONS:
         for lang in ("da", "en"):
-            query = f"/questions/{qid}?municipality={MUNICIPALITY}&lang={lang}"
+            given = f"municipality1={MUNICIPALITY}&municipality2={OTHER}" if qid.startswith("overlaps-between") \
+                else f"municipality={MUNICIPALITY}"
+            query = f"/questions/{qid}?{given}&lang={lang}"
             hand = answer_rows(page, live_server.url(query))
             imported = answer_rows(page, setting["server"].url(query))
             if qid == QUESTIONS[0]:
