@@ -1,6 +1,6 @@
 """Importing plans from Word, PDF, spreadsheets and text as drafts in the authoring format.
 
-reading.py turns each format into one outline of placed blocks; structure.py and tables.py find the
+reading/ turns each format into one outline of placed blocks; structure.py and tables.py find the
 plan's levels, lines and totals in it (amounts.py, sizes.py read the figures; matching.py ties names
 to the known ids); draft.py writes the YAML. The draft is checked the way the loader checks any file
 but is loaded nowhere: a person reviews it first.
