@@ -43,17 +43,16 @@ def runs(named) -> list[dict[str, str]]:
 
 
 def readable(store, named, result, lang: str) -> list[tuple[str, ...]]:
-    """The rows as text a person reads, sorted."""
+    """The rows as text a person reads, sorted: each cell named as the question page names it
+    (web/questions.py: IRIs by their label, text cells that stand for terms by the terms' names)."""
     from graph.questions.answer import labels_for
-    from graph.questions.results import term_iris
-    iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
-    for row in result.rows:
-        for column in result.columns:
-            column_def = named.column(column)
-            term = row.get(column)
-            if column_def is not None and column_def.values and isinstance(term, ox.Literal):
-                iris.update(term_iris(term.value, column_def.values) or [])
-    names = labels_for(store, iris, lang)
+    from graph.questions.results import term_iris, term_names
+    from graph.store.labels import Labeller
+    names = labels_for(store, {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}, lang)
+    labeller = Labeller(store, lang)
+    declared = [c for c in named.columns if c.values]
+    labeller.load({iri for row in result.rows for c in declared if isinstance(row.get(c.name), ox.Literal)
+                   for iri in term_iris(row[c.name].value, c.values) or ()})
 
     def cell(column: str, term: Any) -> str:
         if term is None:
@@ -63,10 +62,8 @@ def readable(store, named, result, lang: str) -> list[tuple[str, ...]]:
         if isinstance(term, ox.BlankNode):
             return "_"
         column_def = named.column(column)
-        stood_for = term_iris(term.value, column_def.values) if column_def is not None and column_def.values else None
-        if stood_for:
-            return ", ".join(sorted(names.get(i, i) for i in stood_for))
-        return term.value
+        stood_for = term_names(term.value, column_def.values, labeller) if column_def is not None else None
+        return stood_for if stood_for is not None else term.value
 
     return sorted(tuple(cell(c, row.get(c)) for c in result.columns) for row in result.rows)
 
