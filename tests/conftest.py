@@ -61,6 +61,16 @@ def oxigraph_server(tmp_path_factory):
     stop_server(process)
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso Open Source server on loopback (tests/virtuoso.py)."""
+    from tests.virtuoso import start_virtuoso, stop_virtuoso
+
+    process, addresses = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield addresses
+    stop_virtuoso(process)
+
+
 @pytest.fixture
 def remote_store(oxigraph_server):
     from graph.store import SparqlEndpointStore
@@ -68,6 +78,36 @@ def remote_store(oxigraph_server):
     store = SparqlEndpointStore(oxigraph_server["query"], oxigraph_server["update"])
     store.update("DROP ALL")
     return store
+
+
+@pytest.fixture
+def virtuoso_store(virtuoso_server):
+    """The store on the tests' own Virtuoso (anonymous /sparql, updates allowed). Tests drop the
+    graphs they write themselves: the server lives for the whole session."""
+    from graph.store import SparqlEndpointStore
+
+    return SparqlEndpointStore(virtuoso_server["query"])
+
+
+def external_endpoint() -> tuple[str, str | None] | None:
+    """POLICYGRAPH_TEST_ENDPOINT (and POLICYGRAPH_TEST_UPDATE_ENDPOINT): an endpoint of your own the
+    remote tests run against instead of `oxigraph serve`, touching only graphs of their own
+    (credentials as the app reads them: POLICYGRAPH_ENDPOINT_TOKEN / _USER / _PASSWORD / _AUTH)."""
+    query = os.environ.get("POLICYGRAPH_TEST_ENDPOINT")
+    return (query, os.environ.get("POLICYGRAPH_TEST_UPDATE_ENDPOINT")) if query else None
+
+
+@pytest.fixture
+def shared_remote_store(request):
+    """A remote store the test must clean up after (it drops only its own graphs): the endpoint named
+    by POLICYGRAPH_TEST_ENDPOINT when set, else the session's `oxigraph serve`."""
+    from graph.store import SparqlEndpointStore, endpoint_settings
+
+    named = external_endpoint()
+    if named is None:
+        addresses = request.getfixturevalue("oxigraph_server")
+        return SparqlEndpointStore(addresses["query"], addresses["update"])
+    return SparqlEndpointStore(named[0], settings=endpoint_settings(*named))
 
 
 @pytest.fixture

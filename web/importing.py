@@ -6,6 +6,7 @@ Writes need the installation's update token (POLICYGRAPH_UPDATE_TOKEN), typed in
 for creating a workshop; the upload then gives that browser the draft's own secret in an HttpOnly
 cookie, and the draft answers only to it. Every POST is CSRF-protected (web/workshop/setup.py).
 The drafts live beside the store (POLICYGRAPH_DRAFTS, default var/drafts) and are loaded nowhere;
+a draft older than POLICYGRAPH_DRAFT_DAYS (default 14) is removed when a new one is made or one is saved;
 the data folder a draft is saved into is POLICYGRAPH_DATA (default data/).
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.pipeline import draft_review
-from graph.pipeline.drafts import Draft, DraftFolder, DraftInvalid, DraftRefused, save_draft, target_file
+from graph.pipeline.drafts import KEEP_DAYS, Draft, DraftFolder, DraftInvalid, DraftRefused, save_draft, target_file
 from graph.store.labels import Labeller
 from graph.workshop import scope
 from ontology import base_iri
@@ -30,6 +31,7 @@ from web.workshop import access
 bp = Blueprint("importing", __name__)
 MAX_UPLOAD_MB = 20
 MAX_MAPPING_CHARS = 10_000
+MAX_FIELD_CHARS = 2000  # a review field: a few ids
 FORM_OVERHEAD = 1 << 20  # the rest of the multipart form besides the file
 
 
@@ -43,10 +45,11 @@ def configure(state) -> None:
     config.setdefault("DRAFTS_FOLDER", os.environ.get("POLICYGRAPH_DRAFTS")
                       or str(Path(config["STORE_PATH"]).parent / "drafts"))
     config.setdefault("DATA_FOLDER", os.environ.get("POLICYGRAPH_DATA", "data"))
+    config.setdefault("DRAFT_DAYS", float(os.environ.get("POLICYGRAPH_DRAFT_DAYS") or KEEP_DAYS))
 
 
 def _drafts() -> DraftFolder:
-    return DraftFolder(current_app.config["DRAFTS_FOLDER"])
+    return DraftFolder(current_app.config["DRAFTS_FOLDER"], current_app.config["DRAFT_DAYS"])
 
 
 def _cookie(draft_id: str) -> str:
@@ -128,7 +131,8 @@ def _own_draft(draft_id: str) -> Draft:
 def review_context(draft: Draft) -> dict[str, Any]:
     blocks = draft.blocks()
     text = draft.text()
-    nodes = draft_review.review_nodes(text, blocks)
+    nodes = draft_review.review_nodes(text, blocks, g.lang)
+    blocks = draft_review.shown_blocks(blocks, g.lang)
     data_folder = Path(current_app.config["DATA_FOLDER"])
     try:
         plan = draft_review.plan_id(text)
@@ -146,19 +150,21 @@ def review(draft_id: str) -> Reply:
     draft = _own_draft(draft_id)
     context = review_context(draft)
     data = {**context, "nodes": [n.as_json() for n in context["nodes"]]}
-    return Reply(json=lambda: data, page=lambda: {"data": context, "plan_iri": base_iri() + context["plan"]})
+    return Reply(json=lambda: data, page=lambda: {"data": context, "plan_iri": base_iri() + context["plan"],
+                                                  "statuses": draft_review.STATUSES})
 
 
 def _review_problem(draft: Draft, status: int, message: str, detail: str = "", findings: list[str] | None = None) -> Problem:
     context = review_context(draft)
     return Problem(status, message, detail=detail, key="import-draft-refused",
                    page=("importing/review.html", {"data": context, "plan_iri": base_iri() + context["plan"],
-                                                   "findings": findings or []}))
+                                                   "findings": findings or [], "statuses": draft_review.STATUSES}))
 
 
 @bp.route("/drafts/<draft_id>/edit", methods=["POST"])
 def edit(draft_id: str) -> Response:
-    """One node: change its label and amounts, accept it, or drop it (with its children)."""
+    """One node: change its labels and amounts, set its links and facts, give the plan its id, accept
+    it, or drop it (with its children)."""
     draft = _own_draft(draft_id)
     if draft.meta.get("saved"):
         raise _review_problem(draft, 409, translate("importing.already_saved", g.lang))
@@ -173,7 +179,14 @@ def edit(draft_id: str) -> Response:
         elif action == "change":
             amounts = {int(key[7:]): value for key, value in request.form.items()
                        if key.startswith("amount-") and key[7:].isdigit() and len(key) == 11 and value.strip()}
-            text = draft_review.change(text, node, request.form.get("label"), amounts)
+            text = draft_review.change(text, node, request.form.get("label"), amounts, request.form.get("label_en"))
+        elif action == "set":
+            text = draft_review.set_fields(text, node, {key[6:]: value[:MAX_FIELD_CHARS] for key, value
+                                                        in request.form.items() if key.startswith("field-")})
+        elif action == "rename":
+            renamed = request.form.get("new_id", "")[:MAX_FIELD_CHARS]
+            text = draft_review.rename(text, node, renamed)
+            node = renamed.strip()
         else:
             raise DraftRefused(f"unknown action '{action[:20]}'")
         draft.replace_text(text)
@@ -206,4 +219,5 @@ def save(draft_id: str) -> Response:
         raise _review_problem(draft, 400, translate("importing.invalid", g.lang), findings=invalid.messages) from None
     except DraftRefused as refused:
         raise _review_problem(draft, 400, translate("importing.save_refused", g.lang), str(refused)) from None
+    _drafts().sweep()
     return redirect(url_for("importing.review", draft_id=draft.id), code=303)

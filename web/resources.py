@@ -9,6 +9,7 @@ IRIs are checked, bound as RDF terms, and links always point at our own pages.
 from __future__ import annotations
 
 import pyoxigraph as ox
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
 from graph.explore.describe import BadIri, check_iri, describe, exists, resource_triples
@@ -45,11 +46,10 @@ def number(amount: float) -> str:
 
 
 def format_amount(amount: float, lang: str) -> str:
-    """Whole amounts with the reader's thousands separator (1.600.000 in Danish, 1,600,000 in English)."""
-    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-    if lang == "da":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """Whole amounts with the reader's separators, as Babel (CLDR) writes them: 1.600.000 and 2,50 in
+    Danish, 1,600,000 and 2.50 in English."""
+    pattern = "#,##0" if amount == int(amount) else "#,##0.00"
+    return format_decimal(amount, format=pattern, locale=lang)
 
 
 def _wanted(forced: str | None) -> str:

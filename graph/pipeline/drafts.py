@@ -32,6 +32,8 @@ from loaders.importing.reading import Outline
 from loaders.sources import load_file
 
 DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")
+KEEP_DAYS = 14              # a draft nobody saved is removed after this many days (POLICYGRAPH_DRAFT_DAYS)
+SAVED_KEEP_SECONDS = 3600   # a saved draft stays an hour for its confirmation page; the data folder holds the plan
 DRAFT_FILE = "draft.yaml"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -111,10 +113,27 @@ def write_whole(target: Path, text: str, *, exclusive: bool = False, prefix: str
 
 
 class DraftFolder:
-    """The drafts beside the store: made from an upload, opened by id."""
+    """The drafts beside the store: made from an upload, opened by id, and removed when old: nothing
+    else ever deletes them, and each holds an uploaded document."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, keep_days: float = KEEP_DAYS) -> None:
         self.folder = Path(folder)
+        self.keep_days = keep_days
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove the drafts made more than keep_days ago, and the saved ones saved more than an hour
+        ago; the ids removed. Run when a draft is made and after one is saved, so no timer is needed."""
+        now = time.time() if now is None else now
+        removed = []
+        for folder in self.folder.iterdir() if self.folder.is_dir() else ():
+            draft = self.open(folder.name)
+            if draft is None:
+                continue
+            made, saved_at = float(draft.meta.get("created") or 0), float(draft.meta.get("saved_at") or 0)
+            if made < now - self.keep_days * 86400 or (saved_at and saved_at < now - SAVED_KEEP_SECONDS):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return removed
 
     def open(self, draft_id: str) -> Draft | None:
         if not DRAFT_ID.match(draft_id or ""):
@@ -129,8 +148,10 @@ class DraftFolder:
     def create(self, filename: str, content: bytes, municipality: str | None, mapping: str | None,
                data_folder: Path) -> tuple[Draft, str]:
         """Import the upload into a new draft; (draft, the uploader's secret). The importer's refusal
-        (unknown format, a scanned PDF, text in an amount column ...) as DraftRefused, nothing kept."""
+        (unknown format, a scanned PDF, text in an amount column ...) as DraftRefused, nothing kept.
+        Old drafts are swept away first."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.sweep()
         incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.folder))
         try:
             upload = incoming / "upload" / safe_name(filename)
@@ -145,8 +166,8 @@ class DraftFolder:
             except LoadError as error:
                 raise DraftRefused(_without_folder(str(error), incoming)) from None
             (incoming / DRAFT_FILE).write_text(imported.text, encoding="utf-8")
-            (incoming / "source.json").write_text(json.dumps(source_blocks(imported.outline), ensure_ascii=False),
-                                                  encoding="utf-8")
+            blocks = source_blocks(imported.outline, imported.plan.lang)
+            (incoming / "source.json").write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
             secret = secrets.token_urlsafe(24)
             meta = {"file": upload.name, "municipality": municipality or "", "created": time.time(),
                     "secret": _hash(secret), "mapping": bool(mapping_file), "saved": ""}
@@ -164,14 +185,17 @@ def _without_folder(message: str, folder: Path) -> str:
     return message.replace(str(folder / "upload") + os.sep, "").replace(str(folder) + os.sep, "")
 
 
-def source_blocks(outline: Outline) -> list[dict[str, Any]]:
+def source_blocks(outline: Outline, lang: str = "da") -> list[dict[str, Any]]:
     """The document as the source pane shows it: each block's text and every place a node may name
-    (the block's own and each cell's), so a node's `source.at` finds its block."""
+    (the block's own and each cell's) in the words of the draft's `source.at` (the document's
+    language), so a node finds its block, and beside each the place itself (`where`), so the page
+    words it in its reader's language."""
     blocks = []
     for number, block in enumerate(outline.blocks):
-        places = [block.place.describe()] + [cell.place.describe() for cell in block.cells]
+        places = [p for p in [block.place] + [cell.place for cell in block.cells] if p.describe()]
         blocks.append({"n": number, "kind": block.kind, "level": block.level, "text": block.text,
-                       "cells": [cell.text for cell in block.cells], "places": [p for p in places if p]})
+                       "cells": [cell.text for cell in block.cells], "places": [p.describe(lang) for p in places],
+                       "where": [p.as_json() for p in places]})
     return blocks
 
 
@@ -216,7 +240,8 @@ def save_draft(draft: Draft, plan_id: str, store: Store, data_folder: Path, lang
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    draft.record(saved=relative.as_posix())
+    draft.record(saved=relative.as_posix(), saved_at=time.time())
+    shutil.rmtree(draft.folder / "upload", ignore_errors=True)   # the plan is in the data folder now
     return target
 
 

@@ -1,6 +1,6 @@
 """Importing plans from Word, PDF, spreadsheets and text as drafts in the authoring format.
 
-reading.py turns each format into one outline of placed blocks; structure.py and tables.py find the
+reading/ turns each format into one outline of placed blocks; structure.py and tables.py find the
 plan's levels, lines and totals in it (amounts.py, sizes.py read the figures; matching.py ties names
 to the known ids); draft.py writes the YAML. The draft is checked the way the loader checks any file
 but is loaded nowhere: a person reviews it first.
@@ -19,6 +19,7 @@ from loaders.importing.matching import Catalogue
 from loaders.importing.nodes import DraftPlan
 from loaders.importing.reading import Outline, read_outline
 from loaders.importing.structure import find_structure
+from loaders.importing.wording import document_language
 from ontology import base_iri, suggest
 
 
@@ -57,6 +58,7 @@ def import_plan(path: Path, mapping: Path | None = None, municipality: str | Non
     _check_municipality(municipality, catalogue, data_folder)
     prefix = f"{municipality}/" if municipality else ""
     plan = find_structure(outline, catalogue, prefix, columns)
+    plan.lang = document_language([b.text for b in outline.blocks])
     if not plan.all_nodes():
         raise LoadError(path, "found no plan structure to draft (no level words such as fokusområde or mål, "
                               "no numbered headings, no budget table with years as columns)",

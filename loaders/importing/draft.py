@@ -21,6 +21,8 @@ from loaders.importing.amounts import as_yaml_number
 from loaders.importing.matching import Match, slug
 from loaders.importing.nodes import DraftNode, DraftPlan, Found
 from loaders.importing.reading import Place
+from loaders.importing.wording import Reason
+from ontology.texts import translate
 
 QUOTE_MOST = 400
 _CHILD_KEYS = {"FocusArea": "focusAreas", "Bearing": "focusAreas", "Goal": "goals",
@@ -45,6 +47,7 @@ class DraftWriter:
 
     def __init__(self, plan: DraftPlan, source_file: Path, municipality: str | None) -> None:
         self.plan, self.source_file, self.municipality = plan, source_file, municipality
+        self.lang = plan.lang  # places and reasons in the document's language, as the hand files write them
         owner = municipality.split("/")[-1] if municipality else "import"
         self.plan_id = f"doc/{owner}/{slug(plan.title, 50)}"
         self.source_id = f"source/import/{slug(source_file.stem, 50)}"
@@ -62,11 +65,14 @@ class DraftWriter:
 
     def source(self, found: Found) -> CommentedMap:
         quote = found.quote if len(found.quote) <= QUOTE_MOST else found.quote[:QUOTE_MOST].rsplit(" ", 1)[0] + " ..."
-        return _flow(document=self.source_id, at=found.place.describe() or "whole document", quote=quote or "-")
+        return _flow(document=self.source_id, at=self.place(found.place), quote=quote or "-")
 
-    @staticmethod
-    def mark(mapping: CommentedMap, found: Found, extra: str = "") -> None:
-        mapping.yaml_add_eol_comment(f"draft: confidence {found.confidence:.2f} ({found.why}){extra}", "id")
+    def place(self, place: Place) -> str:
+        return place.describe(self.lang) or translate("importing.place.whole_document", self.lang)
+
+    def mark(self, mapping: CommentedMap, found: Found, extra: str = "") -> None:
+        mapping.yaml_add_eol_comment(f"draft: confidence {found.confidence:.2f} ({found.why.text(self.lang)}){extra}",
+                                     "id")
 
     # -------------------------------------------------------------------------------- the document
     def document(self) -> CommentedMap:
@@ -81,15 +87,15 @@ class DraftWriter:
             doc["validFrom"] = plan.valid_from
         if plan.valid_until:
             doc["validUntil"] = plan.valid_until
-        status_found = plan.found or Found(Place(), plan.title, 0.5, "the file name")
+        status_found = plan.found or Found(Place(), plan.title, 0.5, Reason("file_name"))
         doc["status"] = "Draft"
         doc["source"] = self.source(status_found)
         if plan.bodies:
-            named = [f"  {m.id} ('{m.label}', {place.describe() or 'whole document'})" for m, place in plan.bodies]
+            named = [f"  {m.id} ('{m.label}', {self.place(place)})" for m, place in plan.bodies]
             doc.yaml_set_comment_before_after_key(
                 "status", before="draft: bodies the text names (for preparedBy, adoptedBy, responsible):\n"
                 + "\n".join(named), indent=4)
-        self.mark(doc, status_found, "; status Draft until reviewed")
+        self.mark(doc, status_found, "; " + translate("importing.draft_status_note", self.lang))
         groups: dict[str, list[DraftNode]] = {}
         for node in plan.nodes:
             groups.setdefault(_CHILD_KEYS.get(node.kind, "initiatives"), []).append(node)
@@ -121,7 +127,7 @@ class DraftWriter:
                 mapping = CommentedMap(id=self.bearings[bearing.label], type="Bearing")
                 mapping["documentTerm"] = _flow(da="pejlemærke", en="bearing")
                 mapping["label"] = _text(bearing.label.split(":", 1)[-1].strip() or bearing.label)
-                mapping["source"] = self.source(Found(node.found.place, bearing.label, 0.5, ""))
+                mapping["source"] = self.source(Found(node.found.place, bearing.label, 0.5, Reason("table_line")))
                 mapping.yaml_add_eol_comment("draft: proposed bearing: no adopted policy has one by this name", "id")
                 out.append(mapping)
         return out
@@ -188,7 +194,8 @@ class DraftWriter:
         if match.new and match.id not in self.proposed:
             concept = CommentedMap(id=match.id, type=["Concept", "TargetGroup"], inScheme="tg")
             concept["label"] = _text(match.label)
-            concept["source"] = _flow(document=self.source_id, at="target group column", quote=match.label)
+            concept["source"] = _flow(document=self.source_id, at=translate("importing.place.target_group_column", self.lang),
+                                      quote=match.label)
             concept.yaml_add_eol_comment("draft: proposed target group: no known one by this name", "id")
             self.proposed[match.id] = concept
         return match.id
@@ -197,7 +204,8 @@ class DraftWriter:
         target = self.bearing_id(total.bearing) if total.bearing is not None else self.plan_id
         return _flow(type="StatedTotal", totalFor=target or self.plan_id, year=total.year,
                      amount=as_yaml_number(Decimal(total.amount)), currency=total.unit.currency,
-                     unitMultiplier=total.unit.multiplier, source=self.source(total.found))
+                     unitMultiplier=total.unit.multiplier, **({"perYear": True} if total.per_year else {}),
+                     source=self.source(total.found))
 
     # ----------------------------------------------------------------------------------- the file
     def text(self) -> str:

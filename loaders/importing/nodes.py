@@ -14,6 +14,7 @@ from loaders.importing.dates import Deadline
 from loaders.importing.matching import Match
 from loaders.importing.reading import Place
 from loaders.importing.sizes import StatedSize
+from loaders.importing.wording import Reason
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Found:
     place: Place
     quote: str
     confidence: float
-    why: str
+    why: Reason
 
 
 @dataclass
@@ -75,6 +76,7 @@ class StatedTotal:
     found: Found
     bearing: Match | None = None  # None: the plan's total
     group_label: str = ""
+    per_year: bool = False  # stated as `11 mio. kr. årligt`: the same figure for each year
 
 
 @dataclass
@@ -92,6 +94,7 @@ class DraftPlan:
     valid_until: int | None = None
     found: Found | None = None
     bodies: list[tuple[Match, Place]] = field(default_factory=list)  # organisations the text names, first place
+    lang: str = "da"  # the document's language: the draft's places and reasons are written in it
 
     def all_nodes(self) -> list[DraftNode]:
         return [n for top in self.nodes + self.budget_lines for n in top.walk()]

@@ -12,12 +12,13 @@ import re
 from itertools import takewhile
 from pathlib import Path
 
-from loaders.importing.amounts import unit_in
+from loaders.importing.amounts import amounts_in_text, unit_in
 from loaders.importing.dates import Deadline, find_deadline
 from loaders.importing.matching import Catalogue, normalise
-from loaders.importing.nodes import DraftNode, DraftPlan, Found
+from loaders.importing.nodes import BudgetLine, DraftNode, DraftPlan, Found, StatedTotal
 from loaders.importing.reading import Block, Outline, Place
 from loaders.importing.tables import BudgetTable, Columns, columns_from_header
+from loaders.importing.wording import Reason
 
 # The document's level words (singular and plural stems) and the ontology class each stands for.
 LEVEL_WORDS: list[tuple[str, str, str]] = [
@@ -81,9 +82,9 @@ def find_structure(outline: Outline, catalogue: Catalogue, municipality_prefix: 
     plan = DraftPlan(title, plan_kind(title))
     plan.valid_from, plan.valid_until = period(title)
     if outline.title:
-        plan.found = Found(Place(), outline.title, 0.9, "the title the file or the mapping states")
+        plan.found = Found(Place(), outline.title, 0.9, Reason("stated_title"))
     elif title_block is not None:
-        plan.found = Found(title_block.place, title_block.text, 0.7, "the document's first heading")
+        plan.found = Found(title_block.place, title_block.text, 0.7, Reason("first_heading"))
     _Walker(outline.path, plan, catalogue, municipality_prefix, columns).walk(outline.blocks)
     plan.bodies = bodies_named(outline, catalogue, municipality_prefix)
     return plan
@@ -126,6 +127,8 @@ class _Walker:
                 self.section_entry(block)
             elif block.kind == "paragraph" and _STATEMENT.match(block.text):
                 self.statement(block)
+            elif block.kind == "paragraph" and self.plan_total(block):
+                pass
             elif self.last is not None and self.last.kind in ("Mission", "Vision") and not self.last.label:
                 self.last.label, self.last.found.quote = _first_sentence(block.text), block.text
             elif self.last is not None:
@@ -143,24 +146,26 @@ class _Walker:
         kind, term = _level_word(word) if word else ("", "")
         self.stack = [entry for entry in self.stack if entry[0] < block.level]
         self.section, self.section_deadline = None, None
-        if kind and not label and (_PLURAL.search(word.casefold()) or kind in ("Goal", "SuccessCriterion")) \
-                and kind not in ("Mission", "Vision"):
-            self.section = (kind, term, block.level)  # `Målsætninger`: the list below holds the nodes
+        plural = bool(word) and _PLURAL.search(word.casefold()) is not None and block.text.lstrip().startswith(word)
+        if kind and kind not in ("Mission", "Vision") and \
+                (plural or (not label and kind in ("Goal", "SuccessCriterion"))):
+            # `Målsætninger`, `Fokusområder i den nuværende handleplan`: the list below holds the nodes
+            self.section = (kind, term, block.level)
             self.section_deadline = find_deadline(block.text)
             self.stack.append((block.level, None, number))
             self.last = None
             return
         parent = self.parent_node()
         if not kind and number and parent is not None and "." in number and parent.kind in ("FocusArea", "Bearing"):
-            kind, confidence, why = "FocusArea", 0.6, f"numbered {number} below '{parent.label}'"
+            kind, confidence, why = "FocusArea", 0.6, Reason("numbered_below", {"number": number, "label": parent.label})
         elif kind:
-            confidence, why = (0.9, f"a heading with the level word '{word}'")
+            confidence, why = 0.9, Reason("heading_word", {"word": word})
         else:
             self.stack.append((block.level, None, number))
             self.last = None
             return
         if kind in ("Mission", "Vision"):
-            node = DraftNode(kind, label, Found(block.place, block.text, 0.8, f"a heading '{word}'"))
+            node = DraftNode(kind, label, Found(block.place, block.text, 0.8, Reason("statement_heading", {"word": word})))
         else:
             node = DraftNode(kind, label or block.text, Found(block.place, block.text, confidence, why), term=term,
                              notation=number)
@@ -190,8 +195,7 @@ class _Walker:
         """`Mission Vi åbner døre til nye muligheder.` run into one paragraph: the word, then the text."""
         match = _STATEMENT.match(block.text)
         kind = match.group(1).capitalize()
-        node = DraftNode(kind, _first_sentence(match.group(2)), Found(block.place, block.text, 0.8,
-                         f"a paragraph opening with '{match.group(1)}'"))
+        node = DraftNode(kind, _first_sentence(match.group(2)), Found(block.place, block.text, 0.8, Reason("statement_paragraph", {"word": match.group(1)})))
         self.plan.nodes.append(node)
         self.last = None
 
@@ -203,13 +207,41 @@ class _Walker:
             self.section_deadline = find_deadline(block.text) or self.section_deadline
             return
         confidence = 0.85 if block.kind == "item" else 0.6
-        node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
-                         f"an entry of the list '{term}'"), term=term)
+        number, label, yearly = _funded_entry(block.text)
+        years = self.plan_years()
+        if yearly is not None and years:
+            # `1. Job via partnerskaber 4,5 mio. kr. årligt`: a funded line, which the ontology makes an
+            # initiative; the document's word for it (fokusområde) stays its documentTerm
+            node = DraftNode("Initiative", label, Found(block.place, block.text, confidence,
+                             Reason("list_entry_amount", {"term": term})), term=term, notation=number)
+            node.budget = [BudgetLine(year, yearly[0], yearly[1]) for year in years]
+            node.target_groups = self.catalogue.named_in(label, "tg")
+        else:
+            node = DraftNode(kind, block.text.rstrip("."), Found(block.place, block.text, confidence,
+                             Reason("list_entry", {"term": term})), term=term)
         node.deadline = find_deadline(block.text) or self.section_deadline
         if term not in self.plan.levels:
             self.plan.levels.append(term)
         self.attach(node, self.parent_node())
         self.last = None
+
+    def plan_years(self) -> list[int]:
+        """The years of the plan's validity, to which a yearly amount without years applies."""
+        start, end = self.plan.valid_from, self.plan.valid_until
+        return list(range(start, end + 1)) if start and end and 0 <= end - start <= 20 else []
+
+    def plan_total(self, block: Block) -> bool:
+        """`Integrationshandleplanen 11 mio. kr. årligt`: the plan named with one yearly amount is its
+        stated total for each year of its validity."""
+        match = _YEARLY_TOTAL.match(block.text)
+        years = self.plan_years()
+        title_word = normalise(self.plan.title).split(" ")[0] if self.plan.title else ""
+        if not match or not years or not title_word or not normalise(match.group("name")).startswith(title_word):
+            return False
+        amount, unit = amounts_in_text(match.group("amount"))[0]
+        found = Found(block.place, block.text, 0.85, Reason("plan_yearly_amount"))
+        self.plan.totals += [StatedTotal(year, amount, unit, found, per_year=True) for year in years]
+        return True
 
     # ------------------------------------------------------------------------------------- tables
     def table(self, rows: list[Block], before: list[Block]) -> None:
@@ -233,6 +265,22 @@ class _Walker:
         table.read(rows)
         self.last_table = (table, width)
         self.last = None
+
+
+_YEARLY = r"(?P<amount>\d[\d.]*(?:,\d+)?\s*(?:mia\.|mio\.|1\.000)?\s*kr\.)\s*(?:årligt|om året|pr\.\s*år)\.?"
+_YEARLY_TOTAL = re.compile(r"^(?P<name>[^\d]{3,80}?)\s+" + _YEARLY + "$", re.IGNORECASE)
+_FUNDED_ENTRY = re.compile(r"^(?:(?P<no>\d+(?:\.\d+)*)[.)]?\s+)?(?P<label>.+?)\s*[-–:,]?\s+" + _YEARLY + "$",
+                           re.IGNORECASE)
+
+
+def _funded_entry(text: str) -> tuple[str, str, tuple | None]:
+    """(number, label, (amount, unit)) of `1. Job via partnerskaber 4,5 mio. kr. årligt`; the amount
+    is None when the entry states no yearly amount."""
+    match = _FUNDED_ENTRY.match(text.strip())
+    if not match:
+        return "", text, None
+    found = amounts_in_text(match.group("amount"))
+    return (match.group("no") or "", match.group("label").strip(), found[0] if found else None)
 
 
 def _first_sentence(text: str) -> str:

@@ -18,6 +18,7 @@ from loaders.importing.matching import Catalogue, Match, normalise
 from loaders.importing.nodes import BudgetLine, DraftNode, DraftPlan, Found, StatedTotal
 from loaders.importing.reading import Block, Cell
 from loaders.importing.sizes import parse_size
+from loaders.importing.wording import Reason
 
 _TOTAL = re.compile(r"^(?:i alt|total|totalt|sum|samlet|samlede udgifter)\b", re.IGNORECASE)
 _GROUP = re.compile(r"^(?P<word>pejlemærke|indsatsområde|kerneområde|fokusområde|tema|mål)\s*(?P<no>\d+)?"
@@ -128,7 +129,7 @@ class BudgetTable:
             focus = self.focus_nodes.get(normalise(focus_cell.text))
             if focus is None:
                 focus = DraftNode("FocusArea", focus_cell.text, Found(focus_cell.place, focus_cell.text, 0.9,
-                                  f"the '{columns.focus_word}' column of a budget table"), term=columns.focus_word)
+                                  Reason("table_column", {"word": columns.focus_word})), term=columns.focus_word)
                 focus.under_bearing = self.bearing if in_group else None
                 self.focus_nodes[normalise(focus_cell.text)] = focus
                 plan.nodes.append(focus)
@@ -170,7 +171,7 @@ def _line(row: Block, cells: dict[int, Cell], columns: Columns, amounts: dict[in
         confidence = min(confidence, 0.5)
     kind = "ReservedFund" if re.search(r"\bpulje", label, re.IGNORECASE) else "Initiative"
     node = DraftNode(kind, label, Found(cell.place, row.text, confidence,
-                     "a line of a budget table" + ("" if unit_sure else "; the table states no unit, read as kr.")),
+                     Reason("table_line" if unit_sure else "table_line_no_unit")),
                      description=description, evidence_based=True if evidence else None)
     node.budget = [BudgetLine(year, amount, unit) for year, amount in amounts.items() if amount is not None]
     size_cell = cells.get(columns.size) if columns.size else None
@@ -234,13 +235,13 @@ def _total(path: Path, row: Block, first: str, amounts: dict[int, Decimal | None
     quote = " ".join(c.text for c in row.cells if c.text)
     if in_group is not None and sums(in_group) == stated:
         for year, amount in stated.items():
-            plan.totals.append(StatedTotal(year, amount, unit, Found(row.place, quote, 0.9, "a sub-total that adds up"),
+            plan.totals.append(StatedTotal(year, amount, unit, Found(row.place, quote, 0.9, Reason("subtotal")),
                                            bearing, group.label))
         group.open = False
         return group, None
     if sums(every_line) == stated:
         for year, amount in stated.items():
-            plan.totals.append(StatedTotal(year, amount, unit, Found(row.place, quote, 0.9, "the total that adds up")))
+            plan.totals.append(StatedTotal(year, amount, unit, Found(row.place, quote, 0.9, Reason("total"))))
         return None, None
     lines = in_group if in_group is not None else every_line
     wrong = next(year for year in stated if sums(lines)[year] != stated[year])

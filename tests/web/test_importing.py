@@ -131,7 +131,7 @@ def test_a_word_document_becomes_a_draft_kept_beside_the_store_and_loaded_nowher
     assert set(nodes) >= {"Handleplan for test 2020-21", "Job", "Jobbro"}
     jobbro = nodes["Jobbro"]
     assert [b["year"] for b in jobbro["budget"]] == [2020, 2021] and jobbro["budget"][0]["amount"] == "1200"
-    assert jobbro["place"].startswith("table 1, row 2") and jobbro["low"] and jobbro["confidence"] == 0.5
+    assert jobbro["place"].startswith("tabel 1, række 2") and jobbro["low"] and jobbro["confidence"] == 0.5
     assert data["blocks"][jobbro["block"]]["cells"][0].startswith("Jobbro")
 
 
@@ -142,14 +142,18 @@ def test_the_review_page_shows_the_tree_beside_the_source_with_places_and_confid
     assert data["target"] == ANNEX_FILE.as_posix() and data["plan"] == "doc/koebenhavn/integrationshandleplan-2019-22"
     nodes = list(every(data["nodes"]))
     initiative = next(n for n in nodes if n["label"] == "Flere lærepladser")
-    assert initiative["place"] == "sheet 'Tabel 1', cell B9" and initiative["sizes"] == ["60 (60 unge får lære-/elevplads)"]
+    assert initiative["place"] == "ark 'Tabel 1', celle B9" and initiative["sizes"] == ["60 (60 unge får lære-/elevplads)"]
     assert [(b["year"], b["amount"], b["unit"]) for b in initiative["budget"]] == [(y, "800", 1000) for y in range(2019, 2023)]
     unsure = [n for n in nodes if n["low"]]
     assert unsure and data["low"] == len(unsure)
-    for lang, low_word in (("da", "usikker"), ("en", "unsure")):
+    for lang, low_word, place, reason in (("da", "usikker", "ark &#39;Tabel 1&#39;, celle B9", "en linje i en budgettabel"),
+                                          ("en", "unsure", "sheet &#39;Tabel 1&#39;, cell B9", "a line of a budget table")):
         page = client.get(f"/drafts/{draft_id}?lang={lang}").get_data(as_text=True)
         assert f'href="#block-{initiative["block"]}"' in page and f'id="block-{initiative["block"]}"' in page
-        assert "sheet &#39;Tabel 1&#39;, cell B9" in page and low_word in page
+        assert place in page and low_word in page and reason in page, lang
+        other = "cell B9" if lang == "da" else "celle B9"
+        assert other not in page and ("a line of a budget table" not in page if lang == "da" else "en linje i" not in page)
+        assert client.get(f"/drafts/{draft_id}.json?lang={lang}").get_json()["nodes"][0]["place_text"]
         assert page.count('class="draft-node') == len(nodes)
 
 
@@ -177,6 +181,37 @@ def test_editing_a_label_and_an_amount_accepting_and_dropping(app, tmp_path):
     assert post(client, draft_id, "edit", node=area["id"], action="drop").status_code == 303
     left = {n["id"] for n in every(review(client, draft_id)["nodes"])}
     assert area["id"] not in left and not left & {c["id"] for c in area["children"]}
+
+
+def test_the_english_label_links_facts_and_the_plans_id_are_set_on_the_review_page(app, tmp_path):
+    client = app.test_client()
+    draft_id = uploaded(client, annex_bytes(tmp_path), "annex.xlsx", municipality="org/koebenhavn", mapping=ANNEX_MAPPING)
+    data = review(client, draft_id)
+    plan = data["plan"]
+    initiative = next(n for n in every(data["nodes"]) if n["label"] == "Flere lærepladser")
+    assert set(initiative["fields"]) >= {"targetGroups", "themes", "continues", "sizeGroup"}
+    assert data["nodes"][0]["fields"]["status"] == "Draft"
+    for lang, words in (("da", ["Navn på engelsk", "Målgrupper", "Viderefører", "Gem forbindelser", "Skift id"]),
+                        ("en", ["Label in English", "Target groups", "Continues", "Save links", "Change id"])):
+        page = client.get(f"/drafts/{draft_id}?lang={lang}").get_data(as_text=True)
+        assert all(word in page for word in words), lang
+    assert post(client, draft_id, "edit", node=initiative["id"], action="change", label="Flere lærepladser",
+                label_en="More apprenticeships").status_code == 303
+    assert post(client, draft_id, "edit", node=initiative["id"], action="set",
+                **{"field-targetGroups": "tg/minoritetsunge tg/unge", "field-themes": "",
+                   "field-continues": initiative["fields"]["continues"]}).status_code == 303
+    assert post(client, draft_id, "edit", node=plan, action="set",
+                **{"field-status": "Adopted", "field-adoptedInYear": "2018"}).status_code == 303
+    renamed = post(client, draft_id, "edit", node=plan, action="rename", new_id=plan + "-ny")
+    assert renamed.status_code == 303 and renamed.headers["Location"].endswith("#node-" + (plan + "-ny").replace("/", "-"))
+    after = review(client, draft_id)
+    assert after["plan"] == plan + "-ny" and after["target"] == "koebenhavn/integrationshandleplan-2019-22-ny.yaml"
+    assert after["nodes"][0]["fields"]["status"] == "Adopted" and after["nodes"][0]["fields"]["adoptedInYear"] == "2018"
+    moved = next(n for n in every(after["nodes"]) if n["label"] == "Flere lærepladser")
+    assert moved["id"] == initiative["id"].replace(plan, plan + "-ny") and moved["label_en"] == "More apprenticeships"
+    assert moved["fields"]["targetGroups"] == "tg/minoritetsunge tg/unge" and moved["fields"]["themes"] == ""
+    refused = post(client, draft_id, "edit", node=plan + "-ny", action="set", **{"field-status": "Vedtaget"})
+    assert refused.status_code == 400 and "no status" in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("form, words", [({"action": "change", "amount-2019": "tre"}, "not an amount"),
@@ -285,3 +320,19 @@ def test_writes_need_the_token_and_the_csrf_token_and_a_draft_answers_only_its_u
         assert other.post(f"/drafts/{draft_id}/{what}", data={"csrf_token": token, **form}).status_code == 404
         assert client.post(f"/drafts/{draft_id}/{what}", data=form).status_code == 400   # no CSRF token
     assert review(client, draft_id)["nodes"][0]["label"] != "x"
+
+
+def test_the_days_a_draft_is_kept_come_from_the_environment_and_an_upload_sweeps_old_drafts(store, data, tmp_path,
+                                                                                             monkeypatch):
+    monkeypatch.setenv("POLICYGRAPH_DRAFT_DAYS", "3")
+    app = create_app({"STORE": store, "TESTING": True, "UPDATE_TOKEN": "tok", "QUERY_WORKERS": 0,
+                      "WORKSHOP_LOG": str(tmp_path / "workshops.sqlite"), "DATA_FOLDER": str(data),
+                      "DRAFTS_FOLDER": str(tmp_path / "drafts")})
+    assert app.config["DRAFT_DAYS"] == 3.0
+    client = app.test_client()
+    first = uploaded(client, small_docx(), "plan.docx")
+    meta = Path(app.config["DRAFTS_FOLDER"]) / first / "meta.json"
+    kept = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({**kept, "created": kept["created"] - 4 * 86400}), encoding="utf-8")
+    second = uploaded(client, small_docx(), "plan.docx")
+    assert [p.name for p in drafts_kept(app)] == [second]

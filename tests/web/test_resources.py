@@ -159,3 +159,10 @@ def test_organisation_page_lists_the_initiatives_it_answers_for(example_client):
     page = example_client.get("/id/org/koebenhavn/biu?lang=da").get_data(as_text=True)
     table = _section(page, "res-plan")
     assert "Indsatser der hører hertil" in page and "Fritidsjob" in table and "Integrationshandleplan 2019-22" in table
+
+
+def test_amounts_are_written_with_the_readers_separators():
+    from web.resources import format_amount
+
+    assert [format_amount(1_600_000, "da"), format_amount(1_600_000, "en")] == ["1.600.000", "1,600,000"]
+    assert [format_amount(2.5, "da"), format_amount(2.5, "en")] == ["2,50", "2.50"]

@@ -1,7 +1,8 @@
 """How the things a workshop works on are named on its pages: resources by the one Labeller, the
 findings offered for dot voting by what they are ("Gap: ...", "Overlap: ... and ..."), proposals by
-what they propose. Labellers are kept per workshop and language, so forty phones refreshing the
-same panel read each label once."""
+what they propose. Labellers are kept per workshop and language with the answers kept for this version
+of the data (graph/questions/kept.py), so forty phones refreshing the same panel read each label once,
+a change of the data reads them again, and what is kept stays within the kept answers' budget."""
 from __future__ import annotations
 
 import threading
@@ -9,11 +10,12 @@ from typing import Callable
 
 from flask import current_app
 
+from graph.questions.kept import KEPT
 from graph.store.labels import Labeller
 from graph.workshop.state import WorkshopState
 from ontology.texts import translate
 
-_labellers: dict[tuple[str, str], Labeller] = {}
+LABELLER_ROWS = 100   # what one workshop's labels count against the kept answers' budget, in rows
 _lock = threading.Lock()
 
 
@@ -35,8 +37,10 @@ def resources_in(state: WorkshopState) -> set[str]:
 
 def namer(state: WorkshopState, lang: str) -> Callable[[str], str]:
     """name(x) for anything a workshop page shows: an IRI, a finding, `proposal:<id>`."""
-    with _lock:
-        labels = _labellers.setdefault((state.workshop.id, lang), Labeller(current_app.config["STORE"], lang))
+    store = current_app.config["STORE"]
+    labels = KEPT.value(store, ("workshop-labels", state.workshop.id, lang), lambda: Labeller(store, lang),
+                        size=lambda _: LABELLER_ROWS)
+    with _lock:   # one Labeller may be shared by many requests: one of them reads what is missing
         labels.load(resources_in(state))
 
     def name(item: str) -> str:

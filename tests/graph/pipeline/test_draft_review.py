@@ -35,7 +35,7 @@ def test_the_tree_with_confidence_places_budgets_and_sizes(draft):
     assert [n.id for n in top] == [PLAN] and review.plan_id(draft) == PLAN
     node = found[LAEREPLADSER]
     assert (node.kind, node.label, node.confidence, node.place) == ("Initiative", "Flere lærepladser", 0.85,
-                                                                     "sheet 'Tabel 1', cell B9")
+                                                                     "ark 'Tabel 1', celle B9")
     assert node.budget[0] == {"year": 2019, "amount": "800", "unit": 1000} and node.sizes[0].startswith("60 ")
     assert any(n.low for n in found.values()) and not node.low
     area = next(n for n in found.values() if n.kind == "FocusArea")
@@ -89,3 +89,52 @@ def test_edits_that_make_no_sense_are_refused(draft):
         review.accept(draft, "doc/none")
     with pytest.raises(DraftRefused, match="plan itself"):
         review.drop(draft, PLAN)
+
+
+def test_an_english_label_is_added_beside_the_danish_one_and_an_empty_field_takes_it_away(draft):
+    text = review.change(draft, LAEREPLADSER, None, {}, "More apprenticeships")
+    assert review.parse(text)["graph"][1]["focusAreas"][4]["initiatives"][0]["label"] == \
+        {"da": "Flere lærepladser", "en": "More apprenticeships"}
+    titled = review.change(draft, PLAN, None, {}, "Integration Action Plan 2019-22")
+    assert review.parse(titled)["graph"][1]["title"] == {"da": "Integrationshandleplan 2019-22",
+                                                         "en": "Integration Action Plan 2019-22"}
+    again = review.change(text, LAEREPLADSER, None, {}, "  ")
+    assert "More apprenticeships" not in again and "# draft: confidence" in again
+    check_draft(text)
+
+
+def test_links_and_facts_the_document_does_not_state_are_set_and_removed(draft):
+    text = review.set_field(draft, LAEREPLADSER, "targetGroups", "tg/minoritetsunge, tg/unge tg/unge")
+    text = review.set_field(text, PLAN, "status", "Adopted")
+    text = review.set_field(text, PLAN, "adoptedInYear", "2018")
+    text = review.set_field(text, PLAN, "replaces", "doc/koebenhavn/integrationshandleplan-2017-18")
+    text = review.set_field(text, LAEREPLADSER, "sizeGroup", "tg/minoritetsunge")
+    plan = review.parse(text)["graph"][1]
+    node = plan["focusAreas"][4]["initiatives"][0]
+    assert list(node["targetGroups"]) == ["tg/minoritetsunge", "tg/unge"]
+    assert [s["group"] for s in node["targetGroupSizes"]] == ["tg/minoritetsunge"]
+    assert (plan["status"], plan["adoptedInYear"], plan["replaces"]) == \
+        ("Adopted", 2018, "doc/koebenhavn/integrationshandleplan-2017-18")
+    assert "themes" not in review.parse(review.set_field(text, LAEREPLADSER, "themes", ""))["graph"][1]["focusAreas"][4]["initiatives"][0]
+    check_draft(text)
+
+
+@pytest.mark.parametrize("name, value", [("status", "Vedtaget"), ("adoptedInYear", "atten"), ("replaces", "a b"),
+                                         ("targetGroups", "tg/unge <script>"), ("municipality", "org/x"),
+                                         ("sizeGroup", "")])
+def test_a_value_that_is_not_one_is_refused(draft, name, value):
+    with pytest.raises(DraftRefused):
+        review.set_field(draft, LAEREPLADSER if name in ("targetGroups", "sizeGroup") else PLAN, name, value)
+
+
+def test_renaming_the_plan_moves_the_ids_below_it_and_every_mention(draft):
+    new = "doc/koebenhavn/integrationshandleplan-2019-2022"
+    text = review.rename(draft, PLAN, new)
+    assert review.plan_id(text) == new and PLAN + "/" not in text and f"totalFor: {PLAN}," not in text
+    assert new + "/flere-laerepladser" in nodes(text)
+    assert "# draft: confidence" in text.split(new + "/flere-laerepladser", 1)[1].split("\n", 1)[0]
+    check_draft(text)
+    with pytest.raises(DraftRefused):
+        review.rename(draft, PLAN, "Not an id")
+    with pytest.raises(DraftRefused):
+        review.rename(draft, PLAN, LAEREPLADSER)

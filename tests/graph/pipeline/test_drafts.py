@@ -1,6 +1,7 @@
 """Drafts kept beside the store and saved into the data folder (graph/pipeline/drafts.py)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,41 @@ def test_a_draft_opens_by_its_id_and_answers_its_uploader_only(tmp_path):
     assert opened is not None and opened.owned_by(secret) and not opened.owned_by("guess") and not opened.owned_by(None)
     assert folder.open("../" + draft.id) is None and folder.open("f" * 32) is None
     assert (opened.folder / "upload" / "plan.txt").exists() and "# draft: confidence" in opened.text()
+
+
+def _made(folder: DraftFolder, days_ago: float = 0.0):
+    draft, _secret = folder.create("plan.txt", "Handleplan 2020\n\nFokusområde 1: Job\n\nMål: Flere i job.\n".encode(),
+                                   None, None, Path("data"))
+    draft.record(created=draft.meta["created"] - days_ago * 86400)
+    return draft
+
+
+def test_drafts_older_than_the_days_kept_are_removed_when_a_new_one_is_made(tmp_path):
+    folder = DraftFolder(tmp_path / "drafts")
+    old, recent = _made(folder, days_ago=15), _made(folder, days_ago=13)
+    (tmp_path / "drafts" / "not-a-draft").mkdir()
+    new = _made(folder)
+    left = {p.name for p in (tmp_path / "drafts").iterdir()}
+    assert left == {recent.id, new.id, "not-a-draft"} and folder.open(old.id) is None
+    shorter = DraftFolder(tmp_path / "drafts", keep_days=0.5)
+    assert set(shorter.sweep(now=time.time() + 86400)) == {recent.id, new.id}
+
+
+def test_a_saved_draft_loses_its_upload_at_once_and_goes_an_hour_after_saving(tmp_path):
+    import shutil
+
+    from graph.pipeline.drafts import save_draft
+    from graph.pipeline.load import load_into_store
+    from graph.store import OxigraphStore
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[3] / "data" / "vocabularies", data / "vocabularies")
+    store = OxigraphStore()
+    load_into_store(store, [data], validate=False)
+    folder = DraftFolder(tmp_path / "drafts")
+    draft, unsaved = _made(folder), _made(folder)
+    save_draft(draft, "doc/test/handleplan-2020", store, data)
+    assert not (draft.folder / "upload").exists() and (draft.folder / "draft.yaml").exists()
+    assert folder.sweep() == [] and folder.sweep(now=time.time() + 3601) == [draft.id]
+    assert folder.open(unsaved.id) is not None and (unsaved.folder / "upload").exists()
+    store.close()

@@ -35,3 +35,18 @@ def test_from_counts_only_as_a_keyword():
     assert declares_dataset(f"ask from named <{EX}g> {{ }}")
     assert not declares_dataset(f"PREFIX from: <{EX}> PREFIX ex: <{EX}>\n"
                                 f"SELECT * {{ ?s from:from 'FROM' . ?from <{EX}p> ex:x-from }} # FROM")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("ASK FROM <http://e/g1> { ?s ?p ?o }", "ASK FROM <http://e/g2> FROM NAMED <http://e/n> { ?s ?p ?o }"),
+    ("SELECT ?z FROM NAMED <http://e/x> FROM <http://e/y> WHERE { ?a ?b ?z }",
+     "SELECT ?z FROM <http://e/g2> FROM NAMED <http://e/n> WHERE { ?a ?b ?z }"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+     "CONSTRUCT { ?s ?p ?o } FROM <http://e/g2> FROM NAMED <http://e/n> WHERE { ?s ?p ?o }"),
+    ("PREFIX from: <http://e/> SELECT * { ?s from:p 'FROM <x>' }",
+     "PREFIX from: <http://e/> SELECT * FROM <http://e/g2> FROM NAMED <http://e/n> { ?s from:p 'FROM <x>' }"),
+])
+def test_a_dataset_replaces_the_querys_own_from_in_the_text(query, expected):
+    from graph.sparql.dataset import Dataset, with_from
+
+    assert " ".join(with_from(query, Dataset(("http://e/g2",), ("http://e/n",))).split()) == expected

@@ -72,6 +72,22 @@ def test_the_xlsx_stated_totals_equal_the_hand_models(imported):
     assert found == expected and len(found) == 16
 
 
+@pytest.mark.parametrize("name", ["action plan 2017-18 .docx", "action plan 2017-18 .pdf"])
+def test_the_action_plan_2017_18_funded_focus_areas_and_yearly_amounts(imported, name):
+    """Five funded focus areas, each `N mio. kr. årligt`, are initiatives (the hand model's reading)
+    with the amount for each year of the plan's validity, and `11 mio. kr. årligt` the plan's total."""
+    result, model = imported[name]
+    scores = measure(result, model)
+    assert (scores["Initiative"].recall, scores["Initiative"].precision) == (1.0, 1.0), scores["Initiative"]
+    assert scores["FocusArea"].found == scores["FocusArea"].expected == 0
+    assert budget_differences(result, model) == []
+    found = stated_totals(("plan", t.year, t.amount, t.unit.multiplier) for t in result.plan.totals)
+    hand = stated_totals(("plan", t["year"], t["amount"], t["unitMultiplier"]) for t in read_yaml(model)["statedTotals"])
+    assert found == hand == {("the plan", 2017, Decimal(11_000_000)), ("the plan", 2018, Decimal(11_000_000))}
+    assert [n.notation for n in result.plan.all_nodes()] == ["1", "2", "3", "4", "5"]
+    assert {n.term for n in result.plan.all_nodes()} == {"fokusområde"}
+
+
 @pytest.mark.parametrize("name", ["Silkeborg strategy .docx", "Silkeborg strategy .pdf"])
 def test_the_silkeborg_strategy(imported, name):
     result, model = imported[name]
@@ -96,3 +112,20 @@ def test_the_measure_counts_what_is_missing_and_what_is_extra():
     assert (scores["FocusArea"].matched, scores["FocusArea"].expected, scores["FocusArea"].found) == (1, 7, 2)
     assert scores["Initiative"].recall == 0.0
     assert len([n for n in model_nodes(ANNEX_MODEL) if n["type"] == "Initiative"]) == 8
+
+
+@pytest.mark.parametrize("name", ["annex 2019-22 .docx", "annex 2019-22 .xlsx + mapping", "action plan 2017-18 .pdf",
+                                  "Silkeborg strategy .docx"])
+def test_a_danish_documents_draft_names_its_places_and_reasons_in_danish(imported, name):
+    """As the hand files write `source.at` (`Tabel 1, række 3`): the review page words them in its reader's language."""
+    import re
+
+    from loaders.importing.wording import read_reason
+    result, _model = imported[name]
+    assert result.plan.lang == "da"
+    places = re.findall(r"\bat: ['\"]?([^,'\"]+)", result.text)
+    assert places and not [p for p in places if re.match(r"(page|paragraph|table|sheet|cell|row|whole)\b", p)], places
+    assert re.search(r"\bat: ['\"]?(side|afsnit|tabel|ark|celle|hele dokumentet|målgruppekolonnen)\b", result.text)
+    reasons = re.findall(r"# draft: confidence [0-9.]+ \((.*?)\)", result.text)
+    assert reasons and all(read_reason(r) is not None for r in reasons)
+    assert not [r for r in reasons if read_reason(r).text("da") != r]

@@ -1,4 +1,4 @@
-"""Every format into one outline (loaders/importing/reading.py), and the files it refuses: one
+"""Every format into one outline (loaders/importing/reading/), and the files it refuses: one
 LoadError naming the file and what is wrong."""
 from __future__ import annotations
 
@@ -136,6 +136,6 @@ def test_a_reader_that_breaks_half_way_is_one_sentence(tmp_path, monkeypatch):
 
 
 def test_an_office_file_that_unpacks_to_too_much_is_refused(tmp_path, monkeypatch):
-    from loaders.importing import reading
-    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 10_000)
+    from loaders.importing.reading import office
+    monkeypatch.setattr(office, "MAX_UNPACKED_BYTES", 10_000)
     refused(small_docx(tmp_path / "plan.docx"), "unpacks to more than")

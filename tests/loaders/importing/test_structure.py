@@ -42,7 +42,7 @@ def test_level_words_numbering_and_lists():
     point, initiative = core.children
     assert (point.kind, point.notation, point.label, point.term) == ("FocusArea", "1.1",
                                                                     "Styrket kontakt til erhvervslivet", "")
-    assert point.found.confidence < 0.7 and "numbered 1.1" in point.found.why
+    assert point.found.confidence < 0.7 and point.found.why.text("en").startswith("numbered 1.1")
     assert (initiative.kind, initiative.label) == ("Initiative", "Jobbro")
     assert [text for _place, text in plan.unplaced] == ["Tekst uden for planens dele."]
 
@@ -82,3 +82,29 @@ def test_a_mission_or_vision_run_into_one_paragraph():
     vision, = plan.nodes
     assert (vision.kind, vision.label, vision.found.confidence) == ("Vision", "Alle er en del af byen", 0.8)
     assert [text for _place, text in plan.unplaced] == ["Visionen er lang og uden kolon"]
+
+
+def test_a_list_of_funded_focus_areas_gives_initiatives_with_a_budget_per_year_of_the_plan():
+    plan = find_structure(outline(
+        ("heading", 0, "Handleplan 2017-2018"),
+        ("paragraph", 0, "Handleplanen 11 mio. kr. årligt"),
+        ("heading", 1, "Fokusområder i den nuværende handleplan"),
+        ("item", 0, "1. Job via partnerskaber 4,5 mio. kr. årligt"),
+        ("item", 0, "2. Uden beløb"),
+    ), CATALOGUE)
+    funded, plain = plan.all_nodes()
+    assert (funded.kind, funded.term, funded.notation, funded.label) == ("Initiative", "fokusområde", "1",
+                                                                          "Job via partnerskaber")
+    assert [(b.year, b.kroner()) for b in funded.budget] == [(2017, 4_500_000), (2018, 4_500_000)]
+    assert (plain.kind, plain.label, plain.budget) == ("FocusArea", "2. Uden beløb", [])
+    assert [(t.year, t.amount * t.unit.multiplier, t.per_year) for t in plan.totals] == \
+        [(2017, 11_000_000, True), (2018, 11_000_000, True)]
+
+
+def test_a_yearly_amount_without_the_plans_years_is_not_spread_over_guessed_years():
+    plan = find_structure(outline(
+        ("heading", 0, "Handleplan"), ("paragraph", 0, "Handleplanen 11 mio. kr. årligt"),
+        ("heading", 1, "Fokusområder"), ("item", 0, "1. Job via partnerskaber 4,5 mio. kr. årligt"),
+    ), CATALOGUE)
+    assert [(n.kind, n.budget) for n in plan.all_nodes()] == [("FocusArea", [])]
+    assert plan.totals == []
