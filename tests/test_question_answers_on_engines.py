@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph.questions.library import bind_parameters, library, run_named
+from graph.questions.library import library, run_named
 from graph.sparql.text import keywords
 
 QUESTIONS = sorted(library())
@@ -20,21 +20,29 @@ MUNICIPALITIES = ("org/koebenhavn", "org/silkeborg")
 ENGINES = ("virtuoso_example", "oxigraph_example")
 
 
-def scopes(qid: str) -> list[str | None]:
-    """National, and each municipality of the example graph when the question takes one."""
+def scopes(qid: str) -> list[dict[str, str]]:
+    """National, and each municipality of the example graph when the question takes one; a question
+    that compares two municipalities (it needs both) compares the two of the example graph."""
     named = library()[qid]
-    takes = any(p.name == "municipality" for p in named.parameters)
-    return [None, *MUNICIPALITIES] if takes else [None]
+    names = {p.name for p in named.parameters}
+    if {"municipality1", "municipality2"} <= names:
+        return [dict(zip(("municipality1", "municipality2"), MUNICIPALITIES)),
+                dict(zip(("municipality1", "municipality2"), reversed(MUNICIPALITIES)))]
+    return [{}, *({"municipality": m} for m in MUNICIPALITIES)] if "municipality" in names else [{}]
 
 
-CASES = [(engine, qid, scope, lang) for engine in ENGINES for qid in QUESTIONS for scope in scopes(qid)
+def case_id(engine: str, qid: str, params: dict[str, str], lang: str) -> str:
+    scope = "-".join(v.split("/")[-1] for v in params.values()) or "national"
+    return f"{engine.split('_')[0]}-{qid}-{scope}-{lang}"
+
+
+CASES = [(engine, qid, params, lang) for engine in ENGINES for qid in QUESTIONS for params in scopes(qid)
          for lang in ("da", "en")]
 
 
-def rows(store: Any, qid: str, scope: str | None, lang: str) -> list[tuple[str, ...]]:
+def rows(store: Any, qid: str, params: dict[str, str], lang: str) -> list[tuple[str, ...]]:
     """The answer as rows of N-Triples terms ('' for unbound), in the order the engine gave them."""
-    named = library()[qid]
-    result = run_named(store, named, {"municipality": scope} if scope else {}, lang)
+    result = run_named(store, library()[qid], params, lang)
     return [tuple("" if row[c] is None else str(row[c]) for c in result.columns) for row in result.rows]
 
 
@@ -42,17 +50,15 @@ def ordered(qid: str) -> bool:
     return "ORDER" in keywords(library()[qid].sparql)
 
 
-@pytest.mark.parametrize("engine,qid,scope,lang", CASES,
-                         ids=[f"{e.split('_')[0]}-{q}-{(s or 'national').split('/')[-1]}-{lang}" for e, q, s, lang in CASES])
-def test_the_answer_is_the_embedded_one(request, example_store, engine, qid, scope, lang):
+@pytest.mark.parametrize("engine,qid,params,lang", CASES, ids=[case_id(*case) for case in CASES])
+def test_the_answer_is_the_embedded_one(request, example_store, engine, qid, params, lang):
     remote, _addresses = request.getfixturevalue(engine)
-    bind_parameters(example_store, library()[qid], {"municipality": scope} if scope else {}, lang)  # a valid scope
-    expected = rows(example_store, qid, scope, lang)
-    got = rows(remote, qid, scope, lang)
+    expected = rows(example_store, qid, params, lang)
+    got = rows(remote, qid, params, lang)
     if not ordered(qid):
         expected, got = sorted(expected), sorted(got)
     missing = [r for r in expected if r not in got]
     extra = [r for r in got if r not in expected]
-    assert got == expected, (f"{qid} ({scope or 'national'}, {lang}) on {engine}: {len(got)} rows, embedded "
+    assert got == expected, (f"{qid} {params or 'national'} ({lang}) on {engine}: {len(got)} rows, embedded "
                              f"{len(expected)}; missing {missing[:2]}, extra {extra[:2]}"
-                             + ("" if missing or extra else "; same rows in another order"))
+                             + ("" if missing or extra else "; the same rows in another order"))
