@@ -251,7 +251,7 @@ SELECT ?year (SUM(?v * COALESCE(?m, 1)) AS ?amount) (SAMPLE(?c) AS ?currency) WH
 """
 _PARTS_BUDGET = """
 SELECT ?year (SUM(?v * COALESCE(?m, 1)) AS ?amount) (SAMPLE(?c) AS ?currency) WHERE {
-  ?node (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?line .
+  { SELECT DISTINCT ?line WHERE { ?node (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?line } }
   ?line pg:hasBudgetAllocation ?a . ?a pg:fiscalYear ?year ; schema:value ?v .
   OPTIONAL { ?a pg:unitMultiplier ?m } OPTIONAL { ?a schema:currency ?c }
 } GROUP BY ?year ORDER BY ?year
