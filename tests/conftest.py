@@ -118,6 +118,36 @@ def remote_store(oxigraph_server):
 
 
 @pytest.fixture
+def virtuoso_store(virtuoso_server):
+    """The store on the tests' own Virtuoso (anonymous /sparql, updates allowed). Tests drop the
+    graphs they write themselves: the server lives for the whole session."""
+    from graph.store import SparqlEndpointStore
+
+    return SparqlEndpointStore(virtuoso_server["query"])
+
+
+def external_endpoint() -> tuple[str, str | None] | None:
+    """POLICYGRAPH_TEST_ENDPOINT (and POLICYGRAPH_TEST_UPDATE_ENDPOINT): an endpoint of your own the
+    remote tests run against instead of `oxigraph serve`, touching only graphs of their own
+    (credentials as the app reads them: POLICYGRAPH_ENDPOINT_TOKEN / _USER / _PASSWORD / _AUTH)."""
+    query = os.environ.get("POLICYGRAPH_TEST_ENDPOINT")
+    return (query, os.environ.get("POLICYGRAPH_TEST_UPDATE_ENDPOINT")) if query else None
+
+
+@pytest.fixture
+def shared_remote_store(request):
+    """A remote store the test must clean up after (it drops only its own graphs): the endpoint named
+    by POLICYGRAPH_TEST_ENDPOINT when set, else the session's `oxigraph serve`."""
+    from graph.store import SparqlEndpointStore, endpoint_settings
+
+    named = external_endpoint()
+    if named is None:
+        addresses = request.getfixturevalue("oxigraph_server")
+        return SparqlEndpointStore(addresses["query"], addresses["update"])
+    return SparqlEndpointStore(named[0], settings=endpoint_settings(*named))
+
+
+@pytest.fixture
 def store_from_turtle(tmp_path):
     """Build an in-memory store from Turtle text written in the test (derived links included)."""
     from graph.pipeline.load import load_into_store

@@ -45,7 +45,8 @@ USER, PASSWORD = "dba", "dba"
 
 def start_virtuoso(folder: Path, query_seconds: int = 60) -> tuple[subprocess.Popen, dict[str, str]]:
     """Start Virtuoso with its database in `folder`; returns the process and its addresses:
-    `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`) and `sql` (isql port)."""
+    `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`), `sql` (isql port) and
+    `folder` (where its bulk loader may read files)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         pytest.fail("virtuoso-t is missing: apt-get install virtuoso-opensource (make test installs it)")
@@ -57,7 +58,7 @@ def start_virtuoso(folder: Path, query_seconds: int = 60) -> tuple[subprocess.Po
                            tries=600, cwd=folder)
     isql(sql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
     return process, {"query": f"{base}/sparql", "auth": f"{base}/sparql-auth", "sql": str(sql_port),
-                     "user": USER, "password": PASSWORD}
+                     "user": USER, "password": PASSWORD, "folder": str(folder)}
 
 
 def isql(sql_port: int | str, statements: str) -> str:

@@ -40,9 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     if "STORE" not in app.config:
-        from graph.store import open_store
+        from graph.store import endpoint_settings, open_store
 
-        app.config["STORE"] = open_store(app.config["STORE_PATH"], os.environ.get("POLICYGRAPH_ENDPOINT"),
+        app.config["STORE"] = open_store(app.config["STORE_PATH"], settings=endpoint_settings(),  # as the CLI reads them
                                          in_memory=os.environ.get("POLICYGRAPH_IN_MEMORY", "1") != "0")
     app.config["STORE"].allow_federation = bool(app.config["ALLOW_SERVICE"])  # the store enforces it
     _start_query_pool(app)

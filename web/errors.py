@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from graph.store import StoreTimeout
 from ontology.texts import LANGUAGES, translate
 
 log = logging.getLogger(__name__)
@@ -107,8 +108,17 @@ def unexpected(error: Exception) -> Response:
     return error_response(InternalServerError())
 
 
+def engine_took_too_long(error: StoreTimeout) -> Response:
+    """A remote engine stopped at its own time limit (or ours): the pages' usual 503 for a query
+    that took too long, as when the app's own deadline passes, not a 500."""
+    log.warning("the store took too long answering %s: %s", request.path, error)
+    return error_response(Problem(503, "the query took longer than the engine allows and was stopped; "
+                                       "narrow it down (filters, LIMIT) and try again", key="timeout"))
+
+
 def install(app: Flask) -> None:
     """Answer every HTTP error and every unexpected exception here (Flask picks the handler of the
     most specific class, so refusals never reach `unexpected`)."""
     app.register_error_handler(HTTPException, error_response)
+    app.register_error_handler(StoreTimeout, engine_took_too_long)
     app.register_error_handler(Exception, unexpected)

@@ -37,7 +37,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from graph.store.answers import Answer, Cancelled, collect, results_json
 from graph.store.pool import PoolRefusal, QueryFailed, QueryPool
 from graph.sparql.text import refusal
-from graph.store import Dataset, StoreError
+from graph.store import Dataset, StoreError, StoreTimeout
 from graph.questions.results import spreadsheet_csv, term_text
 from ontology import FORMATS, RDF, SD, all_prefixes
 from web.errors import Problem
@@ -138,6 +138,8 @@ def evaluate(store: Any, text: str, *, limit: int, timeout: float, allow_service
             raise Cancelled()
         try:
             return collect(store.query(text, dataset=dataset, base_iri=base_iri), limit, cancel)
+        except StoreTimeout as error:  # a remote engine's own time limit: the same 503 as ours
+            raise QueryRefused(503, f"the query took too long and was stopped: {error}") from None
         except StoreError as error:
             raise QueryRefused(400, str(error)) from None
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:

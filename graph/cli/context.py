@@ -2,14 +2,13 @@
 and how a user mistake ends (one line on stderr, a non-zero exit; tracebacks are for our own bugs)."""
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 from click.core import ParameterSource
 
 from graph.cli.logs import configure_logging
-from graph.store import Store, open_store
+from graph.store import Store, StoreError, endpoint_settings, open_store
 
 DEFAULT_STORE = "var/store"
 
@@ -27,8 +26,11 @@ class Context:
 
     def store(self) -> Store:
         if self._store is None:
-            token = os.environ.get("POLICYGRAPH_ENDPOINT_TOKEN")
-            self._store = open_store(self.location, self.endpoint, self.update_endpoint, token, self.in_memory)
+            try:  # the same reader of the remote engine's settings as the web app's
+                settings = endpoint_settings(self.endpoint, self.update_endpoint)
+            except StoreError as error:
+                fail(str(error))
+            self._store = open_store(self.location, in_memory=self.in_memory, settings=settings)
         return self._store
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from graph.store import Store, StoreError
 from graph.store.labels import Labeller
 from loaders import LoadError
 from loaders.authoring import yaml_to_jsonld
+from graph.store.skolem import unskolemise
 from loaders.export.authoring import authoring_yaml
 from loaders.stratml.read import stratml_draft
 from loaders.stratml.write import StratmlInvalid, stratml_xml
@@ -41,7 +42,7 @@ def _document_quads(obj: Context, document_id: str) -> tuple[str, str, list[ox.Q
         fail(f"'{document_id}' is not an id (ids look like doc/koebenhavn/integrationshandleplan-2019-22)")
     try:
         graph = document_graph(obj.store(), document)
-        return document, graph, obj.store().quads(graph)
+        return document, graph, unskolemise(obj.store().quads(graph))  # nested in the file, as written
     except LookupError as error:
         fail(f"{error} (see `policygraph search` for ids)")
     except StoreError as error:

@@ -21,6 +21,7 @@ from graph.explore.plan import (BudgetTable, Part, Relation, inverse_label, inve
 from graph.questions.explain import evidence_for
 from graph.store import Store
 from graph.store.labels import Labeller, other_language
+from graph.store.skolem import is_skolem, skolem_filter
 from ontology import INFERRED_GRAPH, OWL_INFERRED_GRAPH, RDF, XSD, curie
 
 RDF_TYPE = RDF + "type"
@@ -120,7 +121,7 @@ def _datatype(literal: ox.Literal) -> str:
 
 
 def _value(term: Any, labels: Labeller, derived: bool = False) -> Value:
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, ox.NamedNode) and not is_skolem(term):
         return Value("iri", term.value, labels(term.value), labels.language(term.value), derived=derived)
     if isinstance(term, ox.Literal):
         return Value("literal", term.value, language=term.language or "", datatype=_datatype(term), derived=derived)
@@ -171,9 +172,11 @@ def _outgoing(store: Store, node: ox.NamedNode) -> list[tuple[str, Any, bool]]:
 
 
 # Blank nodes cannot be bound (VALUES refuses them), so their statements are reached from the resource.
+# Loads write blank nodes as skolem IRIs (graph/store/skolem.py): they are shown nested all the same.
 _BLANKS = (
-    "SELECT ?b ?p ?o ?g WHERE { ?node ?x ?b FILTER(isBLANK(?b)) GRAPH ?g { ?b ?p ?o } }",
-    "SELECT ?b ?p ?o ?g WHERE { ?node ?x ?b0 FILTER(isBLANK(?b0)) ?b0 ?y ?b FILTER(isBLANK(?b)) GRAPH ?g { ?b ?p ?o } }",
+    f"SELECT ?b ?p ?o ?g WHERE {{ ?node ?x ?b FILTER{skolem_filter('b')} GRAPH ?g {{ ?b ?p ?o }} }}",
+    f"SELECT ?b ?p ?o ?g WHERE {{ ?node ?x ?b0 FILTER{skolem_filter('b0')} ?b0 ?y ?b FILTER{skolem_filter('b')} "
+    "GRAPH ?g { ?b ?p ?o } }",
 )
 
 

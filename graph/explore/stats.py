@@ -15,7 +15,9 @@ _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROU
 
 
 def store_stats(store: Store, lang: str = "en") -> dict:
-    graphs = [{"graph": r["g"].value, "statements": int(r["n"].value)} for r in store.query(_GRAPH_COUNTS)]
+    own = set(store.graphs())  # not a remote engine's own graphs (Virtuoso's system graphs)
+    graphs = [{"graph": r["g"].value, "statements": int(r["n"].value)} for r in store.query(_GRAPH_COUNTS)
+              if r["g"].value in own]
     counts = [(row["class"].value, int(row["n"].value)) for row in store.query(_CLASS_COUNTS)]
     labels = Labeller(store, lang)
     labels.load(iri for iri, _ in counts)

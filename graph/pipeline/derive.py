@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph.pipeline.budget_sums import budget_sum_quads
 from graph.pipeline.derive_rules import CLASSES, READS, Facts, derive_all
+from graph.store.skolem import skolemise
 from graph.store import GraphContent, Store
 from ontology import INFERRED_GRAPH
 
@@ -36,7 +37,7 @@ def derived_graph(facts: Facts) -> GraphContent:
     """The whole derived graph: the rules' links and the budget sums."""
     derived = derive_all(facts)
     graph = ox.NamedNode(INFERRED_GRAPH)
-    return GraphContent(INFERRED_GRAPH, derived.quads(graph) + budget_sum_quads(facts, derived, graph))
+    return GraphContent(INFERRED_GRAPH, skolemise(derived.quads(graph) + budget_sum_quads(facts, derived, graph)))
 
 
 def derive(store: Store) -> int:

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from graph.pipeline.derive import derive, derived_graph
 from graph.pipeline.derive_rules import Facts
 from graph.store import GraphContent, Store
+from graph.store.skolem import skolemise
 from graph.pipeline.validation import Finding, MergedGraph, validate_merged, validate_quads, violations
 from loaders import LoadedFile, load_paths
 from ontology import INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, OWL_INFERRED_GRAPH, base_iri, file_of_graph
@@ -38,7 +39,7 @@ def ontology_content() -> GraphContent:
     """The ontology travels with every load so that the store can always explain its own terms."""
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     triples = ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    return GraphContent(ONTOLOGY_GRAPH, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+    return GraphContent(ONTOLOGY_GRAPH, skolemise(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples))
 
 
 def places_of(files: Iterable[LoadedFile]) -> dict[str, str]:
@@ -53,12 +54,14 @@ def places_of(files: Iterable[LoadedFile]) -> dict[str, str]:
 
 
 def graph_contents(files: Iterable[LoadedFile]) -> list[GraphContent]:
-    """One entry per named graph the files fill: a quad file may carry graphs of its own."""
+    """One entry per named graph the files fill: a quad file may carry graphs of its own. Blank nodes
+    become stable IRIs here (graph/store/skolem.py), for every backend: engines disagree on blank
+    nodes, and links derived from them must stay attached when a file is loaded again."""
     by_graph: dict[str, list[ox.Quad]] = {}
     for loaded in files:
         for quad in loaded.quads:
             by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    return [GraphContent(graph, quads) for graph, quads in by_graph.items()]
+    return [GraphContent(graph, skolemise(quads)) for graph, quads in by_graph.items()]
 
 
 def places_in_store(merged: MergedGraph, findings: Iterable[Finding]) -> list[Finding]:

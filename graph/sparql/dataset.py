@@ -18,7 +18,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from graph.sparql.bindings import _tokens
-from graph.sparql.text import read_once
+from graph.sparql.text import read_once, tokens
 
 # A word glued to one of these is part of a name (ex:from, _:with, "x"@where, ex:a-where), not a keyword.
 _NAME_CHARS = set(":@-.\\%")
@@ -94,3 +94,41 @@ def with_using(update: str, dataset: Dataset) -> str:
     for position, text in reversed(inserts):
         update = update[:position] + text + update[position:]
     return update
+
+
+def with_from(query: str, dataset: Dataset) -> str:
+    """The query with `dataset` as its FROM / FROM NAMED clauses in place of its own.
+
+    A remote engine is told the dataset in the text: the protocol's default-graph-uri and
+    named-graph-uri should replace the query's own FROM, but Virtuoso reads both together."""
+    clauses = " ".join([*(f"FROM {ox.NamedNode(g)}" for g in dataset.default_graphs),
+                        *(f"FROM NAMED {ox.NamedNode(g)}" for g in dataset.named_graphs)])
+    found = list(tokens(query))
+    depth, cuts, at, form = 0, [], None, None
+    for i, token in enumerate(found):
+        word = token.text.upper() if token.kind == "word" else None
+        if token.text == "{":
+            if depth == 0 and at is None and form != "CONSTRUCT":
+                at = token.position
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+            form = word
+        elif depth == 0 and word == "WHERE" and at is None:
+            at = token.position
+        elif depth == 0 and word == "FROM":
+            last = i + 2 if i + 1 < len(found) and found[i + 1].text.upper() == "NAMED" else i + 1
+            if last < len(found):
+                cuts.append((token.position, found[last].position + len(found[last].text)))
+    at = len(query) if at is None else at
+    pieces, previous = [], 0
+    for start, end in sorted([*cuts, (at, at)]):
+        if start < previous:
+            continue
+        pieces.append(query[previous:start])
+        if start == at:
+            pieces.append(f" {clauses} ")
+        previous = end
+    pieces.append(query[previous:])
+    return "".join(pieces)

@@ -1,7 +1,9 @@
 """The one store API every backend offers, its errors, and what a load hands it (GraphContent).
 
 Every backend hands back pyoxigraph's own result types, so callers never care which one answers.
-Replacing graphs is one SPARQL update, which Oxigraph and the protocol apply atomically."""
+Replacing graphs is all or nothing on the embedded store (one transaction on a new generation). A
+remote engine stages the new graphs and switches them in with one request (graph/store/remote/
+writes.py says exactly what that guarantees on which engine)."""
 from __future__ import annotations
 
 import io
@@ -23,6 +25,11 @@ Result = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 
 class StoreError(Exception):
     """The store could not answer or write: an unreachable endpoint, a bad query or update."""
+
+
+class StoreTimeout(StoreError):
+    """The engine did not answer within its time limit or ours (a remote engine's execution limit, a
+    read that timed out). The web app answers it as its usual "took too long" (503), never a 500."""
 
 
 class RefusedText(StoreError):
@@ -85,9 +92,10 @@ class Store(ABC):
             raise RefusedText(reason)
 
     def replace_graphs(self, contents: Iterable[GraphContent], then: Iterable[str] = ()) -> int:
-        """Replace each named graph with the given quads, all in one transaction; returns the quad count.
+        """Replace each named graph with the given quads, all or nothing; returns the quad count.
 
-        `then` are further update operations (e.g. rebuilding derived links) run in the same transaction.
+        `then` are further update operations (e.g. rebuilding derived links) run with the replacement
+        (in the same transaction on the embedded store; in the switch-over request on a remote one).
         """
         operations, count = [], 0
         for content in contents:
@@ -152,8 +160,9 @@ class Store(ABC):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Writes inside are published together or not at all (where the backend can: the embedded
-        store; a remote endpoint applies each update atomically, one at a time)."""
+        """Writes inside are published together or not at all where the backend can: the embedded
+        store. A remote engine has no transaction across requests: there each write inside is staged
+        and switched in on its own, so a failure between two writes keeps the first."""
         yield
 
     def in_transaction(self) -> bool:

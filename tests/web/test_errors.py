@@ -221,3 +221,23 @@ def test_a_bug_in_a_chart_is_logged_and_answered_with_one_sentence(example_app, 
     assert "no such column" not in page.get_data(as_text=True)
     logged = [r for r in caplog.records if r.name == "web.errors"]
     assert logged and logged[0].exc_info[0] is KeyError and "GET /matrix.json" in logged[0].getMessage()
+
+
+def test_a_remote_engine_at_its_time_limit_is_the_usual_took_too_long(example_store):
+    """A StoreTimeout (Virtuoso's MaxQueryExecutionTime, a read that timed out) is the 503 a page
+    answers when its own deadline passes, in the URL's shape, not a 500."""
+    from graph.store import StoreTimeout
+    from web import create_app
+
+    class AtItsLimit:
+        allow_federation = False
+
+        def __getattr__(self, name):
+            raise StoreTimeout("the engine stopped the query at its time limit")
+
+    client = create_app({"STORE": AtItsLimit(), "WARM_ANSWERS": False, "QUERY_WORKERS": 0}).test_client()
+    page = client.get("/")
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert "took longer" in page.get_data(as_text=True)
+    twin = client.get("/index.json")
+    assert twin.status_code == 503 and twin.get_json()["code"] == "timeout"

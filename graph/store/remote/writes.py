@@ -1,0 +1,57 @@
+"""Writes to a remote engine in portable SPARQL 1.1 that every engine takes, staged so that a load
+that fails half-way leaves the graphs as they were.
+
+- Blank nodes never reach the engine: they are skolemised (graph/store/skolem.py) first; Virtuoso
+  refuses them in INSERT DATA.
+- Statements go as INSERT DATA of at most `CHUNK_TRIPLES` triples per request: engines cap the
+  size of one operation (Virtuoso compiles each into SQL text of bounded length).
+- A replacement is staged: the new content is written into fresh staging graphs (names under
+  STAGING, which no reader of PolicyGraph's graphs counts), and only when every chunk is in does one
+  request MOVE them over the graphs they replace. A failure while staging (the long part: the data
+  travels) drops the staging graphs and leaves the live graphs untouched.
+
+What this does not give on every engine: the switch-over is one request of one MOVE (or DROP) per
+graph; SPARQL 1.1 Protocol engines such as Oxigraph apply a request atomically, Virtuoso applies it
+operation by operation, so on Virtuoso a failure inside the switch-over itself (no data travels
+then: an engine crash or a lost connection at that moment) can leave some graphs new and some old,
+which the next load repairs. And while a load stages, its statements sit in the staging graphs,
+which a query over the union default graph (no FROM, no GRAPH) also reads."""
+from __future__ import annotations
+
+import uuid
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+STAGING = "urn:x-policygraph:staging:"
+CHUNK_TRIPLES = 1000
+
+
+def staging_names(graphs: Iterable[str]) -> dict[str, str]:
+    """A fresh staging graph for each graph, unique to this write (two loads never share one)."""
+    run = uuid.uuid4().hex
+    return {graph: f"{STAGING}{run}:{number}" for number, graph in enumerate(graphs)}
+
+
+def insert_chunks(graph: str, quads: list[ox.Quad], size: int = CHUNK_TRIPLES) -> Iterator[str]:
+    """INSERT DATA operations of at most `size` triples each, into `graph` (terms escaped by Oxigraph)."""
+    name = ox.NamedNode(graph)
+    for start in range(0, len(quads), size):
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads[start:start + size])
+        yield f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+
+
+def switch_over(targets: dict[str, str], filled: set[str], keep_old: bool) -> list[str]:
+    """The operations that put each staged graph in place: MOVE (replace) or ADD (append, then the
+    staging graph is dropped); a replacement with nothing staged drops the graph."""
+    operations = []
+    for graph, staged in targets.items():
+        source, target = ox.NamedNode(staged), ox.NamedNode(graph)
+        if staged not in filled:
+            if not keep_old:
+                operations.append(f"DROP SILENT GRAPH {target}")
+        elif keep_old:
+            operations += [f"ADD SILENT GRAPH {source} TO GRAPH {target}", f"DROP SILENT GRAPH {source}"]
+        else:
+            operations.append(f"MOVE SILENT GRAPH {source} TO GRAPH {target}")
+    return operations
