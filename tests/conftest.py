@@ -66,9 +66,8 @@ def virtuoso_server(tmp_path_factory):
     """A real Virtuoso Open Source server on loopback (tests/virtuoso.py)."""
     from tests.virtuoso import start_virtuoso, stop_virtuoso
 
-    folder = tmp_path_factory.mktemp("virtuoso")
-    process, addresses = start_virtuoso(folder)
-    yield {**addresses, "folder": str(folder)}   # the folder is in its DirsAllowed: bulk loads read from it
+    process, addresses = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield addresses
     stop_virtuoso(process)
 
 
