@@ -9,14 +9,12 @@ bringing a known shape back without anyone running Virtuoso.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import ast
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-import graph.explore
 from graph.questions.library import QUERY_DIR, parse_query_file
 from graph.sparql.text import Token, tokens
 
@@ -110,20 +108,50 @@ def repeated_path_without_distinct(sparql: str) -> Iterator[str]:
                 yield "a `*`/`+` property path with no SELECT DISTINCT around it"
 
 
-RULES: list[Callable[[str], Iterator[str]]] = [never_bound_variable_in_an_expression,
+def exists_read_as_a_value(sparql: str) -> Iterator[str]:
+    """EXISTS used as a value (`BIND(EXISTS { ... } AS ?x)`), not as a FILTER. SPARQL gives a boolean;
+    Virtuoso 7.2 gives 1 or 0, so a page that reads "true" found no initiative in a plan and showed
+    no budget table. Portable: a row per thing found (a UNION with a BIND of a constant in each branch),
+    or the EXISTS in a FILTER."""
+    toks = _meaningful(sparql)
+    for index, t in enumerate(toks):
+        if t.kind == "word" and t.text.upper() == "EXISTS":
+            before = index - 1 - (index > 0 and toks[index - 1].text.upper() == "NOT")
+            if before >= 1 and toks[before].text == "(" and toks[before - 1].text.upper() == "BIND":
+                yield "BIND(EXISTS ...): a boolean some engines give as 1/0"
+
+
+RULES: list[Callable[[str], Iterator[str]]] = [exists_read_as_a_value, never_bound_variable_in_an_expression,
                                                guard_projecting_an_unbound_variable,
                                                repeated_path_without_distinct]
 
 
+def _text(node: ast.AST) -> str:
+    """The SPARQL text an expression builds, with what it computes (names, calls) as one space; an
+    f-string's placeholder stands as a variable."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_text(v) if isinstance(v, ast.Constant) else " ?computed " for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _text(node.left) + _text(node.right)
+    return " "
+
+
 def page_queries() -> Iterator[tuple[str, str]]:
-    """(where, text) of every SPARQL text the pages' modules (graph/explore) keep as a constant."""
-    for module_info in pkgutil.iter_modules(graph.explore.__path__):
-        module = importlib.import_module(f"graph.explore.{module_info.name}")
-        for name, value in vars(module).items():
-            texts = value if isinstance(value, (tuple, list)) else [value]
-            for number, text in enumerate(texts):
-                if isinstance(text, str) and "{" in text and any(k in text for k in ("SELECT", "ASK", "CONSTRUCT")):
-                    yield f"graph/explore/{module_info.name}.py {name}[{number}]", text
+    """(where, text) of every SPARQL text the pages' modules (graph/explore) send to the store: the
+    first argument of each `.query(...)` call, and the module constants that hold query texts."""
+    for path in sorted((ROOT / "graph" / "explore").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            found = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "query" \
+                    and node.args:
+                found = _text(node.args[0])
+            elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+                found = _text(node.value)
+            if found and "{" in found and any(k in found for k in ("SELECT", "ASK", "CONSTRUCT")):
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", found
 
 
 def library_queries() -> Iterator[tuple[str, str]]:
@@ -143,7 +171,8 @@ def test_no_text_has_a_shape_an_engine_got_wrong(rule):
 def test_the_texts_are_read():
     """The rules see every question and the pages' queries (a rule over no text cannot fail)."""
     assert len(list(library_queries())) == len(list(QUERY_DIR.glob("*.rq"))) >= 20
-    assert {where.split()[0] for where, _ in page_queries()} >= {"graph/explore/network.py", "graph/explore/overview.py"}
+    assert {where.split(":")[0] for where, _ in page_queries()} >= {"graph/explore/network.py", "graph/explore/overview.py",
+                                                                    "graph/explore/plan.py", "graph/explore/describe.py"}
 
 
 @pytest.mark.parametrize("rule,bad,good", [
@@ -154,6 +183,9 @@ def test_the_texts_are_read():
      "SELECT * WHERE { { SELECT ?m ?c WHERE { FILTER(BOUND(?m) || BOUND(?c)) } } ?l <p> ?m ; <q> ?c }",
      "SELECT * WHERE { { SELECT ?m WHERE { FILTER(BOUND(?m)) } } { SELECT ?flag WHERE { BIND(true AS ?flag) "
      "FILTER(!BOUND(?c)) } } ?l <p> ?m ; <q> ?c }"),
+    (exists_read_as_a_value,
+     "SELECT ?s ?i WHERE { ?s ?p ?o BIND(EXISTS { ?s a <I> } AS ?i) }",
+     "SELECT ?s ?i WHERE { { ?s a <I> BIND(\"I\" AS ?i) } UNION { ?s ?p ?o FILTER NOT EXISTS { ?s a <I> } } }"),
     (repeated_path_without_distinct,
      "SELECT ?a ?b WHERE { ?a (<p>|<q>)* ?b }",
      "SELECT ?y (SUM(?v) AS ?n) WHERE { { SELECT DISTINCT ?b WHERE { <a> (<p>|<q>)+ ?b } } ?b <v> ?v } GROUP BY ?y"),
