@@ -7,6 +7,7 @@ Copenhagen), /network, /matrix and a resource page; each HTML page answers as th
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -74,3 +75,42 @@ def test_the_html_page_answers(remote_client, path):
     engine, client = remote_client
     page = client.get(path)
     assert page.status_code == 200, f"{path} on {engine}: {page.status_code}"
+
+
+# Runs until Virtuoso's own limit (60 s in tests/virtuoso.py): every pair of statements, compared as text.
+SLOW = "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) } } }"
+
+
+def slow_app(addresses: dict, monkeypatch, seconds: str) -> Any:
+    """The app over Virtuoso with one question made slow (SLOW) and the store's limit at `seconds`."""
+    import web.questions
+    from graph.questions.library import library as real_library
+    from web import create_app
+
+    slow = {**real_library()}
+    slow["personas-without-initiative"] = replace(slow["personas-without-initiative"], sparql=SLOW)
+    monkeypatch.setattr(web.questions, "library", lambda: slow)
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT", addresses["query"])
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_TIMEOUT", seconds)
+    return create_app({"TESTING": True}).test_client()
+
+
+def test_a_question_the_engine_cannot_answer_in_time_is_the_usual_took_too_long(virtuoso_example, monkeypatch):
+    """A question Virtuoso cannot answer within the store's time limit (POLICYGRAPH_ENDPOINT_TIMEOUT)
+    gives the question page's usual 503 "took too long", in the shape the URL promises."""
+    client = slow_app(virtuoso_example[1], monkeypatch, "2")
+    page = client.get("/questions/personas-without-initiative.json")
+    assert page.status_code == 503 and page.get_json()["code"] == "timeout"
+
+
+@pytest.mark.xfail(strict=True, reason="the remote store does not hand its time limit to the engine (Virtuoso's "
+                   "`timeout` form parameter, in ms, stops the query there with X-SQL-State S1TAT: measured 2.1 s "
+                   "for a 2 s limit); without it Virtuoso runs an abandoned query to its own 60 s limit and "
+                   "the next question waits (graph/store/remote/, branch store18)")
+def test_after_a_question_that_took_too_long_the_engine_answers_the_next(virtuoso_example, monkeypatch):
+    """The engine never hangs on a question it could not answer in time: the next question answers
+    within the page's own deadline."""
+    client = slow_app(virtuoso_example[1], monkeypatch, "2")
+    assert client.get("/questions/personas-without-initiative.json").status_code == 503
+    answered = client.get("/questions/continuity-chains.json")
+    assert answered.status_code == 200 and answered.get_json()["rows"], answered.get_data(as_text=True)[:300]
