@@ -139,9 +139,12 @@ def _text(node: ast.AST) -> str:
 
 
 def page_queries() -> Iterator[tuple[str, str]]:
-    """(where, text) of every SPARQL text the pages' modules (graph/explore) send to the store: the
-    first argument of each `.query(...)` call, and the module constants that hold query texts."""
-    for path in sorted((ROOT / "graph" / "explore").glob("*.py")):
+    """(where, text) of every SPARQL text the pages send to the store from code: the first argument
+    of each `.query(...)` call, and the constants that hold query texts, in what the pages draw
+    (graph/explore), the questions' code (graph/questions), the names on every page (labels.py) and web/."""
+    paths = [*sorted((ROOT / "graph" / "explore").glob("*.py")), *sorted((ROOT / "graph" / "questions").glob("*.py")),
+             ROOT / "graph" / "store" / "labels.py", *sorted((ROOT / "web").glob("*.py"))]
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             found = None
@@ -172,7 +175,8 @@ def test_the_texts_are_read():
     """The rules see every question and the pages' queries (a rule over no text cannot fail)."""
     assert len(list(library_queries())) == len(list(QUERY_DIR.glob("*.rq"))) >= 20
     assert {where.split(":")[0] for where, _ in page_queries()} >= {"graph/explore/network.py", "graph/explore/overview.py",
-                                                                    "graph/explore/plan.py", "graph/explore/describe.py"}
+                                                                    "graph/explore/plan.py", "graph/explore/describe.py",
+                                                                    "graph/questions/explain.py"}
 
 
 @pytest.mark.parametrize("rule,bad,good", [
