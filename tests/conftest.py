@@ -71,6 +71,42 @@ def virtuoso_server(tmp_path_factory):
     stop_virtuoso(process)
 
 
+@pytest.fixture(scope="session")
+def virtuoso_example(virtuoso_server, example_store):
+    """The example graph (derived links included) in the session's Virtuoso, loaded once the way the
+    README tells operators to load a big graph: N-Quads through the engine's bulk loader. Returns a
+    SparqlEndpointStore over it, and its addresses."""
+    from graph.store import SparqlEndpointStore
+    from tests.virtuoso import isql
+
+    folder = Path(virtuoso_server["folder"]) / "example-load"
+    folder.mkdir()
+    (folder / "example.nq").write_bytes(example_store.dump())
+    isql(virtuoso_server["sql"], f"ld_dir('{folder}', '*.nq', 'urn:policygraph:unused'); rdf_loader_run(); checkpoint;")
+    return SparqlEndpointStore(virtuoso_server["query"]), virtuoso_server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_example(example_store, tmp_path_factory):
+    """The example graph in an `oxigraph serve` of its own (the shared `oxigraph_server` is emptied by
+    the store tests), loaded through the Graph Store Protocol; a SparqlEndpointStore over it."""
+    import urllib.request
+
+    from graph.store import SparqlEndpointStore
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start_server([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph-example")),
+                            "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                           f"{base}/query?query=ASK%7B%7D", tries=100)
+    request = urllib.request.Request(f"{base}/store", example_store.dump(), {"Content-Type": "application/n-quads"},
+                                     method="POST")
+    urllib.request.urlopen(request, timeout=120).read()
+    yield SparqlEndpointStore(f"{base}/query", f"{base}/update"), {"query": f"{base}/query"}
+    stop_server(process)
+
+
 @pytest.fixture
 def remote_store(oxigraph_server):
     from graph.store import SparqlEndpointStore

@@ -254,7 +254,9 @@ SELECT ?year (SUM(?v * COALESCE(?m, 1)) AS ?amount) (SAMPLE(?c) AS ?currency) WH
 """
 _PARTS_BUDGET = """
 SELECT ?year (SUM(?v * COALESCE(?m, 1)) AS ?amount) (SAMPLE(?c) AS ?currency) WHERE {
-  ?node (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)+ ?line .
+  # each part once (DISTINCT: Virtuoso 7.2 counted a part once per path to it, 21,600 for 11,000), the
+  # path as one step then any (Virtuoso refuses `+` from a start bound only by VALUES in the same group)
+  { SELECT DISTINCT ?line WHERE { ?node (pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)/(pg:hasFocusArea|pg:hasInitiative|pg:hasBudgetLine)* ?line } }
   ?line pg:hasBudgetAllocation ?a . ?a pg:fiscalYear ?year ; schema:value ?v .
   OPTIONAL { ?a pg:unitMultiplier ?m } OPTIONAL { ?a schema:currency ?c }
 } GROUP BY ?year ORDER BY ?year

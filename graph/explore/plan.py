@@ -118,8 +118,13 @@ def structure(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Part]:
     """The parts under the resource as a tree in the document's order. A part reachable from two
     parents (a plan lists all its initiatives, a focus area some of them) sits under the deeper one."""
     links = " ".join(f"pg:{p}" for p in PART_LINKS)
+    step = "(" + "|".join(f"pg:{p}" for p in PART_LINKS) + ")"
+    # the resource and every part below it, each in a sub-SELECT of its own that binds ?node: written
+    # `?node step* ?parent`, Virtuoso 7.2 ignored the start bound by VALUES and walked from every node
+    # (Copenhagen's page listed Silkeborg's goals), and it refuses `+` from such a start: hence step/step*
     rows = list(store.query(
-        "SELECT DISTINCT ?parent ?p ?child WHERE { ?node (" + "|".join(f"pg:{p}" for p in PART_LINKS) + ")* ?parent . "
+        "SELECT DISTINCT ?parent ?p ?child WHERE { { SELECT ?parent WHERE { BIND(?node AS ?parent) } } "
+        f"UNION {{ SELECT DISTINCT ?parent WHERE {{ ?node {step}/{step}* ?parent }} }} "
         "VALUES ?p { " + links + " } ?parent ?p ?child FILTER(isIRI(?child)) } LIMIT " + str(MAX_PARTS),
         {"node": node}))
     parents: dict[str, set[str]] = defaultdict(set)
@@ -151,12 +156,14 @@ def structure(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Part]:
 def _part_facts(store: Store, iris: list[str], lang: str) -> dict[str, tuple[str, str, str, int]]:
     """iri -> (document term, class, notation, position), each the first one found."""
     found: dict[str, tuple[str, str, str, int]] = {}
+    # the language as a term in the text, not a variable bound outside the OPTIONAL: Virtuoso 7.2 does
+    # not see that variable in the OPTIONAL's FILTER and found no term at all
     for r in store.query(
             "SELECT ?s (SAMPLE(?t) AS ?term) (SAMPLE(?k) AS ?kind) (SAMPLE(?n) AS ?notation) (MIN(?pos) AS ?position) "
-            "WHERE { VALUES ?s { " + _values(iris) + " } OPTIONAL { ?s pg:documentTerm ?t FILTER(LANG(?t) = ?lang) } "
+            "WHERE { VALUES ?s { " + _values(iris) + " } OPTIONAL { ?s pg:documentTerm ?t "
+            f"FILTER(LANG(?t) = {ox.Literal(lang)}) }} "
             "OPTIONAL { ?s a ?k FILTER(STRSTARTS(STR(?k), STR(pg:)) && ?k NOT IN (pg:PolicyDocument, pg:PlanComponent)) } "
-            "OPTIONAL { ?s skos:notation ?n } OPTIONAL { ?s pg:positionInSource ?pos } } GROUP BY ?s",
-            {"lang": ox.Literal(lang)}):
+            "OPTIONAL { ?s skos:notation ?n } OPTIONAL { ?s pg:positionInSource ?pos } } GROUP BY ?s"):
         found[r["s"].value] = (r["term"].value if r["term"] else "", r["kind"].value if r["kind"] else "",
                                r["notation"].value if r["notation"] else "",
                                int(r["position"].value) if r["position"] else 0)
@@ -289,13 +296,12 @@ def _kinds(store: Store, iris: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     if not iris:
         return found
-    for r in store.query("SELECT ?s ?initiative ?money WHERE { VALUES ?s { " + _values(iris) + " } "
-                         "BIND(EXISTS { ?s a pg:Initiative } AS ?initiative) "
-                         "BIND(EXISTS { ?s pg:hasBudgetAllocation ?a } AS ?money) }"):
-        if r["initiative"].value == "true":
-            found[r["s"].value] = "Initiative"
-        elif r["money"].value == "true":
-            found[r["s"].value] = "BudgetLine"
+    # a row per kind found, not BIND(EXISTS {...}) read as "true": Virtuoso 7.2 gives that as 1 or 0
+    for r in store.query("SELECT DISTINCT ?s ?kind WHERE { VALUES ?s { " + _values(iris) + " } "
+                         "{ ?s a pg:Initiative BIND(\"Initiative\" AS ?kind) } "
+                         "UNION { ?s pg:hasBudgetAllocation ?a BIND(\"BudgetLine\" AS ?kind) } }"):
+        if found.get(r["s"].value) != "Initiative":
+            found[r["s"].value] = r["kind"].value
     return found
 
 

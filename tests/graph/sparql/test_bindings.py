@@ -63,3 +63,15 @@ def test_a_group_that_binds_the_variable_itself_is_left_to_the_groups_around_it(
     out = inline_values(sparql, {"c": ox.Literal("v")})
     assert out.count("VALUES") == 1 and out.index("VALUES") < out.index("{ SELECT")
     assert list(ox.Store().query(out)) == []
+
+
+def test_a_sub_select_that_names_the_variable_only_deeper_down_is_left_to_the_deeper_one():
+    """The deeper sub-SELECT gets the block; the one around it, which names the variable nowhere at its
+    own level, does not (Virtuoso 7.2's compiler failed on that block around a BOUND test)."""
+    sparql = ("SELECT ?area WHERE { { SELECT ?area WHERE { { SELECT ?n WHERE { BIND(1 AS ?n) FILTER(!BOUND(?m)) } } "
+              "?area ?p ?o } } }")
+    out = inline_values(sparql, {"m": ox.Literal("v")})
+    assert out.count("VALUES (?m)") == 2   # the outer group and the deepest sub-SELECT
+    assert "SELECT ?area WHERE { VALUES" not in out.split("{", 1)[1]
+    assert "SELECT ?n WHERE { VALUES (?m)" in out
+    assert list(ox.Store().query(out)) == []   # still bound where it is tested
