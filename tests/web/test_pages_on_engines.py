@@ -107,10 +107,6 @@ def test_a_question_the_engine_cannot_answer_in_time_is_the_usual_took_too_long(
     assert page.status_code == 503 and page.get_json()["code"] == "timeout"
 
 
-@pytest.mark.xfail(strict=True, reason="the remote store does not hand its time limit to the engine (Virtuoso's "
-                   "`timeout` form parameter, in ms, stops the query there with X-SQL-State S1TAT: measured 2.1 s "
-                   "for a 2 s limit); without it Virtuoso runs an abandoned query to its own 60 s limit and "
-                   "the next question waits (graph/store/remote/, branch store18)")
 def test_after_a_question_that_took_too_long_the_engine_answers_the_next(virtuoso_example, monkeypatch):
     """The engine never hangs on a question it could not answer in time: the next question answers
     within the page's own deadline."""

@@ -73,6 +73,11 @@ class Connection:
                 passwords.add_password(None, url, settings.user, settings.password or "")
             handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
         self._opener = urllib.request.build_opener(*handlers)
+        self.virtuoso = False   # seen in the engine's Server header: it takes a time limit per query
+
+    def _note_engine(self, headers) -> None:
+        if headers is not None and "virtuoso" in (headers.get("Server") or "").lower():
+            self.virtuoso = True
 
     def headers(self, accept: str) -> dict[str, str]:
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
@@ -90,11 +95,13 @@ class Connection:
                                          method="POST")
         try:
             with self._opener.open(request, timeout=self.settings.timeout) as response:
+                self._note_engine(response.headers)
                 body = response.read()
                 if _timed_out(response.headers.get("X-SQL-State", "")):
                     raise StoreTimeout(f"{url} stopped the query at its time limit (a partial answer)")
                 return body, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
+            self._note_engine(exc.headers)
             raise _http_error(url, exc) from None
         except (socket.timeout, TimeoutError):
             raise StoreTimeout(f"{url} did not answer within {self.settings.timeout:g} seconds") from None

@@ -55,6 +55,9 @@ class SparqlEndpointStore(Store):
             sparql = inline_values(sparql, {k: to_term(v) for k, v in bindings.items()})
         text = _base_line(base_iri) + _prefix_lines(sparql) + sparql
         form_data = [("query", text), *_protocol_dataset(dataset, "default-graph-uri", "named-graph-uri")]
+        if self.connection.virtuoso:  # the engine stops the query itself at our deadline (S1TAT), so an
+            # abandoned query does not hold it for its own much longer limit
+            form_data.append(("timeout", str(int(self.timeout * 1000))))
         body, content_type = self.connection.post(self.query_url, form_data, accept_for(form))
         return read_answer(body, content_type, form)
 

@@ -149,3 +149,25 @@ def test_a_query_past_the_engines_time_limit_is_a_timeout(impatient_virtuoso, sp
     store = SparqlEndpointStore(impatient_virtuoso["query"])
     with pytest.raises(StoreTimeout):
         list(store.query(sparql))
+
+
+def _forms_sent(store, monkeypatch) -> list:
+    sent, post = [], store.connection.post
+    monkeypatch.setattr(store.connection, "post", lambda url, form, accept: sent.append(dict(form)) or post(url, form, accept))
+    return sent
+
+
+def test_virtuoso_is_handed_the_stores_time_limit(virtuoso, monkeypatch):
+    """Virtuoso stops a query itself at the deadline it is given (its `timeout` form parameter, in ms):
+    a query the store gave up on does not hold the engine until the engine's own, longer limit."""
+    virtuoso.query("ASK {}")   # the first answer names the engine (its Server header)
+    sent = _forms_sent(virtuoso, monkeypatch)
+    virtuoso.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert sent[0]["timeout"] == str(int(virtuoso.timeout * 1000))
+
+
+def test_other_engines_get_no_parameter_of_virtuosos(remote_store, monkeypatch):
+    remote_store.query("ASK {}")
+    sent = _forms_sent(remote_store, monkeypatch)
+    remote_store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert "timeout" not in sent[0] and not remote_store.connection.virtuoso
