@@ -52,6 +52,12 @@ def _plan(path: str) -> PlanFile:
     found = plan_file(current_app.config["STORE"], path, _data_folder())
     if found is None:
         raise Problem(404, _t("no_plan_file"), key="edit-no-plan")
+    try:
+        outline(found.text())
+    except Exception as exc:  # noqa: BLE001 - a file broken by hand after loading may fail anywhere in reading it
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise Problem(409, _t("unreadable_file").format(file=found.relative), detail=first[:300],
+                      key="edit-unreadable-file") from None
     return found
 
 

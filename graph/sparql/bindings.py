@@ -7,10 +7,14 @@ group and in every sub-SELECT whose group mentions it. Engines do not push an ou
 sub-SELECT, so binding there is what lets a question scoped to one municipality aggregate only that
 municipality (measured on the national benchmark graph: 11 s -> 0.07 s).
 
-A sub-SELECT gets the block only where its own level names the variable, not where only a deeper
-sub-SELECT does (that one gets its own): the same answers, and Virtuoso 7.2's compiler fails with an
-internal error ("equiv replaces filter but under deprecation") on a VALUES around a sub-SELECT that
-tests the variable with BOUND (areas-without-goal-or-initiative for one municipality).
+An optional parameter (one the text tests with BOUND, as the guards of "the whole country or one
+municipality" do) is bound only in the sub-SELECTs that name it at their own level, not around those
+where only a deeper one does (that one gets its own): the same answers, and Virtuoso 7.2's compiler
+fails with an internal error ("equiv replaces filter but under deprecation") on a VALUES around a
+sub-SELECT that tests the variable with BOUND (areas-without-goal-or-initiative for one
+municipality). Any other parameter (the language) is bound around every sub-SELECT that uses it at any
+depth: Oxigraph then reads the labels of the national overlap list in 2.3 s instead of 8.8 s (10
+synthetic municipalities).
 """
 from __future__ import annotations
 
@@ -59,6 +63,7 @@ class _Group:
         self.brace, self.close, self.subselect_only = brace, -1, False
         self.used: set[str] = set()
         self.own: set[str] = set()       # used at its own level, not only inside a nested sub-SELECT
+        self.bound_tested: set[str] = set()  # tested with BOUND(?v) at its own level: an optional parameter
         self.assigned: set[str] = set()  # targets of BIND(... AS ?v) inside: VALUES there would clash
 
 
@@ -89,6 +94,8 @@ def _where_groups(sparql: str) -> list[_Group]:
                 groups[index].used.add(token[1:])
             if open_groups:
                 groups[open_groups[-1][0]].own.add(token[1:])
+                if previous.upper() == "BOUND":
+                    groups[open_groups[-1][0]].bound_tested.add(token[1:])
             if previous.upper() == "AS" and not in_select_clause and open_groups:
                 groups[open_groups[-1][0]].assigned.add(token[1:])  # a BIND in this very group
         elif upper == "SELECT" and previous == "{" and groups and groups[-1].brace == last_brace:
@@ -112,8 +119,11 @@ def inline_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNod
     if not bindings:
         return sparql
     inserts: list[tuple[int, str]] = []
-    for number, group in enumerate(_where_groups(sparql)):
-        names = [k for k in bindings if (number == 0 or k in group.own) and k not in group.assigned]
+    groups = _where_groups(sparql)
+    guarded = set().union(*(group.bound_tested for group in groups))
+    for number, group in enumerate(groups):
+        names = [k for k in bindings if (number == 0 or k in group.own or (k in group.used and k not in guarded))
+                 and k not in group.assigned]
         if not names:
             continue
         block = " VALUES ({}) {{ ({}) }} ".format(" ".join(f"?{k}" for k in names),

@@ -242,3 +242,15 @@ def test_hostile_form_values_are_refused_in_words_and_write_nothing(app, data):
         assert answer.status_code == 400, fields
         assert 'role="alert"' in answer.get_data(as_text=True)
     assert text(data) == before
+
+
+def test_a_file_broken_by_hand_after_loading_is_a_clear_refusal_not_a_crash(app, data):
+    kept = text(data)
+    # still the plan's file (its id reads), but a list is a number now
+    (data / FILE).write_text(kept.replace("\nfocusAreas:", "\nfocusAreas: 7\nunused:", 1), encoding="utf-8")
+    client = app.test_client()
+    for url in (EDIT, f"/plans/{PLAN}/versions"):
+        page = client.get(url + "?lang=en")
+        assert page.status_code == 409, url
+        assert "can no longer be read" in page.get_data(as_text=True)
+    assert client.get(EDIT + "?lang=da").status_code == 409
