@@ -133,8 +133,10 @@ def question_table(title: str, ours: dict, theirs: dict) -> list[str]:
     lines = [f"\n{title}", f"{'question':<48} {'embedded':>10} {'virtuoso':>10}  rows"]
     for qid in sorted(ours):
         (a, rows_a, err_a), (b, rows_b, err_b) = ours[qid], theirs.get(qid, (None, None, "not run"))
-        same = "" if rows_a == rows_b and not err_b else f"  DIFFERS: {rows_b} ({err_b})" if err_b else \
-            f"  DIFFERS: {rows_b}"
+        if err_a or err_b:
+            same = "  " + "; ".join(f"{side}: {err}" for side, err in (("embedded", err_a), ("virtuoso", err_b)) if err)
+        else:
+            same = "" if rows_a == rows_b else f"  DIFFERS: {rows_b}"
         lines.append(f"{qid:<48} {fmt(a):>10} {fmt(b):>10}  {rows_a}{same}")
     total = [sum(v[0] or 0 for v in side.values()) for side in (ours, theirs)]
     lines.append(f"{'the whole library':<48} {fmt(total[0]):>10} {fmt(total[1]):>10}")
