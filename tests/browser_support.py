@@ -136,6 +136,32 @@ def describe_violations(where: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+class WatchedSession:
+    """A browser context watched the way every form test watches its page: no request leaves the
+    machine, script errors and CSP violations are kept, `axe(label)` collects axe-core's serious
+    findings, and `close_and_check()` closes it and fails the test with everything seen at once."""
+
+    def __init__(self, browser: Any, width: int = 1280, height: int = 900) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+        self.guard = OfflineGuard()
+        self.guard.install(self.context)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.problems = PageProblems()
+        self.problems.watch(self.page)
+        self.findings: list[str] = []
+
+    def axe(self, label: str) -> None:
+        violations = axe_violations(self.page)
+        if violations:
+            self.findings.append(describe_violations(label, violations))
+
+    def close_and_check(self) -> None:
+        self.context.close()
+        seen = [*self.findings, *self.guard.blocked, *self.problems.script_errors, *self.problems.csp_violations]
+        assert not seen, "\n".join(seen)
+
+
 def menu_links(page) -> list[str]:
     """The main menu's entries as paths, read from the page itself so that every new area is covered."""
     hrefs = page.eval_on_selector_all("nav .menu a[href]", "links => links.map(a => a.getAttribute('href'))")

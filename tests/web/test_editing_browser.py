@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import OfflineGuard, PageProblems, axe_violations, describe_violations, serve
+from tests.browser_support import WatchedSession, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "doc/koebenhavn/integrationshandleplan-2019-22"
@@ -37,19 +37,8 @@ def setting(tmp_path_factory):
 
 
 def test_change_a_budget_save_and_see_the_version_and_its_change(browser, setting):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    guard = OfflineGuard()
-    guard.install(context)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    problems = PageProblems()
-    problems.watch(page)
-    findings: list[str] = []
-
-    def axe(label: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            findings.append(describe_violations(label, violations))
+    session = WatchedSession(browser)
+    page, axe = session.page, session.axe
 
     server = setting["server"]
     page.goto(server.url(f"/id/{PLAN}?lang=en"))
@@ -103,6 +92,4 @@ def test_change_a_budget_save_and_see_the_version_and_its_change(browser, settin
     page.wait_for_url(re.compile(r"/versions/[0-9TZ.]+$"))
     assert "Planen som den var" in page.locator("h1").inner_text()
     axe("one version (da)")
-    context.close()
-    problems_seen = [*findings, *guard.blocked, *problems.script_errors, *problems.csp_violations]
-    assert not problems_seen, "\n".join(problems_seen)
+    session.close_and_check()

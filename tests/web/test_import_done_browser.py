@@ -16,7 +16,7 @@ import pytest
 
 from import_answers import ACTION_PLAN_REVIEW, ANNEX_REVIEW, MUNICIPALITY, OTHER, data_without_hand_files
 from import_seeds import ANNEX_MAPPING, action_plan_docx, action_plan_pdf, annex_xlsx
-from tests.browser_support import OfflineGuard, PageProblems, axe_violations, describe_violations, serve
+from tests.browser_support import WatchedSession, serve
 
 # The questions whose answers name these two plans (the graph-level test asks all of them): without the
 # review, each of them answers otherwise (tests/graph/pipeline/test_import_answers.py).
@@ -114,19 +114,8 @@ def answer_rows(page, url: str) -> list[tuple[str, ...]]:
 def test_import_review_and_save_both_plans_then_the_questions_answer_as_the_hand_model(
         browser, setting, live_server, suffix, build):
     folder = setting["folder"]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    guard = OfflineGuard()
-    guard.install(context)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    problems = PageProblems()
-    problems.watch(page)
-    findings: list[str] = []
-
-    def axe(label: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            findings.append(describe_violations(label, violations))
+    session = WatchedSession(browser)
+    page, axe = session.page, session.axe
 
     reviewer = Reviewer(page, setting["server"])
     uploads = [(build(folder / f"handleplan.{suffix}"), None, ACTION_PLAN_REVIEW),
@@ -162,6 +151,4 @@ def test_import_review_and_save_both_plans_then_the_questions_answer_as_the_hand
                                      f"import only {[r for r in imported if r not in hand][:3]}"
             compared += len(hand)
     assert compared > 50
-    context.close()
-    problems_seen = [*findings, *guard.blocked, *problems.script_errors, *problems.csp_violations]
-    assert not problems_seen, "\n".join(problems_seen)
+    session.close_and_check()

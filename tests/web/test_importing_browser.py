@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from import_seeds import ANNEX_MAPPING, annex_xlsx
-from tests.browser_support import OfflineGuard, PageProblems, axe_violations, describe_violations, serve
+from tests.browser_support import WatchedSession, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ANNEX_FILE = Path("koebenhavn") / "integrationshandleplan-2019-22.yaml"
@@ -40,19 +40,8 @@ def setting(tmp_path_factory):
 
 
 def test_upload_review_correct_and_save_the_annex_as_a_spreadsheet(browser, setting):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    guard = OfflineGuard()
-    guard.install(context)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    problems = PageProblems()
-    problems.watch(page)
-    findings: list[str] = []
-
-    def axe(label: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            findings.append(describe_violations(label, violations))
+    session = WatchedSession(browser)
+    page, axe = session.page, session.axe
 
     server = setting["server"]
     for lang in ("en", "da"):   # the last one chosen is remembered: the upload happens in Danish
@@ -102,6 +91,4 @@ def test_upload_review_correct_and_save_the_annex_as_a_spreadsheet(browser, sett
     page.wait_for_load_state()
     assert "Integrationshandleplan 2019-22" in page.locator("h1").inner_text()
     assert page.get_by_text("Flere lære- og elevpladser").count() >= 1
-    context.close()
-    problems_seen = [*findings, *guard.blocked, *problems.script_errors, *problems.csp_violations]
-    assert not problems_seen, "\n".join(problems_seen)
+    session.close_and_check()
