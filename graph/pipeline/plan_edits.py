@@ -15,20 +15,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from graph.pipeline.draft_review import dump, parse
+from graph.pipeline.draft_review import DraftRefused, dump, parse
+from graph.pipeline.draft_review import amount as typed_amount  # one reading of a typed amount
 
 CHILD_KEYS = ("focusAreas", "goals", "successCriteria", "initiatives", "budgetLines")
 # What a person may link an initiative (or any node) to, by the authoring format's key.
 LINK_KEYS = ("targetGroups", "supports", "responsible")
 CONTINUATION_KEYS = ("continues", "replaces")
-_DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,300}$")
 # New keys go before these, so a node keeps the usual order: facts first, then notes and sources.
 _TRAILING_KEYS = ("note", "source")
@@ -223,17 +222,13 @@ def slug(label: str) -> str:
 
 
 def amount(typed: str) -> int | float:
-    """An amount as a person types it: `3300`, `3.300` (Danish thousands), `2,5` or `2.5`."""
-    cleaned = typed.strip().replace(" ", "").replace("\u00a0", "")
-    if _DANISH_THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(".", "")
+    """An amount as a person types it (`3300`, `3.300`, `2,5`, `2.5`), read as the import review reads
+    it; refused in the reader's language."""
     try:
-        value = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
+        value = typed_amount(typed)
+    except DraftRefused:
         raise EditRefused("bad_amount", amount=typed[:40]) from None
-    if not value.is_finite() or value < 0 or value > Decimal(10) ** 12:
-        raise EditRefused("bad_amount", amount=typed[:40])
-    return int(value) if value == value.to_integral_value() else float(value)
+    return value if isinstance(value, int) else float(value)
 
 
 def _year(typed: str | int) -> int:
