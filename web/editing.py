@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -53,13 +54,20 @@ def _plan(path: str) -> PlanFile:
     if found is None:
         raise Problem(404, _t("no_plan_file"), key="edit-no-plan")
     try:
-        outline(found.text())
+        _outline(found.text())
     except Exception as exc:  # noqa: BLE001 - a file broken by hand after loading may fail anywhere in reading it
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise Problem(409, _t("unreadable_file").format(file=found.relative), detail=first[:300],
                       key="edit-unreadable-file") from None
     return found
 
+
+
+@lru_cache(maxsize=32)
+def _outline(text: str) -> OutlineNode:
+    """A file's tree, read once per text (never changed by a view): one page reads the same file
+    several times (the check, the form, the names) and ruamel's round-trip reader is slow."""
+    return outline(text)
 
 # ----------------------------------------------------------------------------------- credential
 def _token_mark() -> str:
@@ -165,7 +173,7 @@ def _choices(plan: PlanFile, labels: Labeller) -> dict[str, list[tuple[str, str]
 def edit_context(plan: PlanFile, failed: str = "", findings: list[str] | None = None,
                  conflict: dict[str, str] | None = None) -> dict[str, Any]:
     text = plan.text()
-    tree = outline(text)
+    tree = _outline(text)
     labels = Labeller(current_app.config["STORE"], g.lang)
     try:
         labels.load(base_iri() + t for n in _nodes(tree) for targets in n.links.values() for t in targets)
@@ -216,7 +224,7 @@ def _chosen(name: str) -> str:
 
 def _operation(op: str, plan: PlanFile) -> tuple[Callable[[str], str], str]:
     """(the edit, what it does in words) for the submitted form."""
-    tree = outline(plan.text())
+    tree = _outline(plan.text())
     names = {n.id: _own_label(n.label) for n in _nodes(tree)}
     labels = Labeller(current_app.config["STORE"], g.lang)
 
@@ -312,12 +320,12 @@ def versions(path: str) -> Reply:
 
 
 def _plan_label(plan: PlanFile) -> str:
-    return _own_label(outline(plan.text()).label)
+    return _own_label(_outline(plan.text()).label)
 
 
 def _tree_of(text: str) -> dict[str, Any] | None:
     try:
-        tree = outline(text)
+        tree = _outline(text)
     except Exception:  # noqa: BLE001 - an old version that no longer reads is shown as text only
         return None
     labels = Labeller(current_app.config["STORE"], g.lang)
@@ -373,6 +381,6 @@ def _before(newer: str, history: list[Version], current: str) -> str:
 
 def _safe_nodes(text: str) -> list[OutlineNode]:
     try:
-        return _nodes(outline(text))
+        return _nodes(_outline(text))
     except Exception:  # noqa: BLE001 - a version that no longer reads names no nodes
         return []
