@@ -322,3 +322,23 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A copy of the example data folder that a test may write into (saves, edits, imports)."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder
+
+
+@pytest.fixture
+def store(data):
+    """An embedded store loaded from `data` (as a module's own `data` fixture leaves it)."""
+    from graph.pipeline.load import load_into_store
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore()
+    load_into_store(store, [data], validate=False)
+    yield store
+    store.close()

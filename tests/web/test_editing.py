@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from dulwich import porcelain
 
-from graph.pipeline.load import load_into_store
-from graph.store import OxigraphStore
 from tests.workshop_client import csrf_of
 from web import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
 PLAN = "doc/koebenhavn/integrationshandleplan-2019-22"
 FILE = Path("koebenhavn") / "integrationshandleplan-2019-22.yaml"
 EDIT = f"/plans/{PLAN}/edit"
 PG = "https://w3id.org/policygraph/ontology#"
 IRI = "https://w3id.org/policygraph/id/" + PLAN
-
-
-@pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
-
-
-@pytest.fixture
-def store(data):
-    store = OxigraphStore()
-    load_into_store(store, [data], validate=False)
-    yield store
-    store.close()
 
 
 def make_app(store, data, tmp_path, token: str | None = "tok"):

@@ -13,8 +13,6 @@ import docx
 import pytest
 from weasyprint import HTML
 
-from graph.pipeline.load import load_into_store
-from graph.store import OxigraphStore
 from loaders import graph_iri_for
 from import_seeds import ANNEX_MAPPING, annex_xlsx
 from tests.workshop_client import csrf_of
@@ -33,14 +31,6 @@ def data(tmp_path):
     shutil.copytree(ROOT / "data", folder)
     (folder / ANNEX_FILE).unlink()
     return folder
-
-
-@pytest.fixture
-def store(data):
-    store = OxigraphStore()
-    load_into_store(store, [data], validate=False)
-    yield store
-    store.close()
 
 
 @pytest.fixture

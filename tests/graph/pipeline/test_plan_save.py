@@ -2,19 +2,14 @@
 validated before anything is written, then written, loaded into the store and kept as a version."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
 from graph.pipeline import plan_edits as edits
-from graph.pipeline.load import load_into_store
 from graph.pipeline.plan_edits import EditRefused
 from graph.pipeline.plan_save import EditConflict, EditInvalid, plan_file, save_edit
 from graph.pipeline.plan_versions import digest, keeper_for
-from graph.store import OxigraphStore
 
-ROOT = Path(__file__).resolve().parents[3]
 PLAN = "doc/koebenhavn/integrationshandleplan-2019-22"
 IRI = "https://w3id.org/policygraph/id/" + PLAN
 PG = "https://w3id.org/policygraph/ontology#"
@@ -22,21 +17,6 @@ PG = "https://w3id.org/policygraph/ontology#"
 AMOUNT = f"""SELECT ?amount ?kroner WHERE {{ <{IRI}/fritidsjob> <{PG}hasBudgetAllocation> ?line .
   ?line <{PG}fiscalYear> ?year ; <http://schema.org/value> ?amount ; <{PG}amountDKK> ?kroner .
   FILTER(STR(?year) = "2020") }}"""
-
-
-@pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
-
-
-@pytest.fixture
-def store(data):
-    store = OxigraphStore()
-    load_into_store(store, [data], validate=False)
-    yield store
-    store.close()
 
 
 def _amounts(store) -> list[str]:
