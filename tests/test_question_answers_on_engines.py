@@ -36,23 +36,7 @@ def case_id(engine: str, qid: str, params: dict[str, str], lang: str) -> str:
     return f"{engine.split('_')[0]}-{qid}-{scope}-{lang}"
 
 
-# Answers Virtuoso 7.2 still gives wrong, and what it does: each a strict xfail, so that a fix shows.
-KNOWN_WRONG = {
-    ("virtuoso_example", "plans-expiring-without-successor", "municipality"):
-        "Virtuoso pairs a municipality's items with other items' names and successors (the national view is right)",
-    ("virtuoso_example", "overlaps-between-municipalities", "municipality1"):
-        "Virtuoso leaves out one of the 10 overlaps (Copenhagen's civil-society initiative for refugees) in some "
-        "runs and not in others",
-}
-SOMETIMES = {"overlaps-between-municipalities"}   # wrong in some runs only: not strict, or the suite flickers
-
-
-def known(engine: str, qid: str, params: dict[str, str]) -> list:
-    reason = next((why for (e, q, p), why in KNOWN_WRONG.items() if e == engine and q == qid and p in params), None)
-    return [pytest.mark.xfail(strict=qid not in SOMETIMES, reason=reason)] if reason else []
-
-
-CASES = [pytest.param(engine, qid, params, lang, marks=known(engine, qid, params), id=case_id(engine, qid, params, lang))
+CASES = [pytest.param(engine, qid, params, lang, id=case_id(engine, qid, params, lang))
          for engine in ENGINES for qid in QUESTIONS for params in scopes(qid) for lang in ("da", "en")]
 
 

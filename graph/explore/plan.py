@@ -121,10 +121,12 @@ def structure(store: Store, node: ox.NamedNode, labels: Labeller) -> list[Part]:
     step = "(" + "|".join(f"pg:{p}" for p in PART_LINKS) + ")"
     # the resource and every part below it, each in a sub-SELECT of its own that binds ?node: written
     # `?node step* ?parent`, Virtuoso 7.2 ignored the start bound by VALUES and walked from every node
-    # (Copenhagen's page listed Silkeborg's goals), and it refuses `+` from such a start: hence step/step*
+    # (Copenhagen's page listed Silkeborg's goals), and it refuses `+` from such a start: hence step/step*.
+    # The union in a sub-SELECT of its own, as tests/graph/questions/test_portable_queries.py asks.
     rows = list(store.query(
-        "SELECT DISTINCT ?parent ?p ?child WHERE { { SELECT ?parent WHERE { BIND(?node AS ?parent) } } "
-        f"UNION {{ SELECT DISTINCT ?parent WHERE {{ ?node {step}/{step}* ?parent }} }} "
+        "SELECT DISTINCT ?parent ?p ?child WHERE { { SELECT ?parent WHERE { "
+        "{ SELECT ?parent WHERE { BIND(?node AS ?parent) } } "
+        f"UNION {{ SELECT DISTINCT ?parent WHERE {{ ?node {step}/{step}* ?parent }} }} }} }} "
         "VALUES ?p { " + links + " } ?parent ?p ?child FILTER(isIRI(?child)) } LIMIT " + str(MAX_PARTS),
         {"node": node}))
     parents: dict[str, set[str]] = defaultdict(set)

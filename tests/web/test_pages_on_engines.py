@@ -30,8 +30,6 @@ def _pages() -> list[str]:
     return pages
 
 
-# Pages whose question Virtuoso 7.2 still answers wrong (tests/test_question_answers_on_engines.py says how).
-KNOWN_WRONG = {("virtuoso_example", "/questions/plans-expiring-without-successor?municipality=org/koebenhavn")}
 PAGES = _pages()
 
 
@@ -64,10 +62,8 @@ def remote_client(request):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_the_page_shows_what_the_embedded_store_shows(request, remote_client, example_client, path):
+def test_the_page_shows_what_the_embedded_store_shows(remote_client, example_client, path):
     engine, client = remote_client
-    if (engine, path) in KNOWN_WRONG:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a question Virtuoso 7.2 still answers wrong"))
     expected, got = example_client.get(twin(path)), client.get(twin(path))
     assert expected.status_code == 200
     assert got.status_code == 200, f"{path} on {engine}: {got.status_code} {got.get_data(as_text=True)[:300]}"
