@@ -147,6 +147,26 @@ def shared_remote_store(request):
 
 
 @pytest.fixture
+def graph_store_remote_store(oxigraph_server):
+    """A store on the session's `oxigraph serve` that writes by the Graph Store Protocol (/store)."""
+    from graph.store import EndpointSettings, SparqlEndpointStore
+
+    base = oxigraph_server["query"].rsplit("/", 1)[0]
+    return SparqlEndpointStore(oxigraph_server["query"], settings=EndpointSettings(
+        oxigraph_server["query"], oxigraph_server["update"], graph_store_url=f"{base}/store"))
+
+
+@pytest.fixture
+def graph_store_virtuoso_store(virtuoso_server):
+    """A store on the session's Virtuoso that writes by the Graph Store Protocol (/sparql-graph-crud)."""
+    from graph.store import EndpointSettings, SparqlEndpointStore
+
+    base = virtuoso_server["query"].rsplit("/", 1)[0]
+    return SparqlEndpointStore(virtuoso_server["query"], settings=EndpointSettings(
+        virtuoso_server["query"], graph_store_url=f"{base}/sparql-graph-crud"))
+
+
+@pytest.fixture
 def store_from_turtle(tmp_path):
     """Build an in-memory store from Turtle text written in the test (derived links included)."""
     from graph.pipeline.load import load_into_store

@@ -113,7 +113,7 @@ def test_engines_prints_the_load_and_the_library_on_both_engines(tmp_path, capsy
                          "--memory-gb", "1", "--timeout", "60"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("PolicyGraph on two engines: 2 municipalities")
-    assert "load (Virtuoso: its bulk loader)" in out and "derive links over the protocol" in out
+    assert "load (Virtuoso: its bulk loader)" in out and "derive links (Graph Store Protocol)" in out
     assert out.count("the whole library") == 2 and "about one municipality (org/syn002)" in out
     # which answers differ is the bench's figure (marked DIFFERS), not this test's: the library's answers
     # on Virtuoso are compared with the embedded ones on the example graph in test_question_answers_on_engines.py

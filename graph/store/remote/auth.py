@@ -2,6 +2,11 @@
 in ONE place, `endpoint_settings`, used by the command line and the web app alike), and one HTTP
 POST that turns every way a request can fail into a StoreError.
 
+Statements may travel by the SPARQL 1.1 Graph Store HTTP Protocol instead of INSERT DATA
+(POLICYGRAPH_GRAPH_STORE: Virtuoso's /sparql-graph-crud[-auth], Oxigraph's /store): engines parse
+a posted N-Triples body with their bulk parser, 30x faster than compiling INSERT DATA (measured on
+Virtuoso 7.2: 59,000 against 1,800 statements a second).
+
 Credentials: a Bearer token (POLICYGRAPH_ENDPOINT_TOKEN), or a user and password
 (POLICYGRAPH_ENDPOINT_USER / POLICYGRAPH_ENDPOINT_PASSWORD) sent as Basic or Digest
 (POLICYGRAPH_ENDPOINT_AUTH=basic|digest; Virtuoso's /sparql-auth asks for Digest)."""
@@ -37,13 +42,14 @@ class EndpointSettings:
     password: str | None = None
     auth: str = "basic"
     timeout: float = DEFAULT_TIMEOUT
+    graph_store_url: str | None = None
 
 
-def endpoint_settings(endpoint: str | None = None, update_endpoint: str | None = None,
+def endpoint_settings(endpoint: str | None = None, update_endpoint: str | None = None, graph_store: str | None = None,
                       environ: Mapping[str, str] | None = None) -> EndpointSettings:
     """The one reader of the remote engine's settings: flags given on the command line win, the
     environment fills in the rest (POLICYGRAPH_ENDPOINT, _UPDATE_ENDPOINT, _ENDPOINT_TOKEN,
-    _ENDPOINT_USER, _ENDPOINT_PASSWORD, _ENDPOINT_AUTH, _ENDPOINT_TIMEOUT)."""
+    _ENDPOINT_USER, _ENDPOINT_PASSWORD, _ENDPOINT_AUTH, _ENDPOINT_TIMEOUT, POLICYGRAPH_GRAPH_STORE)."""
     env = os.environ if environ is None else environ
     auth = (env.get("POLICYGRAPH_ENDPOINT_AUTH") or "basic").strip().lower()
     if auth not in AUTH_SCHEMES:
@@ -58,7 +64,7 @@ def endpoint_settings(endpoint: str | None = None, update_endpoint: str | None =
         token=env.get("POLICYGRAPH_ENDPOINT_TOKEN") or None,
         user=env.get("POLICYGRAPH_ENDPOINT_USER") or None,
         password=env.get("POLICYGRAPH_ENDPOINT_PASSWORD") or None,
-        auth=auth, timeout=timeout)
+        auth=auth, timeout=timeout, graph_store_url=graph_store or env.get("POLICYGRAPH_GRAPH_STORE") or None)
 
 
 class Connection:
@@ -69,7 +75,7 @@ class Connection:
         handlers: list[urllib.request.BaseHandler] = []
         if settings.user and settings.auth == "digest":
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in {settings.query_url, settings.update_url} - {None}:
+            for url in {settings.query_url, settings.update_url, settings.graph_store_url} - {None}:
                 passwords.add_password(None, url, settings.user, settings.password or "")
             handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
         self._opener = urllib.request.build_opener(*handlers)
@@ -89,10 +95,14 @@ class Connection:
         return headers
 
     def post(self, url: str, form: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
-        """The body and content type of the engine's answer; any failure is one StoreError (a
-        StoreTimeout when the engine or the connection ran out of time)."""
-        request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(), self.headers(accept),
-                                         method="POST")
+        """A form-encoded request (a query or an update): the body and content type of the answer."""
+        return self.send(url, urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded", accept)
+
+    def send(self, url: str, body: bytes, content_type: str, accept: str) -> tuple[bytes, str]:
+        """POST `body`; the body and content type of the engine's answer. Any failure is one
+        StoreError (a StoreTimeout when the engine or the connection ran out of time)."""
+        headers = {**self.headers(accept), "Content-Type": content_type}
+        request = urllib.request.Request(url, body, headers, method="POST")
         try:
             with self._opener.open(request, timeout=self.settings.timeout) as response:
                 self._note_engine(response.headers)

@@ -14,7 +14,8 @@ from graph.sparql.dataset import Dataset, with_from, with_using
 from graph.store.base import GraphContent, Result, Store, StoreError, _prefix_lines
 from graph.store.remote.auth import DEFAULT_TIMEOUT, Connection, EndpointSettings
 from graph.store.remote.results import accept_for, query_form, read_answer
-from graph.store.remote.writes import STAGING, insert_chunks, staging_names, switch_over
+from graph.store.remote.writes import (CHUNK_TRIPLES, GRAPH_STORE_CHUNK_TRIPLES, STAGING, graph_store_address,
+                                       insert_chunks, ntriples_chunks, staging_names, switch_over)
 from graph.store.skolem import skolemise
 from ontology import DEFAULT_BASE, ONTOLOGY_GRAPH, base_iri
 
@@ -33,7 +34,8 @@ class SparqlEndpointStore(Store):
     switch-over guarantees on which engine). `transaction()` does not group several writes: each
     write is staged and switched on its own."""
 
-    chunk_triples = 1000
+    chunk_triples = CHUNK_TRIPLES
+    graph_store_chunk_triples = GRAPH_STORE_CHUNK_TRIPLES
 
     def __init__(self, query_url: str, update_url: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  token: str | None = None, *, settings: EndpointSettings | None = None) -> None:
@@ -127,8 +129,7 @@ class SparqlEndpointStore(Store):
         filled = set()
         try:
             for graph, quads in by_graph.items():
-                for operation in insert_chunks(targets[graph], quads, self.chunk_triples):
-                    self._write(operation)
+                self._stage(targets[graph], quads)
                 if quads:
                     filled.add(targets[graph])
         except StoreError:
@@ -141,6 +142,17 @@ class SparqlEndpointStore(Store):
             except StoreError:
                 self._drop_staging(targets.values())
                 raise
+
+    def _stage(self, staged: str, quads: list[ox.Quad]) -> None:
+        """Write the quads' triples into the staging graph: POSTed N-Triples when a Graph Store
+        Protocol address is configured, else INSERT DATA operations."""
+        store_url = self.settings.graph_store_url
+        if store_url:
+            for body in ntriples_chunks(quads, self.graph_store_chunk_triples):
+                self.connection.send(graph_store_address(store_url, staged), body, "application/n-triples", "*/*")
+            return
+        for operation in insert_chunks(staged, quads, self.chunk_triples):
+            self._write(operation)
 
     def _registrations(self, by_graph: dict[str, list[ox.Quad]]) -> list[str]:
         foreign = [g for g, quads in by_graph.items() if quads and not _named_by_policygraph(g)]

@@ -4,7 +4,9 @@ that fails half-way leaves the graphs as they were.
 - Blank nodes never reach the engine: they are skolemised (graph/store/skolem.py) first; Virtuoso
   refuses them in INSERT DATA.
 - Statements go as INSERT DATA of at most `CHUNK_TRIPLES` triples per request: engines cap the
-  size of one operation (Virtuoso compiles each into SQL text of bounded length).
+  size of one operation (Virtuoso compiles each into SQL text of bounded length, and refuses 5,000).
+  With a Graph Store Protocol address configured they are POSTed instead, as N-Triples bodies of
+  at most `GRAPH_STORE_CHUNK_TRIPLES` each, into the same staging graphs.
 - A replacement is staged: the new content is written into fresh staging graphs (names under
   STAGING, which no reader of PolicyGraph's graphs counts), and only when every chunk is in does one
   request MOVE them over the graphs they replace. A failure while staging (the long part: the data
@@ -18,6 +20,7 @@ which the next load repairs. And while a load stages, its statements sit in the 
 which a query over the union default graph (no FROM, no GRAPH) also reads."""
 from __future__ import annotations
 
+import urllib.parse
 import uuid
 from typing import Iterable, Iterator
 
@@ -25,6 +28,7 @@ import pyoxigraph as ox
 
 STAGING = "urn:x-policygraph:staging:"
 CHUNK_TRIPLES = 1000
+GRAPH_STORE_CHUNK_TRIPLES = 100_000
 
 
 def staging_names(graphs: Iterable[str]) -> dict[str, str]:
@@ -39,6 +43,19 @@ def insert_chunks(graph: str, quads: list[ox.Quad], size: int = CHUNK_TRIPLES) -
     for start in range(0, len(quads), size):
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads[start:start + size])
         yield f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+
+
+def ntriples_chunks(quads: list[ox.Quad], size: int = GRAPH_STORE_CHUNK_TRIPLES) -> Iterator[bytes]:
+    """N-Triples bodies of at most `size` of the quads' triples (terms escaped by Oxigraph)."""
+    for start in range(0, len(quads), size):
+        yield "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads[start:start + size]).encode()
+
+
+def graph_store_address(url: str, graph: str) -> str:
+    """The Graph Store Protocol address of one graph: the service's URL with `graph=` added."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.urlencode([*urllib.parse.parse_qsl(parts.query), ("graph", graph)])
+    return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
 def switch_over(targets: dict[str, str], filled: set[str], keep_old: bool) -> list[str]:

@@ -1,5 +1,6 @@
 """The README's guide for the national graph on a bigger engine, run as written on Virtuoso:
-`policygraph bulk-file`, the engine's bulk loader, then `policygraph derive` (graph/cli/bulk_commands.py)."""
+`policygraph bulk-file`, the engine's bulk loader, then `policygraph derive` signed in with Digest and
+writing by the Graph Store Protocol (graph/cli/bulk_commands.py)."""
 from __future__ import annotations
 
 import uuid
@@ -25,7 +26,11 @@ def test_bulk_file_then_the_engines_loader_then_derive_give_what_load_gives(virt
     assert "_:" not in bulk.read_text(encoding="utf-8") and SKOLEM_MARK in bulk.read_text(encoding="utf-8")
     isql(virtuoso_server["sql"], f"ld_dir('{virtuoso_server['folder']}', '{name}', 'urn:x-bulk-default'); "
                                  "rdf_loader_run(); checkpoint;")
-    derived = CliRunner().invoke(main, ["--endpoint", virtuoso_server["query"], "derive"])
+    base = virtuoso_server["auth"].rsplit("/", 1)[0]
+    guide = {"POLICYGRAPH_ENDPOINT": virtuoso_server["auth"], "POLICYGRAPH_ENDPOINT_AUTH": "digest",
+             "POLICYGRAPH_ENDPOINT_USER": virtuoso_server["user"], "POLICYGRAPH_ENDPOINT_PASSWORD": virtuoso_server["password"],
+             "POLICYGRAPH_GRAPH_STORE": f"{base}/sparql-graph-crud-auth"}
+    derived = CliRunner().invoke(main, ["derive"], env=guide)
     assert derived.exit_code == 0, derived.output
     embedded = OxigraphStore()
     load_into_store(embedded, [ROOT / "data"])

@@ -19,7 +19,7 @@ def quad(s: str, p: str, o: str | ox.Literal, g: str) -> ox.Quad:
     return ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj, ox.NamedNode(EX + g))
 
 
-@pytest.fixture(params=["embedded", "remote", "replica", "virtuoso"])
+@pytest.fixture(params=["embedded", "remote", "replica", "virtuoso", "graph_store_remote", "graph_store_virtuoso"])
 def store(request, memory_store, tmp_path):
     if request.param == "replica":
         replica = MemoryReplica(OxigraphStore(tmp_path / "disk"))
@@ -29,7 +29,7 @@ def store(request, memory_store, tmp_path):
     if request.param == "embedded":
         yield memory_store
         return
-    remote = request.getfixturevalue("shared_remote_store" if request.param == "remote" else "virtuoso_store")
+    remote = request.getfixturevalue({"remote": "shared_remote_store"}.get(request.param, f"{request.param}_store"))
     yield remote
     drop_ours(remote)
 

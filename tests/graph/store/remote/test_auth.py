@@ -14,10 +14,13 @@ from graph.store import EndpointSettings, SparqlEndpointStore, StoreError, Store
 def test_settings_come_from_the_environment_and_flags_win():
     env = {"POLICYGRAPH_ENDPOINT": "http://q/sparql", "POLICYGRAPH_UPDATE_ENDPOINT": "http://u/update",
            "POLICYGRAPH_ENDPOINT_USER": "dba", "POLICYGRAPH_ENDPOINT_PASSWORD": "secret",
-           "POLICYGRAPH_ENDPOINT_AUTH": "Digest", "POLICYGRAPH_ENDPOINT_TIMEOUT": "5"}
+           "POLICYGRAPH_ENDPOINT_AUTH": "Digest", "POLICYGRAPH_ENDPOINT_TIMEOUT": "5",
+           "POLICYGRAPH_GRAPH_STORE": "http://q/sparql-graph-crud"}
     settings = endpoint_settings(environ=env)
-    assert settings == EndpointSettings("http://q/sparql", "http://u/update", None, "dba", "secret", "digest", 5.0)
+    assert settings == EndpointSettings("http://q/sparql", "http://u/update", None, "dba", "secret", "digest", 5.0,
+                                        "http://q/sparql-graph-crud")
     assert endpoint_settings("http://flag/sparql", environ=env).query_url == "http://flag/sparql"
+    assert endpoint_settings(graph_store="http://flag/store", environ=env).graph_store_url == "http://flag/store"
     assert endpoint_settings(environ={}).query_url is None
     with pytest.raises(StoreError, match="basic, digest"):
         endpoint_settings(environ={"POLICYGRAPH_ENDPOINT_AUTH": "kerberos"})
@@ -52,6 +55,23 @@ def test_digest_authentication_on_virtuoso(virtuoso_server):
     store = SparqlEndpointStore(settings.query_url, settings=settings)
     store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/a> <http://example.org/p> 1 }} }}")
     assert store.count(graph) == 1 and bool(store.query("ASK { ?s <http://example.org/p> 1 }"))
+    store.drop_graphs([graph])
+
+
+def test_digest_authentication_for_the_graph_store_protocol_on_virtuoso(virtuoso_server):
+    import pyoxigraph as ox
+
+    from graph.store import GraphContent
+
+    graph = "https://w3id.org/policygraph/id/graph/test-digest-graph-store"
+    base = virtuoso_server["auth"].rsplit("/", 1)[0]
+    settings = EndpointSettings(virtuoso_server["auth"], user=virtuoso_server["user"], auth="digest",
+                                password=virtuoso_server["password"], graph_store_url=f"{base}/sparql-graph-crud-auth")
+    store = SparqlEndpointStore(settings.query_url, settings=settings)
+    quad = ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("x"),
+                   ox.NamedNode(graph))
+    assert store.replace_graphs([GraphContent(graph, [quad])]) == 1
+    assert store.count(graph) == 1
     store.drop_graphs([graph])
 
 

@@ -125,6 +125,61 @@ def test_a_load_that_fails_half_way_leaves_the_previous_graphs_as_they_were(virt
     assert not any(g.startswith(STAGING) for g in every_graph(virtuoso))
 
 
+def test_the_example_data_loads_by_the_graph_store_protocol_as_on_the_embedded_store(virtuoso, virtuoso_server,
+                                                                                     monkeypatch):
+    """POLICYGRAPH_GRAPH_STORE: statements are POSTed as N-Triples (no INSERT DATA carries any), with
+    the same graphs, statements and derived links as a load into the embedded store."""
+    from graph.store.remote.auth import Connection
+
+    embedded = OxigraphStore()
+    load_into_store(embedded, [ROOT / "data"])
+    sent, updates, real_send = [], [], Connection.send
+
+    def watched_send(self, url, body, content_type, accept):
+        (sent if content_type == "application/n-triples" else updates).append(body)
+        return real_send(self, url, body, content_type, accept)
+
+    monkeypatch.setattr(Connection, "send", watched_send)
+    monkeypatch.setenv("POLICYGRAPH_GRAPH_STORE", virtuoso_server["query"].rsplit("/", 1)[0] + "/sparql-graph-crud")
+    result = CliRunner().invoke(main, ["--endpoint", virtuoso_server["query"], "load", str(ROOT / "data")])
+    assert result.exit_code == 0, result.output
+    assert sum(body.count(b" .\n") for body in sent) == embedded.count()
+    assert not any(b"INSERT+DATA" in body for body in updates)
+    assert virtuoso.graphs() == embedded.graphs() and virtuoso.count() == embedded.count()
+    assert {statement(q) for q in virtuoso.quads(INFERRED_GRAPH)} == {statement(q) for q in embedded.quads(INFERRED_GRAPH)}
+
+
+def test_a_graph_store_load_that_fails_half_way_leaves_the_previous_graphs_as_they_were(graph_store_virtuoso_store,
+                                                                                      ex, monkeypatch):
+    store, graphs = graph_store_virtuoso_store, [ex + "g1", ex + "g2"]
+
+    def content(value: str) -> list[GraphContent]:
+        return [GraphContent(g, [ox.Quad(ox.NamedNode(f"{ex}n{i}"), ox.NamedNode(ex + "p"), ox.Literal(value),
+                                         ox.NamedNode(g)) for i in range(30)]) for g in graphs]
+
+    store.replace_graphs(content("old"))
+    before = {g: sorted(str(q) for q in store.quads(g)) for g in graphs}
+    posts, real_send = [], store.connection.send
+
+    def failing_send(url, body, content_type, accept):
+        if content_type == "application/n-triples":
+            posts.append(url)
+            if len(posts) == 4:  # the second graph's second body: the first graph is fully staged
+                raise StoreError("the connection was lost")
+        return real_send(url, body, content_type, accept)
+
+    monkeypatch.setattr(store, "graph_store_chunk_triples", 10)
+    monkeypatch.setattr(store.connection, "send", failing_send)
+    with pytest.raises(StoreError, match="connection was lost"):
+        store.replace_graphs(content("new"))
+    monkeypatch.undo()
+    try:
+        assert {g: sorted(str(q) for q in store.quads(g)) for g in graphs} == before
+        assert not any(g.startswith(STAGING) for g in every_graph(store))
+    finally:
+        store.drop_graphs(graphs)
+
+
 @pytest.fixture(scope="module")
 def impatient_virtuoso(tmp_path_factory):
     """A Virtuoso of its own whose MaxQueryExecutionTime is one second."""
