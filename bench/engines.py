@@ -102,7 +102,8 @@ def embedded(path: Path, folder: Path, repeat: int, scope: str) -> dict:
     return figures
 
 
-def virtuoso(path: Path, folder: Path, repeat: int, scope: str, memory_gb: int, timeout: float) -> dict:
+def virtuoso(path: Path, folder: Path, repeat: int, scope: str, memory_gb: int, timeout: float,
+             estimate_seconds: int | None) -> dict:
     from graph.pipeline.derive import derive
     from graph.store import EndpointSettings, SparqlEndpointStore
     from tests.virtuoso import isql, start_virtuoso, stop_virtuoso
@@ -110,7 +111,8 @@ def virtuoso(path: Path, folder: Path, repeat: int, scope: str, memory_gb: int, 
     database = folder / "virtuoso"
     database.mkdir()
     copy_s, _ = seconds(lambda: skolemised_copy(path, database / "graph.nq"))
-    process, where = start_virtuoso(database, query_seconds=int(timeout), buffers=memory_gb * BUFFERS_PER_GB)
+    process, where = start_virtuoso(database, query_seconds=int(timeout), buffers=memory_gb * BUFFERS_PER_GB,
+                                    estimate_seconds=estimate_seconds)
     try:
         bulk_s, _ = seconds(lambda: isql(where["sql"], f"ld_dir('{database}', 'graph.nq', 'urn:unused'); "
                                                        "rdf_loader_run(); checkpoint;"))
@@ -166,13 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-gb", type=int, default=6, help="memory Virtuoso may use for its buffers")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a question may take on Virtuoso")
+    parser.add_argument("--estimate-seconds", type=int, default=None,
+                        help="Virtuoso's MaxQueryCostEstimationTime (default: unset, no refusal on its estimate)")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench")
     args = parser.parse_args(argv)
     path = data_file(args.municipalities, args.scale, args.seed, args.data_dir)
     with tempfile.TemporaryDirectory(dir=args.data_dir) as work:
         scope = middle_municipality(args.municipalities)
         ours = embedded(path, Path(work), args.repeat, scope)
-        theirs = virtuoso(path, Path(work), args.repeat, scope, args.memory_gb, args.timeout)
+        theirs = virtuoso(path, Path(work), args.repeat, scope, args.memory_gb, args.timeout, args.estimate_seconds)
     print(report(args.municipalities, scope, ours, theirs))
     return 0
 

@@ -37,25 +37,27 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = {seconds}
-MaxQueryCostEstimationTime = 400
+{estimate_line}
 """
 
 USER, PASSWORD = "dba", "dba"
 
 
-def start_virtuoso(folder: Path, query_seconds: int = 60,
-                   buffers: int = 20_000) -> tuple[subprocess.Popen, dict[str, str]]:
+def start_virtuoso(folder: Path, query_seconds: int = 60, buffers: int = 20_000,
+                   estimate_seconds: int | None = None) -> tuple[subprocess.Popen, dict[str, str]]:
     """Start Virtuoso with its database in `folder`; returns the process and its addresses:
     `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`), `sql` (isql port) and
     `folder` (where its bulk loader may read files).
-    `buffers`: Virtuoso's NumberOfBuffers (8 KB pages held in memory; 85,000 a GB)."""
+    `buffers`: Virtuoso's NumberOfBuffers (8 KB pages held in memory; 85,000 a GB).
+    `estimate_seconds`: MaxQueryCostEstimationTime (None: unset, as Debian's virtuoso.ini ships it)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         pytest.fail("virtuoso-t is missing: apt-get install virtuoso-opensource (make test installs it)")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(folder=folder, sql_port=sql_port, http_port=http_port, seconds=query_seconds,
-                              buffers=buffers, dirty=buffers * 3 // 4))
+                              buffers=buffers, dirty=buffers * 3 // 4,
+                              estimate_line="" if estimate_seconds is None else f"MaxQueryCostEstimationTime = {estimate_seconds}"))
     base = f"http://127.0.0.1:{http_port}"
     process = start_server([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                            tries=600, cwd=folder)

@@ -182,10 +182,12 @@ def test_a_graph_store_load_that_fails_half_way_leaves_the_previous_graphs_as_th
 
 @pytest.fixture(scope="module")
 def impatient_virtuoso(tmp_path_factory):
-    """A Virtuoso of its own whose MaxQueryExecutionTime is one second."""
+    """A Virtuoso of its own whose MaxQueryExecutionTime is one second, and that refuses a query whose
+    estimated time passes 400 s (MaxQueryCostEstimationTime, which an operator may set)."""
     from tests.virtuoso import start_virtuoso, stop_virtuoso
 
-    process, addresses = start_virtuoso(tmp_path_factory.mktemp("impatient-virtuoso"), query_seconds=1)
+    process, addresses = start_virtuoso(tmp_path_factory.mktemp("impatient-virtuoso"), query_seconds=1,
+                                        estimate_seconds=400)
     yield addresses
     stop_virtuoso(process)
 
