@@ -39,6 +39,16 @@ def _close(toks: list[Token], opening: int) -> int:
     return len(toks) - 1
 
 
+def _subselects(toks: list[Token]) -> Iterator[tuple[int, int]]:
+    """(the SELECT, the brace opening its WHERE group) of each sub-SELECT (a SELECT right after `{`)."""
+    for index, t in enumerate(toks):
+        if t.kind != "word" or t.text.upper() != "SELECT" or index == 0 or toks[index - 1].text != "{":
+            continue
+        where = next((i for i in range(index, len(toks)) if toks[i].text == "{"), None)
+        if where is not None:
+            yield index, where
+
+
 def never_bound_variable_in_an_expression(sparql: str) -> Iterator[str]:
     """A variable written once only, as an argument of IF or COALESCE, stands for "unbound" (the
     idiom `BIND(IF(?raw = "", ?none, ?raw) AS ?x)`). Virtuoso 7.2 lost every row whose value was
@@ -67,12 +77,7 @@ def guard_projecting_an_unbound_variable(sparql: str) -> Iterator[str]:
     joins that unbound variable with anything, Virtuoso 7.2 with nothing (committee-target-group-matrix
     for Copenhagen: 0 rows instead of 14). Portable: one guard per parameter, as in that question."""
     toks = _meaningful(sparql)
-    for index, t in enumerate(toks):
-        if t.kind != "word" or t.text.upper() != "SELECT" or index == 0 or toks[index - 1].text != "{":
-            continue
-        where = next((i for i in range(index, len(toks)) if toks[i].text == "{"), None)
-        if where is None:
-            continue
+    for index, where in _subselects(toks):
         body = toks[where + 1:_close(toks, where)]
         projected = [x.text[1:] for x in toks[index + 1:where] if x.kind == "var"]
         words = {x.text.upper() for x in body if x.kind == "word"}
@@ -166,12 +171,7 @@ def aggregates_joined_on_the_same_variables(sparql: str) -> Iterator[str]:
     both must find (overlaps-between-municipalities' groups and themes)."""
     toks = _meaningful(sparql)
     keys_by_group: dict[int, list[tuple[str, ...]]] = {}
-    for index, t in enumerate(toks):
-        if t.kind != "word" or t.text.upper() != "SELECT" or index == 0 or toks[index - 1].text != "{":
-            continue
-        where = next((i for i in range(index, len(toks)) if toks[i].text == "{"), None)
-        if where is None:
-            continue
+    for index, where in _subselects(toks):
         end = _close(toks, where)
         if end + 2 < len(toks) and toks[end + 1].text.upper() == "GROUP" and toks[end + 2].text.upper() == "BY":
             keys = []
