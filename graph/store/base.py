@@ -102,7 +102,7 @@ class Store(ABC):
             graph = ox.NamedNode(content.graph)
             operations.append(f"DROP SILENT GRAPH {graph}")
             if content.quads:
-                operations.append(_insert_data(graph, content.quads))
+                operations.append(insert_data(graph, content.quads))
                 count += len(content.quads)
         operations += list(then)
         if operations:
@@ -114,7 +114,7 @@ class Store(ABC):
         by_graph: dict[ox.NamedNode, list[ox.Quad]] = {}
         for q in quads:
             by_graph.setdefault(q.graph_name, []).append(q)
-        operations = [_insert_data(graph, graph_quads) for graph, graph_quads in by_graph.items()]
+        operations = [insert_data(graph, graph_quads) for graph, graph_quads in by_graph.items()]
         if operations:
             self._write(" ;\n".join(operations))
 
@@ -182,10 +182,15 @@ class Store(ABC):
         """Release files or connections; the default has nothing to release."""
 
 
-def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    """One INSERT DATA of the quads' triples into the graph (terms serialised by Oxigraph, escaped)."""
-    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+def triple_lines(quads: Iterable[ox.Quad]) -> str:
+    """The quads' triples as N-Triples lines (terms serialised by Oxigraph, escaped): the body of an
+    INSERT DATA, or of a Graph Store Protocol request."""
+    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+
+
+def insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """One INSERT DATA of the quads' triples into the graph."""
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{triple_lines(quads)}}} }}"
 
 
 def _prefix_lines(sparql: str) -> str:

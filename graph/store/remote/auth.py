@@ -86,7 +86,7 @@ class Connection:
             self.virtuoso = True
 
     def headers(self, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        headers = {"Accept": accept}
         if self.settings.token:
             headers["Authorization"] = f"Bearer {self.settings.token}"
         elif self.settings.user and self.settings.auth == "basic":  # sent at once: no challenge round trip

@@ -26,6 +26,8 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from graph.store.base import insert_data, triple_lines
+
 STAGING = "urn:x-policygraph:staging:"
 CHUNK_TRIPLES = 1000
 GRAPH_STORE_CHUNK_TRIPLES = 100_000
@@ -41,14 +43,13 @@ def insert_chunks(graph: str, quads: list[ox.Quad], size: int = CHUNK_TRIPLES) -
     """INSERT DATA operations of at most `size` triples each, into `graph` (terms escaped by Oxigraph)."""
     name = ox.NamedNode(graph)
     for start in range(0, len(quads), size):
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads[start:start + size])
-        yield f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+        yield insert_data(name, quads[start:start + size])
 
 
 def ntriples_chunks(quads: list[ox.Quad], size: int = GRAPH_STORE_CHUNK_TRIPLES) -> Iterator[bytes]:
     """N-Triples bodies of at most `size` of the quads' triples (terms escaped by Oxigraph)."""
     for start in range(0, len(quads), size):
-        yield "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads[start:start + size]).encode()
+        yield triple_lines(quads[start:start + size]).encode()
 
 
 def graph_store_address(url: str, graph: str) -> str:
