@@ -10,8 +10,8 @@ What the README's guide tells an operator to do, timed step by step on the synth
 2. Virtuoso 7.2 (Debian's, started here on loopback with its database in a temporary folder): the
    file with its blank nodes named (skolemised, as `policygraph load` names them) loaded by Virtuoso's
    own bulk loader (`ld_dir` + `rdf_loader_run` + `checkpoint`), then the derived links computed and
-   written through the SPARQL protocol (`graph.pipeline.derive.derive`, what `policygraph derive`
-   does);
+   written by the SPARQL Graph Store Protocol (`graph.pipeline.derive.derive`, what `policygraph
+   derive` does with POLICYGRAPH_GRAPH_STORE set);
 3. every question of the library, nationally and about one municipality, on both, each once warm
    (median of --repeat), with the row counts side by side: a count that differs is marked.
 """
@@ -117,9 +117,8 @@ def virtuoso(path: Path, folder: Path, repeat: int, scope: str, memory_gb: int, 
         bulk_s, _ = seconds(lambda: isql(where["sql"], f"ld_dir('{database}', 'graph.nq', 'urn:unused'); "
                                                        "rdf_loader_run(); checkpoint;"))
         # the derived links travel by the Graph Store Protocol, as the README's guide sets it up
-        base = where["query"].rsplit("/", 1)[0]
         store = SparqlEndpointStore(where["query"], settings=EndpointSettings(
-            where["query"], timeout=timeout, graph_store_url=f"{base}/sparql-graph-crud"))
+            where["query"], timeout=timeout, graph_store_url=where["graph_store"]))
         derive_s, derived = seconds(lambda: derive(store))
         return {"skolemise": copy_s, "bulk": bulk_s, "derive": derive_s, "derived": derived,
                 "statements": store.count(),

@@ -46,18 +46,24 @@ def memory_store():
     store.close()
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph SPARQL server on loopback, from the `oxigraph` package in the venv."""
+def start_oxigraph(location: Path):
+    """`oxigraph serve` (from the `oxigraph` package in the venv) on a free loopback port, its default
+    graph the union of the named graphs; returns the process and its addresses."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         pytest.fail("the oxigraph server binary is missing: pip install oxigraph")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
     base = f"http://127.0.0.1:{port}"
     process = start_server([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                             "--union-default-graph"], f"{base}/query?query=ASK%7B%7D", tries=100)
-    yield {"query": f"{base}/query", "update": f"{base}/update"}
+    return process, {"query": f"{base}/query", "update": f"{base}/update", "graph_store": f"{base}/store"}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server on loopback, shared by the session."""
+    process, addresses = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
+    yield addresses
     stop_server(process)
 
 
@@ -94,16 +100,11 @@ def oxigraph_example(example_store, tmp_path_factory):
 
     from graph.store import SparqlEndpointStore
 
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start_server([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph-example")),
-                            "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                           f"{base}/query?query=ASK%7B%7D", tries=100)
-    request = urllib.request.Request(f"{base}/store", example_store.dump(), {"Content-Type": "application/n-quads"},
-                                     method="POST")
+    process, addresses = start_oxigraph(tmp_path_factory.mktemp("oxigraph-example"))
+    request = urllib.request.Request(addresses["graph_store"], example_store.dump(),
+                                     {"Content-Type": "application/n-quads"}, method="POST")
     urllib.request.urlopen(request, timeout=120).read()
-    yield SparqlEndpointStore(f"{base}/query", f"{base}/update"), {"query": f"{base}/query"}
+    yield SparqlEndpointStore(addresses["query"], addresses["update"]), addresses
     stop_server(process)
 
 
@@ -151,9 +152,8 @@ def graph_store_remote_store(oxigraph_server):
     """A store on the session's `oxigraph serve` that writes by the Graph Store Protocol (/store)."""
     from graph.store import EndpointSettings, SparqlEndpointStore
 
-    base = oxigraph_server["query"].rsplit("/", 1)[0]
     return SparqlEndpointStore(oxigraph_server["query"], settings=EndpointSettings(
-        oxigraph_server["query"], oxigraph_server["update"], graph_store_url=f"{base}/store"))
+        oxigraph_server["query"], oxigraph_server["update"], graph_store_url=oxigraph_server["graph_store"]))
 
 
 @pytest.fixture
@@ -161,9 +161,8 @@ def graph_store_virtuoso_store(virtuoso_server):
     """A store on the session's Virtuoso that writes by the Graph Store Protocol (/sparql-graph-crud)."""
     from graph.store import EndpointSettings, SparqlEndpointStore
 
-    base = virtuoso_server["query"].rsplit("/", 1)[0]
     return SparqlEndpointStore(virtuoso_server["query"], settings=EndpointSettings(
-        virtuoso_server["query"], graph_store_url=f"{base}/sparql-graph-crud"))
+        virtuoso_server["query"], graph_store_url=virtuoso_server["graph_store"]))
 
 
 @pytest.fixture

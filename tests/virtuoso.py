@@ -47,7 +47,8 @@ def start_virtuoso(folder: Path, query_seconds: int = 60, buffers: int = 20_000,
                    estimate_seconds: int | None = None) -> tuple[subprocess.Popen, dict[str, str]]:
     """Start Virtuoso with its database in `folder`; returns the process and its addresses:
     `query` (anonymous, updates allowed), `auth` (Digest, `user`/`password`), `sql` (isql port) and
-    `folder` (where its bulk loader may read files).
+    `folder` (where its bulk loader may read files), and the Graph Store Protocol's `graph_store`
+    (anonymous) and `graph_store_auth` (Digest).
     `buffers`: Virtuoso's NumberOfBuffers (8 KB pages held in memory; 85,000 a GB).
     `estimate_seconds`: MaxQueryCostEstimationTime (None: unset, as Debian's virtuoso.ini ships it)."""
     binary = shutil.which("virtuoso-t")
@@ -63,7 +64,8 @@ def start_virtuoso(folder: Path, query_seconds: int = 60, buffers: int = 20_000,
                            tries=600, cwd=folder)
     isql(sql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
     return process, {"query": f"{base}/sparql", "auth": f"{base}/sparql-auth", "sql": str(sql_port),
-                     "user": USER, "password": PASSWORD, "folder": str(folder)}
+                     "user": USER, "password": PASSWORD, "folder": str(folder),
+                     "graph_store": f"{base}/sparql-graph-crud", "graph_store_auth": f"{base}/sparql-graph-crud-auth"}
 
 
 def isql(sql_port: int | str, statements: str) -> str:

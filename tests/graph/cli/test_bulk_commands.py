@@ -26,10 +26,9 @@ def test_bulk_file_then_the_engines_loader_then_derive_give_what_load_gives(virt
     assert "_:" not in bulk.read_text(encoding="utf-8") and SKOLEM_MARK in bulk.read_text(encoding="utf-8")
     isql(virtuoso_server["sql"], f"ld_dir('{virtuoso_server['folder']}', '{name}', 'urn:x-bulk-default'); "
                                  "rdf_loader_run(); checkpoint;")
-    base = virtuoso_server["auth"].rsplit("/", 1)[0]
     guide = {"POLICYGRAPH_ENDPOINT": virtuoso_server["auth"], "POLICYGRAPH_ENDPOINT_AUTH": "digest",
              "POLICYGRAPH_ENDPOINT_USER": virtuoso_server["user"], "POLICYGRAPH_ENDPOINT_PASSWORD": virtuoso_server["password"],
-             "POLICYGRAPH_GRAPH_STORE": f"{base}/sparql-graph-crud-auth"}
+             "POLICYGRAPH_GRAPH_STORE": virtuoso_server["graph_store_auth"]}
     derived = CliRunner().invoke(main, ["derive"], env=guide)
     assert derived.exit_code == 0, derived.output
     embedded = OxigraphStore()

@@ -64,9 +64,8 @@ def test_digest_authentication_for_the_graph_store_protocol_on_virtuoso(virtuoso
     from graph.store import GraphContent
 
     graph = "https://w3id.org/policygraph/id/graph/test-digest-graph-store"
-    base = virtuoso_server["auth"].rsplit("/", 1)[0]
     settings = EndpointSettings(virtuoso_server["auth"], user=virtuoso_server["user"], auth="digest",
-                                password=virtuoso_server["password"], graph_store_url=f"{base}/sparql-graph-crud-auth")
+                                password=virtuoso_server["password"], graph_store_url=virtuoso_server["graph_store_auth"])
     store = SparqlEndpointStore(settings.query_url, settings=settings)
     quad = ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("x"),
                    ox.NamedNode(graph))

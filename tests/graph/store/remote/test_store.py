@@ -140,7 +140,7 @@ def test_the_example_data_loads_by_the_graph_store_protocol_as_on_the_embedded_s
         return real_send(self, url, body, content_type, accept)
 
     monkeypatch.setattr(Connection, "send", watched_send)
-    monkeypatch.setenv("POLICYGRAPH_GRAPH_STORE", virtuoso_server["query"].rsplit("/", 1)[0] + "/sparql-graph-crud")
+    monkeypatch.setenv("POLICYGRAPH_GRAPH_STORE", virtuoso_server["graph_store"])
     result = CliRunner().invoke(main, ["--endpoint", virtuoso_server["query"], "load", str(ROOT / "data")])
     assert result.exit_code == 0, result.output
     assert sum(body.count(b" .\n") for body in sent) == embedded.count()
